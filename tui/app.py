@@ -1,0 +1,230 @@
+"""AcctApp: pane layout, global bindings, the refresh cycle. Thin on purpose."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from functools import partial
+from typing import ClassVar
+
+from textual import getters, on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Tab, Tabs
+from textual.worker import get_current_worker
+
+from tui.aws.models import PART_NAMES, Part, Posture
+from tui.aws.service import AccountService
+from tui.messages import PartLoaded, RefreshFinished
+from tui.panes import AliasPane, GroupsPane, Pane, RecommendationsPane, RegionsPane, UsersPane
+from tui.widgets import AccountHeader
+
+# Pane ids in key order: 1..5 focus these.
+PANE_IDS: tuple[str, ...] = ("recommendations", "users", "groups", "alias", "regions")
+PANE_LABELS: dict[str, str] = {
+    "recommendations": "Recommendations",
+    "users": "Users",
+    "groups": "Groups",
+    "alias": "Alias",
+    "regions": "Regions",
+}
+
+
+class AcctApp(App[None]):
+    """The acct-tui console. It receives its :class:`AccountService`; tests pass their own."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "acct-tui"
+    ENABLE_COMMAND_PALETTE = True
+    # Below 120×35 one pane shows at a time (tabs); above, all five side by side.
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (120, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (35, "-tall")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(
+                str(n),
+                f"show_pane('{pane}')",
+                PANE_LABELS[pane],
+                show=False,
+                id=f"app.pane.{pane}",
+                tooltip=f"Focus the {PANE_LABELS[pane]} pane",
+            )
+            for n, pane in enumerate(PANE_IDS, start=1)
+        ),
+        Binding("r", "refresh", "Refresh", id="app.refresh", tooltip="Read the account again"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit acct-tui"),
+    ]
+
+    active_pane: reactive[str] = reactive("recommendations")
+    """The pane that has focus (and, below 120×35, the only one shown)."""
+
+    header = getters.query_one("#account-header", AccountHeader)
+    tabs = getters.query_one("#tabs", Tabs)
+
+    def __init__(self, service: AccountService, *, demo: bool = False) -> None:
+        super().__init__()
+        self.service = service
+        self.demo = demo
+        self.posture = Posture()
+        self.generation = 0
+        self.refreshing = False
+        self.last_refresh_seconds: float | None = None
+        self._refresh_started = 0.0
+        self._pending: set[str] = set()
+        self._asking_mfa = False
+
+    # -- layout --------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield AccountHeader(read_only=self.service.read_only, demo=self.demo)
+        yield Tabs(*(Tab(PANE_LABELS[p], id=f"tab-{p}") for p in PANE_IDS), id="tabs")
+        with Container(id="panes"):
+            yield RecommendationsPane(id="recommendations")
+            yield UsersPane(id="users")
+            yield GroupsPane(id="groups")
+            yield AliasPane(id="alias")
+            yield RegionsPane(id="regions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#recommendations", Pane).add_class("-active")
+        self.call_after_refresh(self.action_show_pane, "recommendations")
+        self.action_refresh()
+
+    def pane(self, pane_id: str) -> Pane:
+        return self.query_one(f"#{pane_id}", Pane)
+
+    def watch_active_pane(self, old: str, new: str) -> None:
+        self.pane(old).remove_class("-active")
+        self.pane(new).add_class("-active")
+        if self.tabs.active != f"tab-{new}":
+            self.tabs.active = f"tab-{new}"
+
+    # -- actions -------------------------------------------------------------------------
+    def action_show_pane(self, pane_id: str) -> None:
+        """Show (in narrow layouts) and focus the pane ``pane_id``."""
+        self.active_pane = pane_id
+        self.pane(pane_id).focus_body()
+
+    def _step_pane(self, step: int) -> None:
+        index = (PANE_IDS.index(self.active_pane) + step) % len(PANE_IDS)
+        self.action_show_pane(PANE_IDS[index])
+
+    def action_next_pane(self) -> None:
+        self._step_pane(1)
+
+    def action_previous_pane(self) -> None:
+        self._step_pane(-1)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    @on(Tabs.TabActivated, "#tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        pane_id = event.tab.id.removeprefix("tab-") if event.tab.id else ""
+        if pane_id in PANE_IDS and pane_id != self.active_pane:
+            self.action_show_pane(pane_id)
+
+    def on_descendant_focus(self) -> None:
+        # Keep the active pane in step with focus moved by mouse or by Textual itself.
+        focused = self.focused
+        for pane_id in PANE_IDS:
+            pane = self.pane(pane_id)
+            if focused is not None and (focused is pane or pane in focused.ancestors):
+                self.active_pane = pane_id
+                return
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for n, pane_id in enumerate(PANE_IDS, start=1):
+            label = PANE_LABELS[pane_id].lower()
+            yield SystemCommand(
+                f"{label}: show",
+                f"Focus the {PANE_LABELS[pane_id]} pane (key {n})",
+                partial(self.action_show_pane, pane_id),
+            )
+        yield SystemCommand("app: refresh", "Read the whole account again (r)", self.action_refresh)
+        yield SystemCommand("app: help", "Show every key (?)", self.action_help)
+
+    # -- refresh -------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        """Read every part of the posture again, each in its own thread worker."""
+        self.generation += 1
+        self.refreshing = True
+        self._refresh_started = time.monotonic()
+        self._pending = set(PART_NAMES)
+        if self.generation == 1:
+            # Later refreshes keep the old data on screen until the new data arrives.
+            for pane_id in PANE_IDS:
+                self.pane(pane_id).loading = True
+        for name in PART_NAMES:
+            self.run_worker(
+                partial(self._read_part, name, self.generation),
+                name=f"read {name}",
+                group=f"part-{name}",
+                description=f"Read the {name} part of the account posture",
+                exit_on_error=False,
+                exclusive=True,
+                thread=True,
+            )
+
+    def _read_part(self, name: str, generation: int) -> None:
+        part = self.service.read_part(name)
+        if not get_current_worker().is_cancelled:
+            self.post_message(PartLoaded(name, part, generation))
+
+    @on(PartLoaded)
+    def _part_loaded(self, message: PartLoaded) -> None:
+        if message.generation != self.generation:
+            return  # an older refresh finished late
+        error = message.part.error
+        if error is not None and error.code == "MfaTokenRequired":
+            self._ask_mfa_token(error.message)
+            return
+        self.posture = self.posture.with_part(message.name, message.part)
+        self.header.show(self.posture)
+        for pane_id in PANE_IDS:
+            pane = self.pane(pane_id)
+            if message.name in pane.PARTS:
+                pane.update_from(self.posture)
+                if self._parts_done(pane):
+                    pane.loading = False
+        self._pending.discard(message.name)
+        if not self._pending:
+            self.refreshing = False
+            self.last_refresh_seconds = time.monotonic() - self._refresh_started
+            self.post_message(RefreshFinished(message.generation, self.last_refresh_seconds))
+
+    def _parts_done(self, pane: Pane) -> bool:
+        # A pane stops showing "loading" once its first part is in; the Users pane,
+        # for instance, lists users before the (slower) credential report arrives.
+        return any(getattr(self.posture, p).loaded for p in pane.PARTS)
+
+    def _ask_mfa_token(self, prompt: str) -> None:
+        if self._asking_mfa:
+            return
+        self._asking_mfa = True
+        from tui.screens.mfa_token import MfaTokenScreen
+
+        def answered(token: str | None) -> None:
+            self._asking_mfa = False
+            if token:
+                self.service.set_mfa_token(token)
+                self.action_refresh()
+            else:
+                self.notify("No MFA code: acct-tui cannot read the account.", severity="error")
+
+        self.push_screen(MfaTokenScreen(prompt), answered)
+
+    def part(self, name: str) -> Part[object]:
+        """The current value of posture part ``name`` (for tests and the benchmark)."""
+        part: Part[object] = getattr(self.posture, name)
+        return part

@@ -1,0 +1,1 @@
+"""The AWS layer: plain Python over boto3. Nothing here may import Textual or Rich."""

@@ -1,0 +1,159 @@
+"""Turn botocore failures into plain data the UI can show.
+
+An :class:`AwsError` names the action that failed (``iam:CreateUser``), the AWS error
+code, AWS's own message (shown literally, never as markup) and a hint saying what to do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ReadTimeoutError,
+)
+
+# Service prefixes as IAM policies spell them, keyed by botocore's service model name.
+_IAM_PREFIX = {
+    "iam": "iam",
+    "sts": "sts",
+    "ec2": "ec2",
+    "account": "account",
+}
+
+_MAX_MESSAGE = 300
+_VALUE_RE = re.compile(r"value: [^,\n]*")
+
+_DENIED_CODES = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "UnauthorizedAccess",
+        "AuthFailure",
+    }
+)
+
+
+@dataclass(frozen=True)
+class AwsError:
+    """A failed AWS call, ready to show to a person.
+
+    ``action`` is the IAM action (``iam:GetAccountAuthorizationDetails``); ``code`` is
+    AWS's error code (``AccessDenied``) or a local one (``ConnectionError``); ``message``
+    is AWS's text, literal; ``hint`` is our advice on how to fix it.
+    """
+
+    action: str
+    code: str
+    message: str
+    hint: str = ""
+
+    @property
+    def denied(self) -> bool:
+        """True when the caller lacks permission for :attr:`action`."""
+        return self.code in _DENIED_CODES
+
+    def headline(self) -> str:
+        """``iam:ListUsers denied`` or ``iam:ListUsers failed (Throttling)``."""
+        return f"{self.action} denied" if self.denied else f"{self.action} failed ({self.code})"
+
+    def summary(self) -> str:
+        """One line: what failed and why, plus the hint."""
+        text = f"{self.action} failed: {self.code}"
+        if self.message:
+            text += f" — {self.message}"
+        if self.hint:
+            text += f". {self.hint}"
+        return text
+
+
+class AwsFailure(Exception):
+    """Raised by the AWS layer; carries an :class:`AwsError`.
+
+    The exception text never contains request parameters, so secrets cannot leak
+    through it.
+    """
+
+    def __init__(self, error: AwsError) -> None:
+        super().__init__(error.summary())
+        self.error = error
+
+
+class ReadOnlyRefused(Exception):
+    """A mutating call was attempted while the session is read-only."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"{action} refused: acct-tui is running with --read-only")
+        self.action = action
+
+
+class MfaTokenRequired(Exception):
+    """The profile assumes a role that needs an MFA token; the UI must ask for it."""
+
+    def __init__(self, prompt: str) -> None:
+        super().__init__(prompt)
+        self.prompt = prompt
+
+
+def _clean_message(message: str, exc: ClientError) -> str:
+    # A proxy or an emulator lacking the API can answer with an HTML page.
+    if message.lstrip().startswith("<"):
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?")
+        return f"HTTP {status}: the endpoint does not implement this API"
+    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"
+
+
+def action_name(service: str, operation: str) -> str:
+    """``("iam", "ListUsers")`` → ``"iam:ListUsers"``."""
+    return f"{_IAM_PREFIX.get(service, service)}:{operation}"
+
+
+def _hint_for(code: str, action: str) -> str:
+    if code in _DENIED_CODES:
+        return f"Your identity needs {action} (see policies/acct-tui-read.json)"
+    if code in {"Throttling", "ThrottlingException", "TooManyRequestsException"}:
+        return "AWS is throttling requests; wait a moment and refresh (r)"
+    if code in {"ExpiredToken", "ExpiredTokenException", "RequestExpired"}:
+        return "Your session expired; renew your credentials and restart acct-tui"
+    if code in {"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException"}:
+        return "The credentials were rejected; check the profile or keys in use"
+    if code == "LimitExceeded":
+        return "An IAM quota was reached; remove something or ask AWS for more"
+    if code == "ConnectionError":
+        return "Check the network, the Region and --endpoint-url"
+    if code == "NoCredentials":
+        return "Run `aws configure`, pass --profile, or try --demo"
+    return ""
+
+
+def from_exception(exc: BaseException, service: str, operation: str) -> AwsError:
+    """Describe ``exc``, raised by ``service.operation``, as an :class:`AwsError`."""
+    action = action_name(service, operation)
+    if isinstance(exc, AwsFailure):
+        return exc.error
+    if isinstance(exc, ReadOnlyRefused):
+        return AwsError(action, "ReadOnly", str(exc), "Restart without --read-only to change")
+    if isinstance(exc, MfaTokenRequired):
+        return AwsError(action, "MfaTokenRequired", exc.prompt, "Enter the MFA code")
+    if isinstance(exc, ClientError):
+        err = exc.response.get("Error", {})
+        code = str(err.get("Code") or "Unknown")
+        message = _clean_message(str(err.get("Message") or ""), exc)
+        return AwsError(action, code, message, _hint_for(code, action))
+    if isinstance(exc, NoCredentialsError):
+        return AwsError(
+            action, "NoCredentials", "no AWS credentials found", _hint_for("NoCredentials", action)
+        )
+    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError):
+        return AwsError(action, "ConnectionError", str(exc), _hint_for("ConnectionError", action))
+    # Parameter validation messages quote the offending value, which may be a password.
+    text = _VALUE_RE.sub("value: (withheld)", str(exc))
+    if isinstance(exc, BotoCoreError):
+        return AwsError(action, type(exc).__name__, text, "")
+    return AwsError(action, type(exc).__name__, text, "")

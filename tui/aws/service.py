@@ -1,0 +1,39 @@
+"""AccountService: the one object the app talks to for everything AWS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.aws.models import Part
+from tui.aws.posture import PostureReader
+from tui.aws.session import AwsSession, CallCounter, Settings
+
+
+class AccountService:
+    """Owns the boto3 session and the readers; the app receives one in its constructor.
+
+    Tests build it over moto, a moto_server, or a deliberately failing stand-in.
+    """
+
+    def __init__(self, settings: Settings, *, report_poll_interval: float = 1.0) -> None:
+        self.settings = settings
+        self.session = AwsSession(settings)
+        self.reader = PostureReader(self.session, poll_interval=report_poll_interval)
+
+    @property
+    def read_only(self) -> bool:
+        return self.settings.read_only
+
+    @property
+    def counter(self) -> CallCounter:
+        return self.session.counter
+
+    def has_credentials(self) -> bool:
+        return self.session.has_credentials()
+
+    def read_part(self, name: str) -> Part[Any]:
+        """Read one part of the posture (blocking: call it from a thread worker)."""
+        return self.reader.read_part(name)
+
+    def set_mfa_token(self, token: str) -> None:
+        self.session.set_mfa_token(token)

@@ -1,0 +1,107 @@
+"""Command line: arguments → Settings → AccountService → AcctApp.run().
+
+``--version`` and ``--help`` answer before boto3, Textual or moto are imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from tui import __version__
+
+NO_CREDENTIALS = (
+    "acct-tui: no AWS credentials found (tried environment variables, {where}, "
+    "SSO, container and instance metadata). Fix: run `aws configure`, pass "
+    "--profile NAME, or try `acct-tui --demo` (no AWS account needed)."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="acct-tui",
+        description=(
+            "A keyboard-driven console that takes an AWS account through its essential "
+            "security set-up: root MFA, an administrators group, IAM users with MFA, "
+            "an account alias and opt-in Regions."
+        ),
+        epilog="Keys: press ? inside the app. Docs: README.md.",
+    )
+    parser.add_argument("--version", action="version", version=f"acct-tui {__version__}")
+    parser.add_argument("--profile", metavar="NAME", help="AWS profile (default: boto3's chain)")
+    parser.add_argument("--region", metavar="REGION", help="AWS Region for regional calls")
+    parser.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help="send every AWS call to this URL (moto_server, LocalStack)",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="look only: every call that would change the account is refused",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="explore a realistic demo account (embedded moto; needs the [demo] extra)",
+    )
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+
+    from botocore.exceptions import BotoCoreError
+
+    from tui.aws.service import AccountService
+    from tui.aws.session import Settings
+
+    demo_server = None
+    if args.demo:
+        try:
+            from tui.demo import DemoServer, DemoServerError
+        except ImportError as exc:  # pragma: no cover - packaging error
+            return _fail(f"acct-tui: the demo could not start: {exc}")
+        demo_server = DemoServer()
+        try:
+            endpoint = demo_server.start()
+        except DemoServerError as exc:
+            return _fail(f"acct-tui: {exc}")
+        settings = Settings(
+            region=endpoint.region,
+            endpoint_url=endpoint.endpoint_url,
+            read_only=args.read_only,
+            access_key_id=endpoint.access_key_id,
+            secret_access_key=endpoint.secret_access_key,
+            demo=True,
+        )
+    else:
+        settings = Settings(
+            profile=args.profile,
+            region=args.region,
+            endpoint_url=args.endpoint_url,
+            read_only=args.read_only,
+        )
+    try:
+        try:
+            service = AccountService(settings)
+            if not service.has_credentials():
+                where = f"profile {args.profile!r}" if args.profile else "~/.aws profiles"
+                return _fail(NO_CREDENTIALS.format(where=where))
+        except BotoCoreError as exc:
+            # ProfileNotFound, a malformed config file, an unknown credential source…
+            return _fail(f"acct-tui: cannot use the AWS configuration: {exc}")
+
+        from tui.app import AcctApp
+
+        AcctApp(service, demo=settings.demo).run()
+        return 0
+    finally:
+        if demo_server is not None:
+            demo_server.stop()

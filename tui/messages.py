@@ -1,0 +1,27 @@
+"""Typed messages that workers post to the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+from tui.aws.models import Part
+
+
+@dataclass
+class PartLoaded(Message):
+    """One part of the posture arrived (a value or an error) for refresh ``generation``."""
+
+    name: str
+    part: Part[Any]
+    generation: int
+
+
+@dataclass
+class RefreshFinished(Message):
+    """Every part of refresh ``generation`` has arrived; ``seconds`` is its wall time."""
+
+    generation: int
+    seconds: float

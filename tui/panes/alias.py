@@ -1,0 +1,46 @@
+"""The Account alias pane: the alias and both sign-in URLs."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from tui.aws.models import Posture, sign_in_url
+from tui.panes.base import Pane, error_text
+
+
+class AliasPane(Pane, can_focus=True):
+    """Shows the account alias (at most one per account) and the sign-in URLs."""
+
+    TITLE = "4 Account alias"
+    PARTS = frozenset({"aliases", "caller"})
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="alias-body", markup=False)
+
+    def update_from(self, posture: Posture) -> None:
+        body = self.query_one("#alias-body", Static)
+        if posture.aliases.error is not None:
+            self.set_status(error_text(posture.aliases.error))
+        else:
+            self.set_status(None)
+        caller = posture.caller.value
+        text = Text()
+        if posture.aliases.loaded and posture.aliases.error is None:
+            if posture.alias:
+                text.append("Alias     ", style="bold")
+                text.append(posture.alias + "\n")
+            else:
+                text.append("No alias set: the sign-in URL shows the account id.\n", style="yellow")
+        if caller is not None:
+            text.append("Account   ", style="bold")
+            text.append(caller.account_id + "\n")
+            text.append("Sign-in   ", style="bold")
+            text.append(sign_in_url(caller.account_id, posture.alias) + "\n")
+            if posture.alias:
+                text.append("          ")
+                text.append(sign_in_url(caller.account_id) + "\n")
+        elif posture.caller.error is not None:
+            text.append_text(error_text(posture.caller.error))
+        body.update(text)

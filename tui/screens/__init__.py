@@ -1,0 +1,1 @@
+"""Modal screens that are not forms: details, help, MFA token prompt."""
