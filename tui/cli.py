@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -56,6 +57,9 @@ def _fail(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # botocore logs warnings (with tracebacks) on credential refresh failures; with no
+    # handler, Python's last-resort handler would print them over the TUI.
+    logging.getLogger().addHandler(logging.NullHandler())
 
     from botocore.exceptions import BotoCoreError
 

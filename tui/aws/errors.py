@@ -16,6 +16,7 @@ from botocore.exceptions import (
     EndpointConnectionError,
     NoCredentialsError,
     ReadTimeoutError,
+    RefreshWithMFAUnsupportedError,
 )
 
 # Service prefixes as IAM policies spell them, keyed by botocore's service model name.
@@ -141,6 +142,11 @@ def from_exception(exc: BaseException, service: str, operation: str) -> AwsError
         return AwsError(action, "ReadOnly", str(exc), "Restart without --read-only to change")
     if isinstance(exc, MfaTokenRequired):
         return AwsError(action, "MfaTokenRequired", exc.prompt, "Enter the MFA code")
+    if isinstance(exc, RefreshWithMFAUnsupportedError):
+        # The role session expired; only a new MFA code renews it.
+        return AwsError(
+            action, "MfaTokenRequired", "The role session expired: enter a new MFA code"
+        )
     if isinstance(exc, ClientError):
         err = exc.response.get("Error", {})
         code = str(err.get("Code") or "Unknown")

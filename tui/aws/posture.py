@@ -112,7 +112,8 @@ def parse_credential_report(content: bytes, generated: datetime) -> CredentialRe
                     last_rotated=_when(rotated),
                     last_used=_when(rec.get(f"access_key_{slot}_last_used_date")),
                     last_used_service=(rec.get(f"access_key_{slot}_last_used_service") or None)
-                    if rec.get(f"access_key_{slot}_last_used_service") not in {"N/A", None}
+                    if rec.get(f"access_key_{slot}_last_used_service")
+                    not in {"N/A", "no_information", "not_supported", None}
                     else None,
                 )
             )

@@ -95,19 +95,22 @@ class AwsSession:
         self._lock = threading.Lock()
         self._clients: dict[str, Any] = {}
         self._mfa_token: str | None = None
-        core = botocore.session.Session(profile=settings.profile)
-        self._install_mfa_prompter(core)
-        self._session = boto3.Session(
-            botocore_session=core,
-            region_name=settings.region,
-            aws_access_key_id=settings.access_key_id,
-            aws_secret_access_key=settings.secret_access_key,
-        )
         self._config = Config(
-            retries={"mode": "standard", "max_attempts": 3},
+            retries={"mode": "standard", "total_max_attempts": 3},
             connect_timeout=5,
             read_timeout=20,
             user_agent_extra="acct-tui",
+        )
+        self._session = self._new_session()
+
+    def _new_session(self) -> boto3.Session:
+        core = botocore.session.Session(profile=self.settings.profile)
+        self._install_mfa_prompter(core)
+        return boto3.Session(
+            botocore_session=core,
+            region_name=self.settings.region,
+            aws_access_key_id=self.settings.access_key_id,
+            aws_secret_access_key=self.settings.secret_access_key,
         )
 
     # -- credentials -------------------------------------------------------------------
@@ -126,8 +129,15 @@ class AwsSession:
         return token
 
     def set_mfa_token(self, token: str) -> None:
-        """Supply the MFA code the assume-role profile asked for; used once."""
-        self._mfa_token = token
+        """Supply the MFA code the assume-role profile asked for; used once.
+
+        botocore's MFA refresher runs only once per credential object, and the failed
+        attempt used it up, so the session and its clients are built afresh.
+        """
+        with self._lock:
+            self._mfa_token = token
+            self._session = self._new_session()
+            self._clients.clear()
 
     def has_credentials(self) -> bool:
         """True when boto3's chain finds credentials (without calling AWS)."""

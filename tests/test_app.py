@@ -1,0 +1,204 @@
+"""Pilot tests of the whole app over the demo account (moto_server child + Region stand-in)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from rich.console import Console
+from rich.text import Text
+from textual.widgets import DataTable, Static, Tabs
+
+from tui.app import PANE_IDS, AcctApp
+from tui.aws.service import AccountService
+from tui.aws.session import Settings
+from tui.demo import DemoEndpoint, DemoServer
+from tui.panes import TablePane
+from tui.screens.details import DetailsScreen
+from tui.screens.help import HelpScreen
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[DemoEndpoint]:
+    server = DemoServer()
+    try:
+        yield server.start(region_delay=600)
+    finally:
+        server.stop()
+
+
+def make_app(demo: DemoEndpoint, *, read_only: bool = False) -> AcctApp:
+    settings = Settings(
+        region=demo.region,
+        endpoint_url=demo.endpoint_url,
+        access_key_id=demo.access_key_id,
+        secret_access_key=demo.secret_access_key,
+        read_only=read_only,
+        demo=True,
+    )
+    return AcctApp(AccountService(settings, report_poll_interval=0.1), demo=True)
+
+
+async def loaded(app: AcctApp, pilot: object) -> None:
+    """Wait (bounded) for the first refresh to finish."""
+    for _ in range(300):
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+        if app.generation and not app.refreshing:
+            return
+    raise AssertionError("the refresh did not finish in 15 s")
+
+
+def shown(app: AcctApp, pane_id: str) -> bool:
+    widget = app.query_one(f"#{pane_id}")
+    return widget.display and widget.region.area > 0
+
+
+def plain(widget: Static) -> str:
+    """The text a Static shows, whatever it holds (str, Text, or a Rich table)."""
+    content = widget.content
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Text):
+        return content.plain
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+def status_text(app: AcctApp, pane_id: str) -> str:
+    status = app.query_one(f"#{pane_id}").query_one("#status", Static)
+    return plain(status) if status.display else ""
+
+
+async def test_narrow_every_pane_reachable_by_keys(demo: DemoEndpoint) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        for n, pane_id in enumerate(PANE_IDS, start=1):
+            await pilot.press(str(n))
+            assert app.active_pane == pane_id
+            assert shown(app, pane_id)
+            others = [p for p in PANE_IDS if p != pane_id]
+            assert not any(shown(app, p) for p in others), "80×24 shows one pane at a time"
+            assert app.query_one("#tabs", Tabs).active == f"tab-{pane_id}"
+            assert app.focused is not None
+            assert app.query_one(f"#{pane_id}") in (app.focused, *app.focused.ancestors)
+        # tab walks forward through the panes and wraps around
+        await pilot.press("1", "tab")
+        assert app.active_pane == "users"
+        await pilot.press("shift+tab", "shift+tab")
+        assert app.active_pane == "regions"
+
+
+async def test_narrow_panes_show_the_demo_account(demo: DemoEndpoint) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        users = app.query_one("#users", TablePane)
+        assert {"alice", "bob", "deploy-bot"} <= set(users.visible_keys())
+        groups = app.query_one("#groups", TablePane)
+        assert "developers" in groups.visible_keys()
+        regions = app.query_one("#regions", TablePane)
+        row = regions.table.get_row("af-south-1")
+        assert [cell.plain for cell in row] == ["af-south-1", "DISABLED", "Africa (Cape Town)"]
+        statuses = {regions.table.get_row(k)[1].plain for k in regions.visible_keys()}
+        assert {"ENABLED", "ENABLING", "DISABLING", "DISABLED", "ENABLED_BY_DEFAULT"} <= statuses
+        alias_text = plain(app.query_one("#alias-body", Static))
+        assert "No alias set" in alias_text
+        assert f"https://{demo.account_id}.signin.aws.amazon.com/console" in alias_text
+        recs = app.query_one("#recommendations", TablePane)
+        failing = [k for k in recs.visible_keys() if recs.table.get_row(k)[0].plain.startswith("✗")]
+        assert {"root-mfa", "admin-group", "user-mfa", "alias", "password-policy"} <= set(failing)
+        header = plain(app.query_one("#account-header", Static))
+        assert demo.account_id in header and "user/alice" in header and "DEMO" in header
+        for pane_id in PANE_IDS:
+            assert status_text(app, pane_id) == "", f"{pane_id} shows an error"
+
+
+async def test_wide_shows_all_panes_at_once(demo: DemoEndpoint) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await loaded(app, pilot)
+        assert all(shown(app, p) for p in PANE_IDS)
+        assert not app.query_one("#tabs").display
+        regions = [app.query_one(f"#{p}").region for p in PANE_IDS]
+        for i, a in enumerate(regions):
+            for b in regions[i + 1 :]:
+                assert not a.overlaps(b), "panes must not overlap"
+        for n, pane_id in enumerate(PANE_IDS, start=1):
+            await pilot.press(str(n))
+            assert app.focused is not None
+            assert app.query_one(f"#{pane_id}") in (app.focused, *app.focused.ancestors)
+
+
+async def test_filter_narrows_the_table_as_you_type(demo: DemoEndpoint) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        users = app.query_one("#users", TablePane)
+        everyone = users.visible_keys()
+        await pilot.press("2", "slash", "b", "o")
+        assert users.visible_keys() == ["bob", "deploy-bot"]
+        await pilot.press("b")
+        assert users.visible_keys() == ["bob"]
+        await pilot.press("enter")  # back to the table, filter kept
+        assert isinstance(app.focused, DataTable)
+        assert users.visible_keys() == ["bob"]
+        await pilot.press("slash", "escape")
+        assert users.visible_keys() == everyone
+        # escape with no filter open does not swallow the key (nothing to close here)
+        await pilot.press("5", "slash", *"cape")
+        regions = app.query_one("#regions", TablePane)
+        assert regions.visible_keys() == ["af-south-1"]
+
+
+async def test_help_and_details_open_and_close(demo: DemoEndpoint) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        help_text = plain(app.screen.query_one(Static))
+        assert "filter the focused table" in help_text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("2", "slash", *"bob", "enter", "enter")
+        assert isinstance(app.screen, DetailsScreen)
+        body = plain(app.screen.query_one("#details-body", Static))
+        assert "arn:aws:iam::123456789012:user/bob" in body
+        await pilot.press("escape")
+        await pilot.press("1", "enter")
+        assert isinstance(app.screen, DetailsScreen)
+        assert "Fix" in plain(app.screen.query_one("#details-body", Static))
+
+
+async def test_command_palette_reaches_panes(demo: DemoEndpoint) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("ctrl+p", *"regions: show")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert app.active_pane == "regions"
+
+
+async def test_refresh_rereads_without_blanking(demo: DemoEndpoint) -> None:
+    app = make_app(demo, read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        assert "READ-ONLY" in plain(app.query_one("#account-header", Static))
+        first = app.service.counter.calls()
+        users = app.query_one("#users", TablePane)
+        before = users.visible_keys()
+        await pilot.press("r")
+        assert app.generation == 2
+        assert users.visible_keys() == before, "old rows stay while the refresh runs"
+        await loaded(app, pilot)
+        second = app.service.counter.calls() - first
+        assert second["iam:GetAccountAuthorizationDetails"] == 1
+        assert users.visible_keys() == before

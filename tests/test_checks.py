@@ -1,0 +1,505 @@
+"""The security checks on hand-built Posture data: each one passing and failing on purpose.
+
+No AWS here: every Posture is built from the dataclasses of ``tui.aws.models``, and every
+check runs at a fixed ``NOW`` so ages are exact.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tui.aws import checks
+from tui.aws.checks import Finding, Severity, Status, evaluate
+from tui.aws.errors import AwsError
+from tui.aws.models import (
+    ADMIN_POLICY_ARN,
+    AWS_DEFAULT_PASSWORD_POLICY,
+    ROOT_REPORT_USER,
+    AccountSummary,
+    AuthDetails,
+    Caller,
+    CredentialReport,
+    CredentialRow,
+    IamGroup,
+    IamUser,
+    KeyInfo,
+    Part,
+    PasswordPolicy,
+    PolicyRef,
+    Posture,
+)
+
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+ACCOUNT = "123456789012"
+ADMIN = PolicyRef("AdministratorAccess", ADMIN_POLICY_ARN)
+READ_ONLY = PolicyRef("ReadOnlyAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess")
+IAM_CALLER = Caller(ACCOUNT, f"arn:aws:iam::{ACCOUNT}:user/alice", "AIDAALICE")
+ROOT_CALLER = Caller(ACCOUNT, f"arn:aws:iam::{ACCOUNT}:root", ACCOUNT)
+STRONG_POLICY = PasswordPolicy(
+    minimum_length=14,
+    require_symbols=True,
+    require_numbers=True,
+    require_uppercase=True,
+    require_lowercase=True,
+    reuse_prevention=24,
+    max_age_days=90,
+)
+
+
+# ------------------------------------------------------------------------------- builders
+def ago(days: float) -> datetime:
+    return NOW - timedelta(days=days)
+
+
+def user(
+    name: str,
+    *,
+    groups: tuple[str, ...] = (),
+    policies: tuple[PolicyRef, ...] = (),
+    inline: tuple[str, ...] = (),
+) -> IamUser:
+    return IamUser(
+        name=name,
+        arn=f"arn:aws:iam::{ACCOUNT}:user/{name}",
+        user_id=f"AIDA{name.upper()}",
+        path="/",
+        created=ago(400),
+        groups=groups,
+        attached_policies=policies,
+        inline_policies=inline,
+    )
+
+
+def group(name: str, *policies: PolicyRef) -> IamGroup:
+    return IamGroup(
+        name=name,
+        arn=f"arn:aws:iam::{ACCOUNT}:group/{name}",
+        path="/",
+        created=ago(400),
+        attached_policies=policies,
+    )
+
+
+def key(slot: int = 1, *, age: float, used: float | None = None, active: bool = True) -> KeyInfo:
+    return KeyInfo(
+        slot=slot,
+        active=active,
+        last_rotated=ago(age),
+        last_used=None if used is None else ago(used),
+        last_used_service=None if used is None else "iam",
+    )
+
+
+def row(
+    name: str,
+    *,
+    console: bool | None = False,
+    mfa: bool = False,
+    keys: tuple[KeyInfo, ...] = (),
+    password_used: float | None = None,
+) -> CredentialRow:
+    arn = f"arn:aws:iam::{ACCOUNT}:root" if name == ROOT_REPORT_USER else f"user/{name}"
+    return CredentialRow(
+        user=name,
+        arn=arn,
+        created=ago(400),
+        password_enabled=console,
+        password_last_used=None if password_used is None else ago(password_used),
+        mfa_active=mfa,
+        keys=keys,
+    )
+
+
+def report(*rows: CredentialRow) -> CredentialReport:
+    return CredentialReport(generated=ago(0.01), rows=rows)
+
+
+def posture(**values: Any) -> Posture:
+    """A Posture whose named parts loaded with ``values`` (others still pending)."""
+    parts = {
+        name: value if isinstance(value, Part) else Part.ok(value) for name, value in values.items()
+    }
+    return Posture(**parts)
+
+
+def denied(action: str) -> Part[Any]:
+    return Part.failed(
+        AwsError(
+            action,
+            "AccessDenied",
+            f"User: arn:aws:iam::{ACCOUNT}:user/alice is not authorized to perform: {action}",
+            f"Your identity needs {action}",
+        )
+    )
+
+
+def assert_status(finding: Finding, status: Status) -> None:
+    assert finding.status is status, f"{finding.id}: {finding.status} ({finding.reason})"
+
+
+# ----------------------------------------------------------------------------------- root
+def test_root_mfa_enabled_passes() -> None:
+    p = posture(summary=AccountSummary(root_mfa_enabled=True, root_access_keys_present=False))
+    assert_status(checks.check_root_mfa(p, NOW), Status.PASS)
+
+
+def test_root_without_mfa_fails_critical_with_console_steps_for_this_account() -> None:
+    p = posture(
+        caller=IAM_CALLER,
+        aliases=("acme-prod",),
+        summary=AccountSummary(root_mfa_enabled=False, root_access_keys_present=False),
+    )
+    f = checks.check_root_mfa(p, NOW)
+    assert_status(f, Status.FAIL)
+    assert f.severity is Severity.CRITICAL
+    assert f.fix is not None
+    # The API cannot enable root MFA: the fix is console steps, with this account's URL.
+    assert f.fix.action is None
+    assert any(
+        "https://acme-prod.signin.aws.amazon.com/console" in step for step in f.fix.console_steps
+    )
+
+
+def test_root_access_keys_present_fails_and_absent_passes() -> None:
+    with_keys = posture(
+        caller=IAM_CALLER,
+        summary=AccountSummary(root_mfa_enabled=True, root_access_keys_present=True),
+    )
+    f = checks.check_root_keys(with_keys, NOW)
+    assert_status(f, Status.FAIL)
+    assert f.severity is Severity.CRITICAL
+    # Not signed in as root: deleting root's keys takes the console.
+    assert f.fix is not None and f.fix.action is None and f.fix.console_steps
+
+    without = posture(summary=AccountSummary(root_mfa_enabled=True, root_access_keys_present=False))
+    assert_status(checks.check_root_keys(without, NOW), Status.PASS)
+
+
+def test_root_keys_fix_is_an_app_action_when_signed_in_as_root() -> None:
+    p = posture(
+        caller=ROOT_CALLER,
+        summary=AccountSummary(root_mfa_enabled=True, root_access_keys_present=True),
+    )
+    f = checks.check_root_keys(p, NOW)
+    assert_status(f, Status.FAIL)
+    assert f.fix is not None and f.fix.action == "delete_root_keys"
+
+
+def test_root_used_three_days_ago_fails() -> None:
+    p = posture(report=report(row(ROOT_REPORT_USER, console=None, mfa=True, password_used=3)))
+    f = checks.check_root_recent_use(p, NOW)
+    assert_status(f, Status.FAIL)
+    assert "3 days ago" in f.reason
+
+
+def test_root_key_used_recently_fails_too() -> None:
+    root = row(ROOT_REPORT_USER, console=None, keys=(key(1, age=300, used=2),), password_used=200)
+    f = checks.check_root_recent_use(posture(report=report(root)), NOW)
+    assert_status(f, Status.FAIL)
+    assert "2 days ago" in f.reason
+
+
+def test_root_used_a_hundred_days_ago_passes() -> None:
+    p = posture(report=report(row(ROOT_REPORT_USER, console=None, mfa=True, password_used=100)))
+    assert_status(checks.check_root_recent_use(p, NOW), Status.PASS)
+
+
+def test_no_root_row_in_the_report_is_unknown() -> None:
+    # moto's report has no <root_account> row; neither should make this PASS.
+    p = posture(report=report(row("alice", console=True, mfa=True)))
+    f = checks.check_root_recent_use(p, NOW)
+    assert_status(f, Status.UNKNOWN)
+    assert "root row" in f.reason
+
+
+def test_caller_is_root_fails_and_iam_user_passes() -> None:
+    f = checks.check_caller_not_root(posture(caller=ROOT_CALLER), NOW)
+    assert_status(f, Status.FAIL)
+    assert f.severity is Severity.CRITICAL
+    assert f.fix is not None and f.fix.action == "create_user"
+
+    ok = checks.check_caller_not_root(posture(caller=IAM_CALLER), NOW)
+    assert_status(ok, Status.PASS)
+    assert IAM_CALLER.arn in ok.reason
+
+
+# ------------------------------------------------------------------------ users and groups
+def test_admin_group_present_passes_and_names_it() -> None:
+    details = AuthDetails(groups=(group("developers", READ_ONLY), group("administrators", ADMIN)))
+    f = checks.check_admin_group(posture(details=details), NOW)
+    assert_status(f, Status.PASS)
+    assert "administrators" in f.reason
+    assert "developers" not in f.reason
+
+
+def test_no_group_with_administrator_access_fails() -> None:
+    details = AuthDetails(groups=(group("developers", READ_ONLY), group("empty")))
+    f = checks.check_admin_group(posture(details=details), NOW)
+    assert_status(f, Status.FAIL)
+    assert f.fix is not None and f.fix.action == "create_admin_group"
+
+
+def test_admin_user_via_group_passes() -> None:
+    details = AuthDetails(
+        users=(user("alice", groups=("administrators",)), user("bob", groups=("developers",))),
+        groups=(group("administrators", ADMIN), group("developers", READ_ONLY)),
+    )
+    f = checks.check_admin_user(posture(details=details), NOW)
+    assert_status(f, Status.PASS)
+    assert "alice" in f.reason
+    assert "bob" not in f.reason
+
+
+def test_admin_user_via_direct_attachment_passes() -> None:
+    details = AuthDetails(users=(user("carol", policies=(ADMIN,)),), groups=())
+    f = checks.check_admin_user(posture(details=details), NOW)
+    assert_status(f, Status.PASS)
+    assert "carol" in f.reason
+
+
+def test_admin_group_without_members_is_no_admin_user() -> None:
+    details = AuthDetails(
+        users=(user("bob", groups=("developers",), policies=(READ_ONLY,)),),
+        groups=(group("administrators", ADMIN), group("developers", READ_ONLY)),
+    )
+    assert_status(checks.check_admin_user(posture(details=details), NOW), Status.FAIL)
+
+
+def test_console_user_without_mfa_fails_and_names_the_user() -> None:
+    p = posture(
+        report=report(
+            row("alice", console=True, mfa=True),
+            row("bob", console=True, mfa=False),
+            row("svc-deploy", console=False, mfa=False),
+        )
+    )
+    f = checks.check_console_mfa(p, NOW)
+    assert_status(f, Status.FAIL)
+    assert "bob" in f.reason
+    assert f.subjects == ("bob",)
+    assert f.fix is not None and f.fix.action == "enroll_mfa"
+
+
+def test_console_users_all_with_mfa_pass_and_api_only_users_need_none() -> None:
+    p = posture(
+        report=report(
+            row(ROOT_REPORT_USER, console=None, mfa=False),  # root is a separate check
+            row("alice", console=True, mfa=True),
+            row("svc-deploy", console=False, mfa=False),
+        )
+    )
+    assert_status(checks.check_console_mfa(p, NOW), Status.PASS)
+
+
+# ------------------------------------------------------------------------------ access keys
+def test_hundred_day_old_active_key_fails_rotation() -> None:
+    p = posture(report=report(row("bob", keys=(key(1, age=100, used=1),))))
+    f = checks.check_old_keys(p, NOW)
+    assert_status(f, Status.FAIL)
+    assert "bob key 1 (100 d)" in f.reason
+    assert f.subjects == ("bob key 1 (100 d)",)
+
+
+def test_ten_day_old_key_passes_rotation() -> None:
+    p = posture(report=report(row("bob", keys=(key(1, age=10, used=1),))))
+    assert_status(checks.check_old_keys(p, NOW), Status.PASS)
+
+
+def test_old_but_inactive_key_is_not_an_old_key() -> None:
+    p = posture(report=report(row("bob", keys=(key(1, age=300, active=False),))))
+    assert_status(checks.check_old_keys(p, NOW), Status.PASS)
+
+
+def test_key_unused_for_sixty_days_fails() -> None:
+    p = posture(report=report(row("bob", keys=(key(1, age=80, used=60),))))
+    f = checks.check_unused_keys(p, NOW)
+    assert_status(f, Status.FAIL)
+    assert "bob key 1 (60 d idle)" in f.reason
+
+
+def test_never_used_key_older_than_the_grace_period_fails() -> None:
+    p = posture(report=report(row("bob", keys=(key(2, age=30),))))
+    f = checks.check_unused_keys(p, NOW)
+    assert_status(f, Status.FAIL)
+    assert "bob key 2 (never used)" in f.reason
+
+
+def test_brand_new_never_used_key_passes() -> None:
+    p = posture(report=report(row("bob", keys=(key(1, age=1),))))
+    assert_status(checks.check_unused_keys(p, NOW), Status.PASS)
+
+
+def test_recently_used_key_passes() -> None:
+    p = posture(report=report(row("bob", keys=(key(1, age=80, used=10),))))
+    assert_status(checks.check_unused_keys(p, NOW), Status.PASS)
+
+
+def test_two_active_keys_fail_and_one_active_one_inactive_passes() -> None:
+    both = posture(report=report(row("bob", keys=(key(1, age=5, used=1), key(2, age=3, used=1)))))
+    f = checks.check_two_keys(both, NOW)
+    assert_status(f, Status.FAIL)
+    assert f.subjects == ("bob",)
+
+    one = posture(
+        report=report(row("bob", keys=(key(1, age=5, used=1), key(2, age=3, used=1, active=False))))
+    )
+    assert_status(checks.check_two_keys(one, NOW), Status.PASS)
+
+
+# -------------------------------------------------------------------------- password policy
+def test_no_password_policy_fails_as_aws_default() -> None:
+    f = checks.check_password_policy(posture(password_policy=AWS_DEFAULT_PASSWORD_POLICY), NOW)
+    assert_status(f, Status.FAIL)
+    assert "default" in f.reason
+    assert f.fix is not None and f.fix.action == "password_policy"
+
+
+def test_weak_password_policy_fails_and_says_why() -> None:
+    weak = PasswordPolicy(minimum_length=8, require_lowercase=True, reuse_prevention=24)
+    f = checks.check_password_policy(posture(password_policy=weak), NOW)
+    assert_status(f, Status.FAIL)
+    assert "length 8 < 14" in f.reason
+    assert "symbols" in f.reason and "uppercase" in f.reason
+    assert "lowercase" not in f.reason
+
+
+def test_long_password_without_reuse_prevention_still_fails() -> None:
+    no_reuse = PasswordPolicy(
+        minimum_length=20,
+        require_symbols=True,
+        require_numbers=True,
+        require_uppercase=True,
+        require_lowercase=True,
+    )
+    f = checks.check_password_policy(posture(password_policy=no_reuse), NOW)
+    assert_status(f, Status.FAIL)
+    assert "reuse 0 < 24" in f.reason
+
+
+def test_strong_password_policy_passes() -> None:
+    assert_status(
+        checks.check_password_policy(posture(password_policy=STRONG_POLICY), NOW), Status.PASS
+    )
+
+
+# ------------------------------------------------------------------- user policies, alias
+def test_directly_attached_user_policy_fails() -> None:
+    details = AuthDetails(users=(user("bob", policies=(READ_ONLY,)), user("alice")))
+    f = checks.check_direct_policies(posture(details=details), NOW)
+    assert_status(f, Status.FAIL)
+    assert f.subjects == ("bob",)
+
+
+def test_inline_user_policy_fails() -> None:
+    details = AuthDetails(users=(user("alice"), user("dave", inline=("s3-access",))))
+    f = checks.check_direct_policies(posture(details=details), NOW)
+    assert_status(f, Status.FAIL)
+    assert "dave" in f.reason
+
+
+def test_permissions_only_through_groups_pass() -> None:
+    details = AuthDetails(
+        users=(user("alice", groups=("administrators",)),),
+        groups=(group("administrators", ADMIN),),
+    )
+    assert_status(checks.check_direct_policies(posture(details=details), NOW), Status.PASS)
+
+
+def test_alias_missing_fails_and_present_passes() -> None:
+    missing = checks.check_alias(posture(aliases=()), NOW)
+    assert_status(missing, Status.FAIL)
+    assert missing.fix is not None and missing.fix.action == "set_alias"
+
+    present = checks.check_alias(posture(aliases=("acme-prod",)), NOW)
+    assert_status(present, Status.PASS)
+    assert "acme-prod" in present.reason
+
+
+# -------------------------------------------------------------- parts that failed to load
+DEPENDENT_CHECKS = {
+    "summary": ("iam:GetAccountSummary", ("root-mfa", "root-keys")),
+    "details": (
+        "iam:GetAccountAuthorizationDetails",
+        ("admin-group", "admin-user", "user-policies"),
+    ),
+    "report": (
+        "iam:GetCredentialReport",
+        ("root-recent-use", "user-mfa", "old-keys", "unused-keys", "two-keys"),
+    ),
+    "caller": ("sts:GetCallerIdentity", ("caller-root",)),
+    "aliases": ("iam:ListAccountAliases", ("alias",)),
+    "password_policy": ("iam:GetAccountPasswordPolicy", ("password-policy",)),
+}
+
+
+def healthy_posture() -> Posture:
+    """Every part loaded, every check passing."""
+    return posture(
+        caller=IAM_CALLER,
+        summary=AccountSummary(root_mfa_enabled=True, root_access_keys_present=False),
+        details=AuthDetails(
+            users=(user("alice", groups=("administrators",)),),
+            groups=(group("administrators", ADMIN),),
+        ),
+        report=report(
+            row(ROOT_REPORT_USER, console=None, mfa=True, password_used=200),
+            row("alice", console=True, mfa=True, keys=(key(1, age=20, used=1),)),
+        ),
+        aliases=("acme-prod",),
+        password_policy=STRONG_POLICY,
+    )
+
+
+def test_healthy_posture_passes_every_check() -> None:
+    findings = evaluate(healthy_posture(), NOW)
+    assert [f.id for f in findings if f.status is not Status.PASS] == []
+    assert len(findings) == len(checks.CHECKS)
+
+
+@pytest.mark.parametrize("part", sorted(DEPENDENT_CHECKS))
+def test_denied_part_makes_its_checks_unknown_naming_the_action(part: str) -> None:
+    action, ids = DEPENDENT_CHECKS[part]
+    findings = {f.id: f for f in evaluate(healthy_posture().with_part(part, denied(action)), NOW)}
+    for id_ in ids:
+        assert_status(findings[id_], Status.UNKNOWN)
+        assert f"{action} denied" in findings[id_].reason
+    # Every other check still has its answer.
+    others = [f for f in findings.values() if f.id not in ids]
+    assert others and all(f.status is Status.PASS for f in others)
+
+
+def test_pending_part_is_unknown_while_loading() -> None:
+    findings = {f.id: f for f in evaluate(Posture(), NOW)}
+    assert {f.status for f in findings.values()} == {Status.UNKNOWN}
+    assert "loading" in findings["admin-group"].reason.lower()
+
+
+# ------------------------------------------------------------------------------ ordering
+def test_evaluate_lists_failures_first_most_severe_first() -> None:
+    p = posture(
+        caller=IAM_CALLER,  # PASS, critical
+        summary=AccountSummary(root_mfa_enabled=False, root_access_keys_present=False),
+        details=AuthDetails(
+            users=(user("alice", groups=("administrators",), inline=("extra",)),),
+            groups=(group("administrators", ADMIN),),
+        ),  # user-policies FAIL (low); admin-group/admin-user PASS (high)
+        report=denied("iam:GenerateCredentialReport"),  # five UNKNOWN
+        aliases=(),  # alias FAIL (low)
+        password_policy=AWS_DEFAULT_PASSWORD_POLICY,  # FAIL (medium)
+    )
+    findings = evaluate(p, NOW)
+    order = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.PASS: 2}
+    keys = [(order[f.status], f.severity) for f in findings]
+    assert keys == sorted(keys)
+    assert [(f.id, f.status) for f in findings[:2]] == [
+        ("root-mfa", Status.FAIL),
+        ("password-policy", Status.FAIL),
+    ]
+    fails = [f.id for f in findings if f.status is Status.FAIL]
+    assert set(fails) == {"root-mfa", "password-policy", "user-policies", "alias"}
+    assert findings[len(fails)].status is Status.UNKNOWN
+    assert findings[len(fails)].severity is Severity.HIGH
+    assert findings[-1].status is Status.PASS

@@ -1,0 +1,113 @@
+"""End to end in a real terminal (tmux): the console script against moto_server and the demo."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+
+from tests.tmux import Tmux, terminal_env
+
+pytestmark = pytest.mark.server
+
+
+def acct_tui() -> list[str]:
+    script = Path(sys.executable).with_name("acct-tui")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
+
+
+@pytest.fixture
+def term(tmp_path: Path) -> Iterator[Tmux]:
+    t = Tmux(tmp_path, 100, 30)
+    try:
+        yield t
+    finally:
+        t.close()
+
+
+def test_endpoint_url_shows_that_servers_users(moto_reset: str, term: Tmux, tmp_path: Path) -> None:
+    iam = boto3.client(
+        "iam",
+        endpoint_url=moto_reset,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    for name in ("zoe-ops", "yann-dev"):
+        iam.create_user(UserName=name)
+    env = terminal_env(tmp_path)
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_CONFIG_FILE=str(tmp_path / "none"),
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    term.start([*acct_tui(), "--endpoint-url", moto_reset, "--region", "us-east-1"], env)
+    term.wait_for("Security recommendations")
+    term.send("2")
+    screen = term.wait_for("zoe-ops")
+    assert "yann-dev" in screen
+    assert "123456789012" in screen  # the header names the account
+    term.send("q")
+    assert term.exit_status() == 0
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    out = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
+    table = {}
+    for line in out.splitlines():
+        pid, ppid, args = line.split(None, 2)
+        table[int(pid)] = (int(ppid), args)
+    return table
+
+
+def _demo_child_of(root: int) -> int | None:
+    """The tui.demo.server process below ``root`` (the tmux pane's shell)."""
+    procs = _processes()
+    below = {root}
+    changed = True
+    while changed:
+        changed = False
+        for pid, (ppid, _) in procs.items():
+            if ppid in below and pid not in below:
+                below.add(pid)
+                changed = True
+    found = [p for p in below if "tui.demo.server" in procs[p][1]]
+    return found[0] if found else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_demo_opens_five_panes_with_data_and_cleans_up(term: Tmux, tmp_path: Path) -> None:
+    env = terminal_env(tmp_path)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(Path(__file__).resolve().parents[1]), env.get("PYTHONPATH", "")) if p
+    )
+    term.start([*acct_tui(), "--demo"], env)
+    screen = term.wait_for("to fix", timeout=60)
+    assert "DEMO" in screen and "Root user has MFA" in screen
+    child = _demo_child_of(int(term.tmux("display-message", "-p", "-t", "t", "#{pane_pid}")))
+    assert child is not None and _alive(child), "the demo runs moto in a child process"
+    for key, expected in (
+        ("2", "deploy-bot"),
+        ("3", "developers"),
+        ("4", "No alias set"),
+        ("5", "Africa (Cape Town)"),
+    ):
+        term.send(key)
+        term.wait_for(expected)
+    term.send("q")
+    assert term.exit_status() == 0
+    assert not _alive(child), "the demo server outlived acct-tui"

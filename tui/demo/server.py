@@ -1,0 +1,241 @@
+"""The demo account server: moto_server + the Region stand-in, as a child process.
+
+``python -m tui.demo.server [--port 0] [--no-seed] [--region-delay SECONDS]
+[--extra-regions N] [--initial-no-auth-action-count N]``
+
+Serves moto's WSGI app wrapped in :class:`RegionApiMiddleware` with werkzeug (threaded) on
+127.0.0.1, seeds the demo account unless ``--no-seed``, then prints exactly one JSON line
+on stdout::
+
+    {"endpoint_url": "http://127.0.0.1:PORT", "access_key_id": "...",
+     "secret_access_key": "...", "account_id": "123456789012", "region": "us-east-1"}
+
+It runs in its own process because in-process moto holds the GIL long enough to stall the
+UI. It lives exactly as long as its parent: a daemon thread blocks on stdin and exits the
+process at EOF, which also happens when the parent crashes. SIGTERM/SIGINT exit too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+from typing import IO, TYPE_CHECKING, Any
+
+from tui.demo.regions import RegionApiError, RegionApiMiddleware, RegionStandIn
+
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIEnvironment
+
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+HOST = "127.0.0.1"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The child server's command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tui.demo.server",
+        description="moto_server with the Account API Region stand-in, for acct-tui --demo.",
+    )
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free)")
+    parser.add_argument("--no-seed", action="store_true", help="start with an empty account")
+    parser.add_argument(
+        "--region-delay",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="how long ENABLING/DISABLING last (default 20)",
+    )
+    parser.add_argument(
+        "--extra-regions",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add N fake DISABLED opt-in Regions xx-test-1..N (pagination tests)",
+    )
+    parser.add_argument(
+        "--initial-no-auth-action-count",
+        type=int,
+        default=None,
+        metavar="N",
+        help="enforce IAM policies after N calls (counted from the end of the seed)",
+    )
+    return parser
+
+
+def _exit_now(code: int = 0) -> None:
+    # os._exit: no atexit, no thread joins. werkzeug's handler threads and moto hold no
+    # state worth flushing, and a normal exit could hang on a request still in flight.
+    try:
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
+def _watch_stdin(stream: IO[bytes]) -> None:
+    # Blocks until the parent closes its end of the pipe or dies (the kernel closes it
+    # then), so the server can never outlive the app that started it.
+    try:
+        while stream.read(4096):
+            pass
+    except (OSError, ValueError):
+        pass
+    _exit_now(0)
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    _exit_now(0)
+
+
+def _moto_authorizer() -> Any:
+    """An Authorizer applying moto's IAM policy simulation to the Region calls.
+
+    With INITIAL_NO_AUTH_ACTION_COUNT set, moto starts checking policies after N calls;
+    the Region calls count and are checked the same way, as ``account:<Operation>``.
+    """
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.core.exceptions import AccessDeniedError, InvalidClientTokenIdError
+    from moto.iam.access_control import IAMRequest
+    from moto.iam.models import get_account_id_from
+
+    def authorize(environ: WSGIEnvironment, operation: str, body: bytes) -> RegionApiError | None:
+        if ActionAuthenticatorMixin.request_count < settings.INITIAL_NO_AUTH_ACTION_COUNT:
+            ActionAuthenticatorMixin.request_count += 1
+            return None
+        auth = environ.get("HTTP_AUTHORIZATION")
+        if not auth:
+            return RegionApiError(
+                "MissingAuthenticationTokenException", "Missing Authentication Token"
+            )
+        headers = {"Authorization": auth}
+        token = environ.get("HTTP_X_AMZ_SECURITY_TOKEN")
+        if token:
+            headers["X-Amz-Security-Token"] = token
+        try:
+            access_key_id = auth.split("Credential=", 1)[1].split("/", 1)[0]
+            request = IAMRequest(
+                account_id=get_account_id_from(access_key_id),
+                method=environ.get("REQUEST_METHOD", "POST"),
+                path=environ.get("PATH_INFO", "/"),
+                data={},
+                body=body,
+                headers=headers,
+                action=operation,
+            )
+            request.check_action_permitted("*")
+        except AccessDeniedError as exc:
+            return RegionApiError("AccessDeniedException", exc.message)
+        except (InvalidClientTokenIdError, IndexError):
+            return RegionApiError(
+                "UnrecognizedClientException",
+                "The security token included in the request is invalid.",
+            )
+        return None
+
+    return authorize
+
+
+def serve(argv: Sequence[str] | None = None) -> None:
+    """Run the demo server until stdin closes or a signal arrives."""
+    args = build_parser().parse_args(argv)
+
+    # Everything printed from here on (moto prints warnings on stdout) goes to stderr: the
+    # parent reads exactly one line from stdout and may never read it again, so a later
+    # write there could fill the pipe and block a request thread.
+    json_out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _on_signal)
+    threading.Thread(
+        target=_watch_stdin, args=(sys.stdin.buffer,), name="stdin-watch", daemon=True
+    ).start()
+
+    # moto reads both at import time.
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+    if args.initial_no_auth_action_count is not None:
+        os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = str(args.initial_no_auth_action_count)
+    # The seed and moto's own internal clients must never find real credentials.
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)
+    os.environ["AWS_ACCESS_KEY_ID"] = "testing"
+    os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
+    os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
+
+    # werkzeug logs every request through the "werkzeug" logger; under the TUI that would
+    # be noise on the terminal (stderr goes to a log file, but keep that small too).
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+
+    class QuietHandler(MotoRequestHandler):
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            pass
+
+    standin = RegionStandIn(transition_seconds=args.region_delay, extra_regions=args.extra_regions)
+    moto_app = DomainDispatcherApplication(create_backend_app)
+    app = RegionApiMiddleware(moto_app, standin, authorize=_moto_authorizer())
+    server = make_server(HOST, args.port, app, threaded=True, request_handler=QuietHandler)
+    port = server.server_port
+    endpoint_url = f"http://{HOST}:{port}"
+    threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
+
+    access_key_id, secret_access_key = "testing", "testing"
+    if not args.no_seed:
+        from tui.demo.seed import seed_account
+
+        # The seed's own calls must neither be refused nor use up the N free calls.
+        no_auth = settings.INITIAL_NO_AUTH_ACTION_COUNT
+        settings.INITIAL_NO_AUTH_ACTION_COUNT = math.inf
+        try:
+            result = seed_account(endpoint_url, region=REGION)
+        finally:
+            settings.INITIAL_NO_AUTH_ACTION_COUNT = no_auth
+            ActionAuthenticatorMixin.request_count = 0
+        access_key_id, secret_access_key = result.access_key_id, result.secret_access_key
+
+    line = {
+        "endpoint_url": endpoint_url,
+        "access_key_id": access_key_id,
+        "secret_access_key": secret_access_key,
+        "account_id": ACCOUNT_ID,
+        "region": REGION,
+    }
+    json_out.write(json.dumps(line) + "\n")
+    json_out.flush()
+    json_out.close()
+
+    # The main thread only waits: it is where signal handlers run.
+    threading.Event().wait()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point for ``python -m tui.demo.server``; reports start-up failures on stderr."""
+    try:
+        serve(argv)
+    except SystemExit:
+        raise
+    except BaseException:
+        logging.getLogger(__name__).exception("demo server failed to start")
+        _exit_now(1)
+
+
+if __name__ == "__main__":
+    main()
