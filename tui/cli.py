@@ -27,7 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
             "security set-up: root MFA, an administrators group, IAM users with MFA, "
             "an account alias and opt-in Regions."
         ),
-        epilog="Keys: press ? inside the app. Docs: README.md.",
+        epilog=(
+            "Credentials: `acct-tui credentials list | get USER [--account ID]` lists the keys "
+            "acct-tui stored in the OS keyring, or prints one as AWS credential_process JSON. "
+            "Keys: press ? inside the app. Docs: README.md."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"acct-tui {__version__}")
     parser.add_argument("--profile", metavar="NAME", help="AWS profile (default: boto3's chain)")
@@ -56,7 +60,12 @@ def _fail(message: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["credentials"]:
+        from tui import credentials_cli
+
+        return credentials_cli.run(arguments[1:])
+    args = build_parser().parse_args(arguments)
     # botocore logs warnings (with tracebacks) on credential refresh failures; with no
     # handler, Python's last-resort handler would print them over the TUI.
     logging.getLogger().addHandler(logging.NullHandler())

@@ -172,7 +172,7 @@ class PasswordPolicy:
     require_numbers: bool = False
     require_uppercase: bool = False
     require_lowercase: bool = False
-    allow_users_to_change: bool = True
+    allow_users_to_change: bool = False
     max_age_days: int | None = None
     reuse_prevention: int | None = None
     hard_expiry: bool = False
@@ -245,6 +245,54 @@ class Posture:
     @property
     def alias(self) -> str | None:
         return self.aliases.value[0] if self.aliases.value else None
+
+    # -- local updates after a change the app made itself --------------------------------
+    # IAM is eventually consistent and the credential report is regenerated at most every
+    # 4 hours, so re-reading right after a change can miss it; the app applies what it
+    # knows it did instead.
+    def with_user(self, user: IamUser, row: CredentialRow | None) -> Posture:
+        """The posture with ``user`` added (or replaced)."""
+        posture = self
+        details = self.details.value
+        if details is not None:
+            users = tuple(u for u in details.users if u.name != user.name) + (user,)
+            users = tuple(sorted(users, key=lambda u: u.name.lower()))
+            posture = replace(posture, details=Part.ok(replace(details, users=users)))
+        report = self.report.value
+        if report is not None and row is not None:
+            rows = tuple(r for r in report.rows if r.user != user.name) + (row,)
+            posture = replace(posture, report=Part.ok(replace(report, rows=rows)))
+        return posture
+
+    def without_user(self, name: str) -> Posture:
+        posture = self
+        details = self.details.value
+        if details is not None:
+            users = tuple(u for u in details.users if u.name != name)
+            posture = replace(posture, details=Part.ok(replace(details, users=users)))
+        report = self.report.value
+        if report is not None:
+            rows = tuple(r for r in report.rows if r.user != name)
+            posture = replace(posture, report=Part.ok(replace(report, rows=rows)))
+        return posture
+
+    def with_group(self, group: IamGroup) -> Posture:
+        details = self.details.value
+        if details is None:
+            return self
+        groups = tuple(g for g in details.groups if g.name != group.name) + (group,)
+        groups = tuple(sorted(groups, key=lambda g: g.name.lower()))
+        return replace(self, details=Part.ok(replace(details, groups=groups)))
+
+    def without_group(self, name: str) -> Posture:
+        details = self.details.value
+        if details is None:
+            return self
+        groups = tuple(g for g in details.groups if g.name != name)
+        users = tuple(
+            replace(u, groups=tuple(g for g in u.groups if g != name)) for u in details.users
+        )
+        return replace(self, details=Part.ok(AuthDetails(users=users, groups=groups)))
 
     def user_views(self) -> tuple[UserView, ...]:
         """Users with their credential-report rows (``None`` when the report is missing)."""

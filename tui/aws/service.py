@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
+from tui.aws.iam import IamWriter
 from tui.aws.models import Part
 from tui.aws.posture import PostureReader
 from tui.aws.session import AwsSession, CallCounter, Settings
@@ -37,3 +39,8 @@ class AccountService:
 
     def set_mfa_token(self, token: str) -> None:
         self.session.set_mfa_token(token)
+
+    @cached_property
+    def writer(self) -> IamWriter:
+        """IAM changes (users, groups, access keys) as reported plans, on this session."""
+        return IamWriter(self.session)

@@ -12,6 +12,7 @@ import botocore.session
 from botocore.config import Config
 
 from tui.aws.errors import MfaTokenRequired, ReadOnlyRefused, action_name
+from tui.aws.redact import install_log_redaction
 
 if TYPE_CHECKING:
     from mypy_boto3_account import AccountClient
@@ -90,6 +91,8 @@ class AwsSession:
     """
 
     def __init__(self, settings: Settings) -> None:
+        # botocore logs request parameters and response bodies at DEBUG: mask secrets.
+        install_log_redaction()
         self.settings = settings
         self.counter = CallCounter()
         self._lock = threading.Lock()

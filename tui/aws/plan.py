@@ -1,0 +1,285 @@
+"""Plans: ordered, reported AWS calls, run once, with rollback of what completed.
+
+A plan is built by a writer (:mod:`tui.aws.iam`), listed for review with the equivalent
+AWS CLI commands, run step by step (the first failure stops it; later steps are
+skipped), and, for create plans, rolled back step by step on request. Retries for
+IAM's eventual consistency happen inside a step and are reported as notes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shlex
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Literal
+
+from botocore import xform_name
+
+from tui.aws.errors import AwsError, from_exception
+
+if TYPE_CHECKING:
+    from tui.aws.iam import UserCredentials
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[["StepReport"], None]
+
+
+class StepState(StrEnum):
+    """Where a step stands. UNDONE / UNDO_FAILED describe a rollback of a DONE step."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    UNDONE = "undone"
+    UNDO_FAILED = "undo failed"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One API call of a plan, as the review screen lists it.
+
+    ``action`` is the IAM action (``iam:CreateUser``); ``cli`` the equivalent AWS CLI
+    command with secrets replaced by placeholders. A rollback step names the step it
+    reverts in ``undoes``.
+    """
+
+    id: str
+    action: str
+    description: str
+    cli: str
+    undoes: str | None = None
+
+
+@dataclass(frozen=True)
+class StepReport:
+    """A step's state as a plan runs; ``note`` explains retries and no-op successes."""
+
+    step: Step
+    state: StepState
+    error: AwsError | None = None
+    note: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.state}: {self.step.description}"
+        if self.error is not None:
+            return f"{text}: {self.error.summary()}"
+        return f"{text} ({self.note})" if self.note else text
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """The outcome of a run or a rollback: each step's report, and what exists now."""
+
+    title: str
+    reports: tuple[StepReport, ...]
+    exists_now: tuple[str, ...]
+    credentials: UserCredentials | None = None
+
+    @property
+    def ok(self) -> bool:
+        return all(r.state in (StepState.DONE, StepState.UNDONE) for r in self.reports)
+
+    @property
+    def failure(self) -> StepReport | None:
+        """The report of the first step that failed, if any."""
+        bad = (StepState.FAILED, StepState.UNDO_FAILED)
+        return next((r for r in self.reports if r.state in bad), None)
+
+    def __str__(self) -> str:
+        return "\n".join([self.title, *map(str, self.reports), *self.exists_now])
+
+
+def cli_command(operation: str, params: Mapping[str, object]) -> str:
+    """The AWS CLI line for ``operation`` with ``params`` (booleans become flags)."""
+    words = ["aws", "iam", xform_name(operation, "-")]
+    for key, value in params.items():
+        flag = xform_name(key, "-")
+        if isinstance(value, bool):
+            words.append(f"--{flag}" if value else f"--no-{flag}")
+        elif isinstance(value, list | tuple | dict):
+            words += [f"--{flag}", json.dumps(value, ensure_ascii=False, separators=(",", ":"))]
+        else:
+            words += [f"--{flag}", str(value)]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def step_id(operation: str, params: Mapping[str, object]) -> str:
+    keys = [str(v) for v in params.values() if isinstance(v, str)]
+    return ":".join([xform_name(operation, "-"), *keys])
+
+
+@dataclass(eq=False)
+class Operation:
+    """A step with its call, its undo and its retry rules; writers build these.
+
+    Mutable: the plan records the step's state on it.
+
+    ``what`` names the thing the step makes or removes, for "what exists now".
+    """
+
+    step: Step
+    call: Callable[[], object]
+    what: str
+    undo: Operation | None = None
+    retry_codes: frozenset[str] = frozenset()
+    gone_ok: bool = False  # NoSuchEntity means the goal is already reached
+    state: StepState = StepState.PENDING
+
+
+class Plan:
+    """Ordered steps, run once with :meth:`run`; a create plan can :meth:`rollback`.
+
+    ``kind`` says how to describe the account afterwards: the main step of a
+    ``"create"`` plan makes the entity, that of a ``"delete"`` plan removes it.
+    Blocking: run it in a thread worker; ``progress`` is called from that thread.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        ops: Sequence[Operation],
+        *,
+        kind: Literal["create", "delete"],
+        sleep: Callable[[float], None],
+        retry_delays: Sequence[float],
+        notes: Iterable[str] = (),
+        credentials: Callable[[Plan], UserCredentials | None] | None = None,
+    ) -> None:
+        self.title = title
+        self.notes = tuple(notes)
+        self._ops = tuple(ops)
+        self._kind = kind
+        self._main = self._ops[0] if kind == "create" else self._ops[-1]
+        self._sleep = sleep
+        self._delays = tuple(retry_delays)
+        self._credentials = credentials
+        self._lock = threading.Lock()
+        self._ran = False
+
+    def __repr__(self) -> str:
+        return f"<Plan {self.title!r}: {len(self._ops)} steps>"
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(op.step for op in self._ops)
+
+    def rollback_steps(self) -> tuple[Step, ...]:
+        """The steps :meth:`rollback` would take now (completed steps, in reverse)."""
+        return tuple(op.undo.step for op in reversed(self._ops) if op.undo and self.has_effect(op))
+
+    @property
+    def can_rollback(self) -> bool:
+        return bool(self.rollback_steps())
+
+    @property
+    def credentials(self) -> UserCredentials | None:
+        """For a create-user plan: what the user signs in with, as far as it exists now."""
+        return self._credentials(self) if self._credentials else None
+
+    def state(self, step_id: str) -> StepState:
+        return next(op.state for op in self._ops if op.step.id == step_id)
+
+    def result(self) -> PlanResult:
+        """Every step's state now, and what exists."""
+        return self._result([StepReport(op.step, op.state) for op in self._ops])
+
+    def run(self, progress: Progress | None = None) -> PlanResult:
+        """Run the steps in order; stop at the first failure and skip the rest."""
+        emit = progress or _ignore
+        with self._lock:
+            if self._ran:
+                raise RuntimeError("a plan runs only once")
+            self._ran = True
+        reports: list[StepReport] = []
+        failed = False
+        for op in self._ops:
+            if failed:
+                op.state = StepState.SKIPPED
+                report = StepReport(op.step, op.state)
+            else:
+                op.state = StepState.RUNNING
+                emit(StepReport(op.step, op.state))
+                error, note = self._execute(op, emit)
+                op.state = StepState.FAILED if error else StepState.DONE
+                report = StepReport(op.step, op.state, error, note)
+                failed = error is not None
+            log.info("%s", report)
+            emit(report)
+            reports.append(report)
+        return self._result(reports)
+
+    def rollback(self, progress: Progress | None = None) -> PlanResult:
+        """Undo the completed steps in reverse, each reported. Best effort: a failed
+        undo is reported and the others are still tried."""
+        emit = progress or _ignore
+        reports: list[StepReport] = []
+        for op in reversed(self._ops):
+            undo = op.undo
+            if undo is None or not self.has_effect(op):
+                continue
+            emit(StepReport(undo.step, StepState.RUNNING))
+            error, note = self._execute(undo, emit)
+            op.state = StepState.UNDO_FAILED if error else StepState.UNDONE
+            report = StepReport(undo.step, op.state, error, note)
+            log.info("%s", report)
+            emit(report)
+            reports.append(report)
+        return self._result(reports)
+
+    def exists_now(self) -> tuple[str, ...]:
+        """What exists now, in a few readable lines."""
+        main = self._main
+        others = [op for op in self._ops if op is not main]
+        if self._kind == "create":
+            if not self.has_effect(main):
+                stuck = [op for op in others if op.state is StepState.UNDO_FAILED]
+                return (f"{main.what} does not exist",) + tuple(
+                    f"{op.what} still exists (rollback failed)" for op in stuck
+                )
+            missing = [op.what for op in others if not self.has_effect(op)]
+            head = f"{main.what} exists" + (f", without {', '.join(missing)}" if missing else "")
+            return (head, *(f"with {op.what}" for op in others if self.has_effect(op)))
+        if main.state is StepState.DONE:
+            return (f"{main.what} deleted",)
+        left = [op.what for op in others if op.state is not StepState.DONE]
+        head = f"{main.what} still exists" + (f", with {', '.join(left)}" if left else "")
+        return (head, *(f"removed {op.what}" for op in others if op.state is StepState.DONE))
+
+    # -- internals -------------------------------------------------------------------
+    @staticmethod
+    def has_effect(op: Operation) -> bool:
+        """True when what ``op`` did is in the account now."""
+        return op.state in (StepState.DONE, StepState.UNDO_FAILED)
+
+    def _execute(self, op: Operation, emit: Progress) -> tuple[AwsError | None, str]:
+        delays = iter(self._delays)
+        while True:
+            try:
+                op.call()
+                return None, ""
+            except Exception as exc:  # noqa: BLE001 - every failure becomes a report
+                service, _, operation = op.step.action.partition(":")
+                error = from_exception(exc, service, operation)
+            if error.code == "NoSuchEntity" and op.gone_ok:
+                return None, "already gone"
+            delay = next(delays, None) if error.code in op.retry_codes else None
+            if delay is None:
+                return error, ""
+            note = f"{error.code}: IAM has not caught up yet, retrying in {delay:g} s"
+            log.info("%s: %s", op.step.description, note)
+            emit(StepReport(op.step, StepState.RUNNING, note=note))
+            self._sleep(delay)
+
+    def _result(self, reports: Sequence[StepReport]) -> PlanResult:
+        return PlanResult(self.title, tuple(reports), self.exists_now(), self.credentials)
+
+
+def _ignore(_report: StepReport) -> None:
+    return None
