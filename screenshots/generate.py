@@ -22,6 +22,10 @@ from tui.demo import DemoEndpoint, DemoServer  # noqa: E402
 
 
 def make_app(endpoint: DemoEndpoint) -> AcctApp:
+    from keyring.backends import fail
+
+    from tui.vault import Vault
+
     settings = Settings(
         region=endpoint.region,
         endpoint_url=endpoint.endpoint_url,
@@ -29,7 +33,9 @@ def make_app(endpoint: DemoEndpoint) -> AcctApp:
         secret_access_key=endpoint.secret_access_key,
         demo=True,
     )
-    return AcctApp(AccountService(settings, report_poll_interval=0.2), demo=True)
+    # No keyring on a headless box: the screenshot shows what the user is told then.
+    vault = Vault(fail.Keyring())
+    return AcctApp(AccountService(settings, report_poll_interval=0.2), demo=True, vault=vault)
 
 
 async def shoot(endpoint: DemoEndpoint, size: tuple[int, int], panes: list[str]) -> list[Path]:
@@ -52,11 +58,58 @@ async def shoot(endpoint: DemoEndpoint, size: tuple[int, int], panes: list[str])
     return written
 
 
+async def shoot_create_user(endpoint: DemoEndpoint) -> list[Path]:
+    """The create-user form, its review and the credentials screen (secrets masked)."""
+    from tui.forms.create_user import CreateUserScreen
+    from tui.forms.review import ReviewScreen
+    from tui.screens.credentials import CredentialsScreen
+
+    app = make_app(endpoint)
+    written = []
+
+    async def until(kind: type) -> None:
+        for _ in range(400):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, kind):
+                await pilot.pause(0.3)
+                return
+        raise SystemExit(f"{kind.__name__} did not open")
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if app.generation and not app.refreshing:
+                break
+        await pilot.press("2", "n")
+        await until(CreateUserScreen)
+        await pilot.press(*"nina", "tab", "tab", "tab", "tab", "tab", "space")
+        for name, kind, keys in (
+            ("80x24-users-new.svg", ReviewScreen, ("ctrl+s",)),
+            ("80x24-users-review.svg", CredentialsScreen, ("ctrl+s",)),
+        ):
+            app.save_screenshot(filename=name, path=str(HERE))
+            written.append(HERE / name)
+            await pilot.press(*keys)
+            await until(kind)
+        screen = app.screen
+        assert isinstance(screen, CredentialsScreen)
+        secret = screen.credentials.secret_access_key or ""
+        password = screen.credentials.password or ""
+        name = "80x24-users-credentials.svg"
+        app.save_screenshot(filename=name, path=str(HERE))
+        text = (HERE / name).read_text()
+        if not secret or secret in text or password in text:
+            raise SystemExit("a secret reached the screenshot: not written")
+        written.append(HERE / name)
+    return written
+
+
 async def main() -> None:
     with DemoServer() as server:
         endpoint = server.start(region_delay=3600)
         files = await shoot(endpoint, (80, 24), list(PANE_IDS))
         files += await shoot(endpoint, (160, 50), ["users"])
+        files += await shoot_create_user(endpoint)
     for f in files:
         print(f.relative_to(HERE.parent))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -96,7 +97,7 @@ def test_demo_opens_five_panes_with_data_and_cleans_up(term: Tmux, tmp_path: Pat
         p for p in (str(Path(__file__).resolve().parents[1]), env.get("PYTHONPATH", "")) if p
     )
     term.start([*acct_tui(), "--demo"], env)
-    screen = term.wait_for("to fix", timeout=60)
+    screen = term.wait_for("Root user has MFA", timeout=60)
     assert "DEMO" in screen and "Root user has MFA" in screen
     child = _demo_child_of(int(term.tmux("display-message", "-p", "-t", "t", "#{pane_pid}")))
     assert child is not None and _alive(child), "the demo runs moto in a child process"
@@ -111,3 +112,34 @@ def test_demo_opens_five_panes_with_data_and_cleans_up(term: Tmux, tmp_path: Pat
     term.send("q")
     assert term.exit_status() == 0
     assert not _alive(child), "the demo server outlived acct-tui"
+
+
+def test_copy_reaches_tmux_through_osc52(term: Tmux, tmp_path: Path) -> None:
+    env = terminal_env(tmp_path)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(Path(__file__).resolve().parents[1]), env.get("PYTHONPATH", "")) if p
+    )
+    term.start([*acct_tui(), "--demo"], env)
+    term.wait_for("Root user has MFA", timeout=60)
+    term.send("2")
+    term.wait_for("2 Users")
+    term.send("/")
+    term.wait_for("filter…")
+    term.send("-l", "bob")
+    term.send("Enter")
+    term.wait_for("1 of ")
+    term.send("k")
+    screen = term.wait_for("Access keys of bob")
+    key_ids = [w for w in screen.split() if w.startswith("AKIA")]
+    assert len(key_ids) == 1, screen
+    term.send("c")
+    term.wait_for("Copied")
+    assert term.tmux("show-buffer").strip() == key_ids[0]
+    term.send("Escape")  # alone: escape followed at once by q would read as alt+q
+    term.wait_for("2 Users")
+    for _ in range(50):
+        if "Access keys of bob" not in term.screen():
+            break
+        time.sleep(0.1)
+    term.send("q")
+    assert term.exit_status() == 0

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import os
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual import getters, on
+from textual import getters, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
+from tui import clipboard, flows
+from tui.aws.iam import ManagedPolicy
 from tui.aws.models import PART_NAMES, Part, Posture
 from tui.aws.service import AccountService
 from tui.messages import PartLoaded, RefreshFinished
 from tui.panes import AliasPane, GroupsPane, Pane, RecommendationsPane, RegionsPane, UsersPane
+from tui.vault import Vault
 from tui.widgets import AccountHeader
 
 # Pane ids in key order: 1..5 focus these.
@@ -68,10 +73,15 @@ class AcctApp(App[None]):
     header = getters.query_one("#account-header", AccountHeader)
     tabs = getters.query_one("#tabs", Tabs)
 
-    def __init__(self, service: AccountService, *, demo: bool = False) -> None:
+    def __init__(
+        self, service: AccountService, *, demo: bool = False, vault: Vault | None = None
+    ) -> None:
         super().__init__()
         self.service = service
         self.demo = demo
+        self.vault = vault or Vault()
+        self._policies: tuple[ManagedPolicy, ...] | None = None
+        self._policies_lock = threading.Lock()
         self.posture = Posture()
         self.generation = 0
         self.refreshing = False
@@ -153,6 +163,105 @@ class AcctApp(App[None]):
             )
         yield SystemCommand("app: refresh", "Read the whole account again (r)", self.action_refresh)
         yield SystemCommand("app: help", "Show every key (?)", self.action_help)
+        if not self.service.read_only:
+            yield SystemCommand(
+                "users: create user", "New IAM user (n in Users)", self.action_create_user
+            )
+            yield SystemCommand(
+                "groups: create group", "New IAM group (n in Groups)", self.action_create_group
+            )
+            yield SystemCommand(
+                "groups: create administrators group",
+                "The tutorial's administrators group with AdministratorAccess",
+                self.action_create_admin_group,
+            )
+
+    # -- flows ---------------------------------------------------------------------------
+    def _run_flow(
+        self, flow: Coroutine[Any, Any, None], description: str, *, mutating: bool = True
+    ) -> None:
+        if mutating and self.service.read_only:
+            flow.close()
+            self.notify(
+                "acct-tui runs with --read-only: nothing can be changed.", severity="warning"
+            )
+            return
+        self.run_worker(
+            flow, group="flow", exclusive=True, exit_on_error=False, description=description
+        )
+
+    def action_create_user(self) -> None:
+        self._run_flow(flows.create_user(self), "create user")
+
+    def action_create_group(self) -> None:
+        self._run_flow(flows.create_group(self), "create group")
+
+    def action_create_admin_group(self) -> None:
+        from tui.aws.iam import NewGroup
+        from tui.aws.models import ADMIN_POLICY_ARN
+
+        prefill = NewGroup(name="administrators", policy_arns=(ADMIN_POLICY_ARN,))
+        self._run_flow(flows.create_group(self, prefill), "create administrators group")
+
+    def action_delete_user(self, name: str) -> None:
+        self._run_flow(flows.delete_user(self, name), f"delete user {name}")
+
+    def action_delete_group(self, name: str) -> None:
+        self._run_flow(flows.delete_group(self, name), f"delete group {name}")
+
+    def action_access_keys(self, name: str) -> None:
+        self._run_flow(flows.access_keys(self, name), f"access keys of {name}", mutating=False)
+
+    @on(Worker.StateChanged)
+    def _flow_failed(self, event: Worker.StateChanged) -> None:
+        # Flows run with exit_on_error=False; a bug must still be seen, not swallowed.
+        if event.state is WorkerState.ERROR and event.worker.group in ("flow", "flow-io"):
+            error = event.worker.error
+            self.notify(
+                f"{event.worker.description} stopped: {type(error).__name__}: {error}",
+                title="Internal error",
+                severity="error",
+            )
+
+    def apply_posture(self, posture: Posture) -> None:
+        """Show ``posture`` everywhere (after a change the app made itself)."""
+        self.posture = posture
+        self.header.show(posture)
+        for pane_id in PANE_IDS:
+            self.pane(pane_id).update_from(posture)
+
+    def managed_policies(self) -> tuple[ManagedPolicy, ...]:
+        """Managed policies, listed once per session (blocking: call from a thread)."""
+        with self._policies_lock:
+            if self._policies is None:
+                self._policies = self.service.writer.list_managed_policies()
+            return self._policies
+
+    def cached_policies(self) -> tuple[ManagedPolicy, ...]:
+        return self._policies or ()
+
+    # -- clipboard -----------------------------------------------------------------------
+    def copy_text(self, text: str, what: str) -> None:
+        """Copy ``text`` by OSC 52 and, where one exists, the native clipboard.
+
+        The notification names ``what`` was copied and how, never the text itself.
+        """
+        self.copy_to_clipboard(text)
+        self._copy_native(text, what)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="clipboard", description="copy")
+    def _copy_native(self, text: str, what: str) -> None:
+        native = clipboard.copy_native(text)
+        self.notify(clipboard.describe(what, native, in_tmux=bool(os.environ.get("TMUX"))))
+
+    def forget_clipboard(self, secrets: set[str]) -> None:
+        """Drop our own copy of a secret once its screen closes.
+
+        Textual keeps the last copied text in ``App._clipboard`` (read back through
+        ``App.clipboard``); the terminal's clipboard is the user's and is left alone.
+        """
+        if self._clipboard and self._clipboard in secrets:
+            self._clipboard = ""
 
     # -- refresh -------------------------------------------------------------------------
     def action_refresh(self) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from tui.aws.models import Posture, sign_in_url
@@ -15,6 +18,17 @@ class AliasPane(Pane, can_focus=True):
 
     TITLE = "4 Account alias"
     PARTS = frozenset({"aliases", "caller"})
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy_url", "Copy URL", id="alias.copy", tooltip="Copy the sign-in URL"),
+    ]
+
+    def __init__(self, *, id: str) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.url: str | None = None
+
+    def action_copy_url(self) -> None:
+        if self.url:
+            self.copy(self.url, "the sign-in URL")
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="alias-body", markup=False)
@@ -37,7 +51,8 @@ class AliasPane(Pane, can_focus=True):
             text.append("Account   ", style="bold")
             text.append(caller.account_id + "\n")
             text.append("Sign-in   ", style="bold")
-            text.append(sign_in_url(caller.account_id, posture.alias) + "\n")
+            self.url = sign_in_url(caller.account_id, posture.alias)
+            text.append(self.url + "\n")
             if posture.alias:
                 text.append("          ")
                 text.append(sign_in_url(caller.account_id) + "\n")

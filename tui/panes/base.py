@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -15,6 +15,9 @@ from textual.widgets import DataTable, Input, Static
 
 from tui.aws.errors import AwsError
 from tui.aws.models import Posture
+
+if TYPE_CHECKING:
+    from tui.app import AcctApp
 
 
 def literal(value: object, style: str = "") -> Text:
@@ -37,6 +40,8 @@ class Pane(Vertical, can_focus=False):
 
     PARTS: ClassVar[frozenset[str]] = frozenset()
     TITLE: ClassVar[str] = ""
+    # Actions that change the account: hidden (and refused) under --read-only.
+    MUTATING: ClassVar[frozenset[str]] = frozenset()
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "app.next_pane", "Next pane", show=False, id="pane.next"),
         Binding("shift+tab", "app.previous_pane", "Previous pane", show=False, id="pane.previous"),
@@ -60,6 +65,23 @@ class Pane(Vertical, can_focus=False):
 
     def update_from(self, posture: Posture) -> None:
         """Redraw from ``posture``; called whenever one of :attr:`PARTS` arrives."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.MUTATING:
+            return not self.acct.service.read_only
+        return True
+
+    @property
+    def acct(self) -> AcctApp:
+        """The app, typed (panes only ever run inside AcctApp)."""
+        from tui.app import AcctApp
+
+        app = self.app
+        assert isinstance(app, AcctApp)
+        return app
+
+    def copy(self, text: str, what: str) -> None:
+        self.acct.copy_text(text, what)
 
     def focus_body(self) -> None:
         self.focus()
@@ -91,6 +113,7 @@ class TablePane(Pane):
     def __init__(self, *, id: str) -> None:  # noqa: A002
         super().__init__(id=id)
         self._rows: list[Row] = []
+        self.summary = ""
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder="filter…", id="filter", classes="filter")
@@ -132,6 +155,10 @@ class TablePane(Pane):
                 table.add_row(*row.cells, key=row.key)
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
+        if needle:
+            self.border_subtitle = f"{table.row_count} of {len(self._rows)} match"
+        else:
+            self.border_subtitle = self.summary
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -150,7 +177,15 @@ class TablePane(Pane):
         if action == "clear_filter":
             # Without an open filter, escape falls through to the screen and app.
             return bool(self.query_one("#filter", Input).display)
-        return True
+        return super().check_action(action, parameters)
+
+    def selected_key(self) -> str | None:
+        """The key of the highlighted row, if any."""
+        table = self.table
+        if not table.row_count:
+            return None
+        value = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if value is None else str(value)
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)

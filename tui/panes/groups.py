@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual.binding import Binding, BindingType
+
 from tui.aws.models import AuthDetails, Posture
 from tui.panes import format as fmt
 from tui.panes.base import TablePane, error_text, make_row
@@ -14,6 +16,12 @@ class GroupsPane(TablePane):
 
     TITLE = "3 Groups"
     PARTS = frozenset({"details"})
+    MUTATING = frozenset({"new", "delete"})
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "New group", id="groups.new", tooltip="Create an IAM group"),
+        Binding("ctrl+d", "delete", "Delete", id="groups.delete", tooltip="Delete the group"),
+        Binding("c", "copy_arn", "Copy ARN", id="groups.copy", tooltip="Copy the group's ARN"),
+    ]
     COLUMNS: ClassVar[tuple[str, ...]] = ("Group", "Members", "Policies", "Created")
 
     def __init__(self, *, id: str) -> None:  # noqa: A002
@@ -30,7 +38,7 @@ class GroupsPane(TablePane):
         for user in part.value.users:
             for name in user.groups:
                 members[name] = members.get(name, 0) + 1
-        self.border_subtitle = f"{len(part.value.groups)} groups"
+        self.summary = f"{len(part.value.groups)} groups"
         self.set_rows(
             [
                 make_row(
@@ -43,6 +51,19 @@ class GroupsPane(TablePane):
                 for g in part.value.groups
             ]
         )
+
+    def action_new(self) -> None:
+        self.acct.action_create_group()
+
+    def action_delete(self) -> None:
+        name = self.selected_key()
+        if name:
+            self.acct.action_delete_group(name)
+
+    def action_copy_arn(self) -> None:
+        group = self.details.group(self.selected_key() or "")
+        if group is not None:
+            self.copy(group.arn, f"the ARN of {group.name}")
 
     def open_row(self, key: str) -> None:
         from tui.screens.details import DetailsScreen

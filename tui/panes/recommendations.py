@@ -60,7 +60,7 @@ class RecommendationsPane(TablePane):
         findings = evaluate(posture)
         self.findings = {f.id: f for f in findings}
         failing = sum(f.status is Status.FAIL for f in findings)
-        self.border_subtitle = f"{failing} to fix" if failing else "all clear"
+        self.summary = f"{failing} to fix" if failing else "all clear"
         rows = []
         for f in findings:
             label, style = STATUS_TEXT[f.status]

@@ -45,7 +45,7 @@ class RegionsPane(TablePane):
             self.set_status(None)
         self.regions = {r.code: r for r in listing.regions}
         opted = sum(r.status is not RegionStatus.ENABLED_BY_DEFAULT for r in listing.regions)
-        self.border_subtitle = f"{len(listing.regions)} Regions, {opted} opt-in"
+        self.summary = f"{len(listing.regions)} Regions, {opted} opt-in"
         self.set_rows(
             [
                 make_row(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual.binding import Binding, BindingType
+
 from tui.aws.models import Posture, UserView, utcnow
 from tui.panes import format as fmt
 from tui.panes.base import TablePane, error_text, make_row
@@ -14,6 +16,13 @@ class UsersPane(TablePane):
 
     TITLE = "2 Users"
     PARTS = frozenset({"details", "report"})
+    MUTATING = frozenset({"new", "delete"})
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "New user", id="users.new", tooltip="Create an IAM user"),
+        Binding("ctrl+d", "delete", "Delete", id="users.delete", tooltip="Delete the user"),
+        Binding("k", "keys", "Keys", id="users.keys", tooltip="Access keys of the user"),
+        Binding("c", "copy_arn", "Copy ARN", id="users.copy", tooltip="Copy the user's ARN"),
+    ]
     COLUMNS: ClassVar[tuple[str, ...]] = (
         "User",
         "Console",
@@ -45,7 +54,7 @@ class UsersPane(TablePane):
         now = utcnow()
         views = posture.user_views()
         self.views = {v.name: v for v in views}
-        self.border_subtitle = f"{len(views)} users"
+        self.summary = f"{len(views)} users"
         self.set_rows(
             [
                 make_row(
@@ -61,6 +70,24 @@ class UsersPane(TablePane):
                 for v in views
             ]
         )
+
+    def action_new(self) -> None:
+        self.acct.action_create_user()
+
+    def action_delete(self) -> None:
+        name = self.selected_key()
+        if name:
+            self.acct.action_delete_user(name)
+
+    def action_keys(self) -> None:
+        name = self.selected_key()
+        if name:
+            self.acct.action_access_keys(name)
+
+    def action_copy_arn(self) -> None:
+        view = self.views.get(self.selected_key() or "")
+        if view is not None:
+            self.copy(view.user.arn, f"the ARN of {view.name}")
 
     def open_row(self, key: str) -> None:
         from tui.screens.details import DetailsScreen

@@ -1,0 +1,248 @@
+"""Multi-screen flows (form → review → plan → result), run as async workers of the app.
+
+Each flow awaits its screens with ``push_screen_wait`` and runs AWS calls in thread
+workers, so the event loop stays free. After a change the app applies what it did to its
+posture at once (IAM reads right after a write can miss it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from tui.aws.iam import NewGroup, NewUser, UserCredentials, users_can_change_own_password
+from tui.aws.models import (
+    AWS_DEFAULT_PASSWORD_POLICY,
+    CredentialRow,
+    IamGroup,
+    IamUser,
+    KeyInfo,
+    PolicyRef,
+    utcnow,
+)
+
+if TYPE_CHECKING:
+    from tui.app import AcctApp
+
+T = TypeVar("T")
+
+
+async def in_thread(app: AcctApp, fn: Callable[[], T], description: str) -> T:
+    """Run blocking ``fn`` (an AWS or keyring call) in a thread worker and await it."""
+    worker = app.run_worker(
+        fn, thread=True, exit_on_error=False, group="flow-io", description=description
+    )
+    await worker.wait()
+    if worker.error is not None:
+        raise worker.error
+    result: T = worker.result  # type: ignore[assignment]
+    return result
+
+
+def _account(app: AcctApp) -> tuple[str, str | None]:
+    caller = app.posture.caller.value
+    return (caller.account_id if caller else "unknown"), app.posture.alias
+
+
+# -- groups ---------------------------------------------------------------------------------
+async def create_group(app: AcctApp, prefill: NewGroup | None = None) -> None:
+    from tui.forms.create_group import CreateGroupScreen
+    from tui.screens.plan import PlanScreen
+
+    writer = app.service.writer
+    errors: dict[str, str] = {}
+    while True:
+        details = app.posture.details.value
+        form = CreateGroupScreen(
+            existing=[g.name for g in details.groups] if details else [],
+            load_policies=app.managed_policies,
+            planner=writer.plan_create_group,
+            prefill=prefill,
+            errors=errors,
+        )
+        request = await app.push_screen_wait(form)
+        if request is None:
+            return
+        outcome = await app.push_screen_wait(
+            PlanScreen(f"Creating group {request.name}", writer.plan_create_group(request))
+        )
+        if outcome.succeeded:
+            account, _ = _account(app)
+            names = {p.arn: p.name for p in app.cached_policies()}
+            group = IamGroup(
+                name=request.name,
+                arn=f"arn:aws:iam::{account}:group{request.path}{request.name}",
+                path=request.path,
+                created=utcnow(),
+                attached_policies=tuple(
+                    PolicyRef(names.get(a, a.rsplit("/", 1)[-1]), a) for a in request.policy_arns
+                ),
+            )
+            app.apply_posture(app.posture.with_group(group))
+            app.notify(f"Group {request.name} created.", title="Groups")
+            return
+        prefill = request
+        errors = {outcome.field or "name": _error_line(outcome)}
+
+
+# -- users ----------------------------------------------------------------------------------
+async def create_user(app: AcctApp, prefill: NewUser | None = None) -> None:
+    from tui.forms.create_user import CreateUserScreen
+    from tui.screens.credentials import CredentialsScreen
+    from tui.screens.plan import PlanScreen
+
+    writer = app.service.writer
+    errors: dict[str, str] = {}
+    while True:
+        account, alias = _account(app)
+        policy = app.posture.password_policy.value or AWS_DEFAULT_PASSWORD_POLICY
+        details = app.posture.details.value
+
+        planner = partial(writer.plan_create_user, account_id=account, alias=alias, policy=policy)
+
+        form = CreateUserScreen(
+            existing=[u.name for u in details.users] if details else [],
+            groups=[g.name for g in details.groups] if details else [],
+            policy=policy,
+            planner=planner,
+            prefill=prefill,
+            errors=errors,
+        )
+        request = await app.push_screen_wait(form)
+        if request is None:
+            return
+        plan = planner(request)
+        outcome = await app.push_screen_wait(PlanScreen(f"Creating user {request.name}", plan))
+        if outcome.succeeded:
+            credentials: UserCredentials | None = outcome.result.credentials
+            app.apply_posture(_with_new_user(app, request, credentials))
+            if credentials is not None and (credentials.password or credentials.secret_access_key):
+                screen = CredentialsScreen(credentials, app.vault)
+                del plan, credentials, outcome  # the screen is now the only holder
+                await app.push_screen_wait(screen)
+            app.notify(f"User {request.name} created.", title="Users")
+            return
+        prefill = request
+        errors = {outcome.field or "name": _error_line(outcome)}
+
+
+def _with_new_user(app: AcctApp, request: NewUser, credentials: UserCredentials | None) -> Any:
+    account, _ = _account(app)
+    now = utcnow()
+    policies = []
+    if request.console and request.require_reset:
+        policy = app.posture.password_policy.value or AWS_DEFAULT_PASSWORD_POLICY
+        if not users_can_change_own_password(policy):
+            policies.append(
+                PolicyRef("IAMUserChangePassword", "arn:aws:iam::aws:policy/IAMUserChangePassword")
+            )
+    user = IamUser(
+        name=request.name,
+        arn=f"arn:aws:iam::{account}:user{request.path}{request.name}",
+        user_id="",
+        path=request.path,
+        created=now,
+        groups=request.groups,
+        attached_policies=tuple(policies),
+        tags=request.tags,
+    )
+    keys = (KeyInfo(1, True, now, None),) if request.access_key else ()
+    row = CredentialRow(
+        user=request.name,
+        arn=user.arn,
+        created=now,
+        password_enabled=request.console,
+        password_last_used=None,
+        mfa_active=False,
+        keys=keys,
+    )
+    return app.posture.with_user(user, row)
+
+
+def _error_line(outcome: Any) -> str:
+    error = outcome.error
+    if error is None:
+        return "The plan failed; see the report."
+    text = f"{error.headline()}: {error.message}" if error.message else error.headline()
+    if outcome.rolled_back:
+        text += " (rolled back)"
+    return text
+
+
+# -- deletes --------------------------------------------------------------------------------
+async def delete_user(app: AcctApp, name: str) -> None:
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.plan import PlanScreen
+
+    writer = app.service.writer
+    try:
+        plan = await in_thread(app, lambda: writer.plan_delete_user(name), f"inspect {name}")
+    except Exception as exc:  # noqa: BLE001 - AwsFailure or a network error
+        app.notify(failure_text(exc), title=f"Cannot delete {name}", severity="error")
+        return
+    account, _ = _account(app)
+    entry = await in_thread(app, lambda: _vault_has(app, account, name), "keyring lookup")
+    confirm = ConfirmScreen(
+        f"Delete user {name}?",
+        ["These steps will run, in order:", *(f"  • {s.description}" for s in plan.steps)],
+        option="Also remove its entry from the OS keyring" if entry else None,
+    )
+    if not await app.push_screen_wait(confirm):
+        return
+    outcome = await app.push_screen_wait(PlanScreen(f"Deleting user {name}", plan))
+    if outcome.succeeded:
+        app.apply_posture(app.posture.without_user(name))
+        message = f"User {name} deleted."
+        if confirm.option:
+            removed = await in_thread(app, lambda: app.vault.delete(account, name), "keyring")
+            message += " Keyring entry removed." if removed else " No keyring entry was found."
+        app.notify(message, title="Users")
+
+
+async def delete_group(app: AcctApp, name: str) -> None:
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.plan import PlanScreen
+
+    writer = app.service.writer
+    try:
+        plan = await in_thread(app, lambda: writer.plan_delete_group(name), f"inspect {name}")
+    except Exception as exc:  # noqa: BLE001
+        app.notify(failure_text(exc), title=f"Cannot delete {name}", severity="error")
+        return
+    confirm = ConfirmScreen(
+        f"Delete group {name}?",
+        ["These steps will run, in order:", *(f"  • {s.description}" for s in plan.steps)],
+    )
+    if not await app.push_screen_wait(confirm):
+        return
+    outcome = await app.push_screen_wait(PlanScreen(f"Deleting group {name}", plan))
+    if outcome.succeeded:
+        app.apply_posture(app.posture.without_group(name))
+        app.notify(f"Group {name} deleted.", title="Groups")
+
+
+def _vault_has(app: AcctApp, account: str, name: str) -> bool:
+    try:
+        return app.vault.get(account, name) is not None
+    except Exception:  # noqa: BLE001 - no usable keyring: nothing to remove
+        return False
+
+
+def failure_text(exc: BaseException) -> str:
+    error = getattr(exc, "error", None)
+    if error is not None and hasattr(error, "summary"):
+        return str(error.summary())
+    return f"{type(exc).__name__}: {exc}"
+
+
+async def access_keys(app: AcctApp, name: str) -> None:
+    from tui.screens.access_keys import AccessKeysScreen
+
+    writer = app.service.writer
+    try:
+        keys = await in_thread(app, lambda: writer.list_access_keys(name), f"keys of {name}")
+    except Exception as exc:  # noqa: BLE001
+        app.notify(failure_text(exc), title=f"Access keys of {name}", severity="error")
+        return
+    await app.push_screen_wait(AccessKeysScreen(app, name, keys))

@@ -1,0 +1,108 @@
+"""CreateGroupScreen: name, path and managed policies of a new IAM group."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label
+from textual.worker import get_current_worker
+
+from tui.aws import validate
+from tui.aws.iam import ManagedPolicy, NewGroup, Plan
+from tui.forms.fields import Field
+from tui.forms.policy_picker import PolicyPicker
+
+
+class CreateGroupScreen(ModalScreen[NewGroup | None]):
+    """Returns the reviewed :class:`NewGroup`, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Review", id="group_form.submit"),
+        Binding("escape", "dismiss(None)", "Cancel", id="group_form.cancel"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        existing: Sequence[str],
+        load_policies: Callable[[], Sequence[ManagedPolicy]],
+        planner: Callable[[NewGroup], Plan],
+        prefill: NewGroup | None = None,
+        errors: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.existing = tuple(existing)
+        self.load_policies = load_policies
+        self.planner = planner
+        self.prefill = prefill or NewGroup(name="")
+        self.errors = errors or {}
+
+    def compose(self) -> ComposeResult:
+        p = self.prefill
+        with Vertical(id="group-form", classes="form") as box:
+            box.border_title = "New group"
+            box.border_subtitle = "tab next · ctrl+s review · escape cancel"
+            with VerticalScroll():
+                yield Field(
+                    "Group name",
+                    id="name",
+                    value=p.name,
+                    placeholder="administrators",
+                    check=lambda v: validate.group_name_error(v, self.existing),
+                )
+                yield Field("Path", id="path", value=p.path, check=validate.path_error)
+                yield Label("Managed policies")
+                yield PolicyPicker(p.policy_arns, id="policies")
+
+    def on_mount(self) -> None:
+        for field_id, message in self.errors.items():
+            matches = self.query(f"#{field_id}")
+            if matches and isinstance(matches.first(), Field):
+                matches.first(Field).show_error(message)
+            elif field_id == "policies":
+                self.query_one(PolicyPicker).show_error(message)
+        self.query_one("#name", Field).input.focus()
+        self._load()
+
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="policies", description="policies"
+    )
+    def _load(self) -> None:
+        try:
+            policies = self.load_policies()
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the form still works
+            from tui.flows import failure_text
+
+            message = failure_text(exc)
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self.query_one(PolicyPicker).show_error, message)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.query_one(PolicyPicker).set_policies, policies)
+
+    def request(self) -> NewGroup:
+        return NewGroup(
+            name=self.query_one("#name", Field).value.strip(),
+            path=self.query_one("#path", Field).value.strip() or "/",
+            policy_arns=self.query_one(PolicyPicker).selected_arns,
+        )
+
+    @work(exclusive=True, exit_on_error=False, group="group-form")
+    async def action_submit(self) -> None:
+        from tui.forms.review import ReviewScreen
+
+        bad = [f for f in self.query(Field) if f.problem()]
+        if bad:
+            bad[0].input.focus()
+            return
+        request = self.request()
+        if await self.app.push_screen_wait(
+            ReviewScreen(f"Create group {request.name}?", self.planner(request))
+        ):
+            self.dismiss(request)

@@ -1,0 +1,53 @@
+"""ReviewScreen: every API call a plan will make, and the equivalent aws CLI commands."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.aws.iam import Plan
+
+
+def cli_script(plan: Plan) -> str:
+    """The plan as aws CLI commands, one per line (secrets are placeholders)."""
+    return "\n".join(step.cli for step in plan.steps)
+
+
+class ReviewScreen(ModalScreen[bool]):
+    """True to go ahead (``ctrl+s``/``enter``), False to go back to the form."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s,enter", "dismiss(True)", "Create", id="review.go"),
+        Binding("escape", "dismiss(False)", "Back", id="review.back"),
+        Binding("c", "copy", "Copy CLI", id="review.copy", tooltip="Copy the aws commands"),
+    ]
+
+    def __init__(self, title: str, plan: Plan) -> None:
+        super().__init__()
+        self.title_text = title
+        self.plan = plan
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        for n, step in enumerate(self.plan.steps, start=1):
+            text.append(f"{n}. {step.action}", style="bold")
+            text.append(f"  {step.description}\n")
+        text.append("\nThe same with the AWS CLI:\n", style="bold")
+        text.append(cli_script(self.plan), style="cyan")
+        with Vertical(id="review") as box:
+            box.border_title = self.title_text
+            box.border_subtitle = "ctrl+s create · c copy commands · escape back"
+            with VerticalScroll():
+                yield Static(text, markup=False)
+
+    def action_copy(self) -> None:
+        from tui.app import AcctApp
+
+        if isinstance(self.app, AcctApp):
+            self.app.copy_text(cli_script(self.plan), "the aws commands")

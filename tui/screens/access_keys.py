@@ -1,0 +1,157 @@
+"""AccessKeysScreen: one user's access keys; deactivate, activate or delete one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from tui.aws.iam import AccessKey
+from tui.panes import format as fmt
+
+if TYPE_CHECKING:
+    from tui.app import AcctApp
+
+
+class AccessKeysScreen(ModalScreen[bool]):
+    """Returns True when a key changed (so the caller can update its view)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "toggle_key", "Deactivate/activate", id="keys.toggle"),
+        Binding("ctrl+d", "delete", "Delete", id="keys.delete"),
+        Binding("c", "copy", "Copy key id", id="keys.copy"),
+        Binding("escape", "close", "Close", id="keys.close"),
+    ]
+
+    def __init__(self, app: AcctApp, user: str, keys: Sequence[AccessKey]) -> None:
+        super().__init__()
+        self.acct = app
+        self.user = user
+        self.keys = keys
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="access-keys") as box:
+            box.border_title = f"Access keys of {self.user}"
+            box.border_subtitle = "d (de)activate · ctrl+d delete · c copy id · escape close"
+            table: DataTable[Text] = DataTable(cursor_type="row", id="keys-table")
+            table.add_columns("Access key ID", "Status", "Created")
+            yield table
+            yield Static("", id="keys-note", markup=False)
+
+    def on_mount(self) -> None:
+        self._fill()
+        self.query_one(DataTable).focus()
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for key in self.keys:
+            style = "green" if key.active else "dim"
+            table.add_row(
+                Text(key.key_id),
+                Text("Active" if key.active else "Inactive", style=style),
+                Text(fmt.date(key.created)),
+                key=key.key_id,
+            )
+        if not self.keys:
+            self.query_one("#keys-note", Static).update("This user has no access keys.")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("toggle_key", "delete"):
+            return not self.acct.service.read_only and bool(self.keys)
+        return True
+
+    def _selected(self) -> AccessKey | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((k for k in self.keys if k.key_id == key_id), None)
+
+    def action_copy(self) -> None:
+        key = self._selected()
+        if key is not None:
+            self.acct.copy_text(key.key_id, "the access key id")
+
+    @work(exclusive=True, exit_on_error=False, group="keys")
+    async def action_toggle_key(self) -> None:
+        from tui.flows import in_thread
+        from tui.screens.confirm import ConfirmScreen
+
+        key = self._selected()
+        if key is None:
+            return
+        verb = "Deactivate" if key.active else "Activate"
+        lines = [f"{verb} {key.key_id} of {self.user}."]
+        if key.active:
+            lines.append("Programs using this key stop working until it is activated again.")
+        if not await self.app.push_screen_wait(
+            ConfirmScreen(f"{verb} access key?", lines, confirm_label=verb, danger=key.active)
+        ):
+            return
+        writer = self.acct.service.writer
+        try:
+            await in_thread(
+                self.acct,
+                lambda: writer.set_access_key_status(self.user, key.key_id, not key.active),
+                "access key status",
+            )
+        except Exception as exc:  # noqa: BLE001
+            self._note(exc)
+            return
+        await self._reload()
+
+    @work(exclusive=True, exit_on_error=False, group="keys")
+    async def action_delete(self) -> None:
+        from tui.flows import in_thread
+        from tui.screens.confirm import ConfirmScreen
+
+        key = self._selected()
+        if key is None:
+            return
+        lines = [
+            f"Delete {key.key_id} of {self.user}. This cannot be undone.",
+            "Deactivating first (d) is safer: it can be reversed.",
+        ]
+        if not await self.app.push_screen_wait(ConfirmScreen("Delete access key?", lines)):
+            return
+        writer = self.acct.service.writer
+        try:
+            await in_thread(
+                self.acct, lambda: writer.delete_access_key(self.user, key.key_id), "delete key"
+            )
+        except Exception as exc:  # noqa: BLE001
+            self._note(exc)
+            return
+        await self._reload()
+
+    async def _reload(self) -> None:
+        from tui.flows import in_thread
+
+        self.changed = True
+        writer = self.acct.service.writer
+        try:
+            self.keys = await in_thread(
+                self.acct, lambda: writer.list_access_keys(self.user), "list keys"
+            )
+        except Exception as exc:  # noqa: BLE001
+            self._note(exc)
+            return
+        self._fill()
+        self.query_one("#keys-note", Static).update("Done.")
+
+    def _note(self, exc: BaseException) -> None:
+        from tui.flows import failure_text
+
+        self.query_one("#keys-note", Static).update(Text(failure_text(exc), style="red"))
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)

@@ -1,0 +1,292 @@
+"""CredentialsScreen: a new user's secrets, shown once, kept in the OS keyring.
+
+The password and secret access key are masked until revealed (``v``), never logged or
+notified, and dropped when the screen closes. Closing asks first when the keyring save
+failed and nothing was copied or exported: losing a secret is the worst bug we can ship.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import ClassVar, TypeVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from tui.aws.iam import UserCredentials
+from tui.vault import CsvRow, Vault, VaultEntry, VaultUnavailable, add_cli_profile, export_csv
+
+T = TypeVar("T")
+MASK = "•" * 16
+
+
+class CredentialField(Widget, can_focus=True):
+    """One labelled value; secrets render masked unless the screen reveals them."""
+
+    DEFAULT_CSS = """
+    CredentialField { height: 1; padding: 0 1; }
+    CredentialField:focus { background: $accent 30%; }
+    """
+
+    revealed: reactive[bool] = reactive(False)
+    """Whether a secret value is shown in clear."""
+
+    def __init__(self, label: str, value: str, *, secret: bool = False, id: str) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.label = label
+        self.value = value
+        self.secret = secret
+
+    def render(self) -> Text:
+        text = Text(f"{self.label:<15}", style="bold")
+        if self.secret and not self.revealed:
+            text.append(MASK, style="dim")
+            text.append("  (v reveals)", style="dim italic")
+        else:
+            text.append(self.value)
+        return text
+
+    def forget(self) -> None:
+        self.value = ""
+
+
+@dataclass
+class _Saved(Message):
+    """The keyring save finished: ``problem`` is None on success."""
+
+    problem: str | None
+
+
+def acct_tui_command() -> str:
+    """How a credential_process line should call acct-tui on this machine."""
+    script = shutil.which("acct-tui") or str(Path(sys.executable).with_name("acct-tui"))
+    if os.path.exists(script):
+        return script
+    return f"{sys.executable} -m tui"
+
+
+class CredentialsScreen(ModalScreen[None]):
+    """Shows :class:`UserCredentials` once, saves them to the keyring, copies, exports."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy", "Copy field", id="credentials.copy", tooltip="Copy the focused field"),
+        Binding("v", "reveal", "Reveal", id="credentials.reveal", tooltip="Show/hide secrets"),
+        Binding("s", "save", "Save to keyring", id="credentials.save"),
+        Binding("e", "export", "Export CSV", id="credentials.export"),
+        Binding("p", "profile", "CLI profile", id="credentials.profile"),
+        Binding("down,j", "app.focus_next", "Next", show=False, id="credentials.next"),
+        Binding("up,k", "app.focus_previous", "Previous", show=False, id="credentials.prev"),
+        Binding("escape", "close", "Close", id="credentials.close"),
+    ]
+
+    def __init__(self, credentials: UserCredentials, vault: Vault) -> None:
+        super().__init__()
+        self.credentials = credentials
+        self.vault = vault
+        self.saved = False
+        self.kept_elsewhere = False  # a secret was copied, or the CSV was written
+
+    def compose(self) -> ComposeResult:
+        c = self.credentials
+        with Vertical(id="credentials") as box:
+            box.border_title = f"Credentials for {c.user_name} — shown once"
+            box.border_subtitle = "c copy · v reveal · e CSV · p CLI profile · escape close"
+            yield CredentialField("User", c.user_name, id="cred-user")
+            yield CredentialField("Sign-in URL", c.sign_in_url, id="cred-url")
+            if c.password:
+                yield CredentialField("Password", c.password, secret=True, id="cred-password")
+            if c.access_key_id:
+                yield CredentialField("Access key ID", c.access_key_id, id="cred-key-id")
+            if c.secret_access_key:
+                yield CredentialField(
+                    "Secret key", c.secret_access_key, secret=True, id="cred-secret"
+                )
+            yield Static("Keyring: saving…", id="cred-keyring", markup=False)
+            yield Static("", id="cred-note", markup=False)
+
+    def on_mount(self) -> None:
+        fields = list(self.query(CredentialField))
+        (fields[2] if len(fields) > 2 else fields[0]).focus()
+        self.action_save()
+
+    # -- keyring ---------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if not self.saved:
+            self._save()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="vault", description="keyring")
+    def _save(self) -> None:
+        c = self.credentials
+        entry = VaultEntry(
+            account_id=c.account_id,
+            user_name=c.user_name,
+            access_key_id=c.access_key_id,
+            secret_access_key=c.secret_access_key,
+            password=c.password,
+            created=c.created.isoformat(),
+        )
+        try:
+            self.vault.save(entry)
+            problem = None
+        except VaultUnavailable as exc:
+            problem = f"{exc.reason}. {exc.how_to_fix}"
+        except Exception as exc:  # noqa: BLE001 - a keyring backend may raise anything
+            problem = f"{type(exc).__name__}: the keyring refused the entry"
+        if not get_current_worker().is_cancelled:
+            self.post_message(_Saved(problem))
+
+    @on(_Saved)
+    def _saved(self, message: _Saved) -> None:
+        status = self.query_one("#cred-keyring", Static)
+        c = self.credentials
+        if message.problem is None:
+            self.saved = True
+            status.update(
+                Text(f"Keyring: ✓ saved (service acct-tui, {c.account_id}/{c.user_name})")
+            )
+            status.set_class(False, "-error")
+        else:
+            status.update(
+                Text(f"Keyring: ✗ not saved — {message.problem} (s retries)", style="bold")
+            )
+            status.set_class(True, "-error")
+
+    # -- copy / reveal -------------------------------------------------------------------------
+    def action_reveal(self) -> None:
+        for f in self.query(CredentialField):
+            f.revealed = not f.revealed
+
+    def action_copy(self) -> None:
+        field = self.focused
+        if not isinstance(field, CredentialField) or not field.value:
+            self.notify("Select a field first (↑ ↓).", severity="warning")
+            return
+        from tui.app import AcctApp
+
+        app = self.app
+        if isinstance(app, AcctApp):
+            app.copy_text(field.value, field.label.lower())
+        else:  # pragma: no cover - the screen only runs inside AcctApp
+            app.copy_to_clipboard(field.value)
+        if field.secret:
+            self.kept_elsewhere = True
+
+    # -- export / profile ------------------------------------------------------------------
+    @work(exclusive=True, exit_on_error=False, group="credentials-flow")
+    async def action_export(self) -> None:
+        from tui.screens.prompt import PromptScreen
+
+        c = self.credentials
+        default = str(Path.cwd() / f"{c.user_name}_credentials.csv")
+        path = await self.app.push_screen_wait(
+            PromptScreen("Export CSV", "File (created with mode 0600, never overwritten):", default)
+        )
+        if not path:
+            return
+        row = CsvRow(
+            user_name=c.user_name,
+            password=c.password or "",
+            access_key_id=c.access_key_id or "",
+            secret_access_key=c.secret_access_key or "",
+            console_login_link=c.sign_in_url,
+        )
+        try:
+            await self._in_thread(lambda: export_csv(os.path.expanduser(path), [row]))
+        except (OSError, ValueError) as exc:
+            self._note(f"CSV not written: {_describe_os_error(exc)}", error=True)
+            return
+        self.kept_elsewhere = True
+        self._note(f"CSV written to {path} (mode 0600). Keep it safe, then delete it.")
+
+    @work(exclusive=True, exit_on_error=False, group="credentials-flow")
+    async def action_profile(self) -> None:
+        from tui.screens.prompt import PromptScreen
+
+        c = self.credentials
+        if not c.access_key_id:
+            self._note("This user has no access key, so no CLI profile.", error=True)
+            return
+        name = await self.app.push_screen_wait(
+            PromptScreen("AWS CLI profile", "Profile name:", c.user_name)
+        )
+        if not name:
+            return
+        try:
+            path = await self._in_thread(
+                lambda: add_cli_profile(None, name, c.account_id, c.user_name, acct_tui_command())
+            )
+        except (OSError, ValueError) as exc:
+            self._note(f"Profile not added: {_describe_os_error(exc)}", error=True)
+            return
+        self._note(
+            f"Profile {name} added to {path}: `aws --profile {name} …` reads the key from the "
+            "keyring through credential_process; no secret is in the file."
+        )
+
+    async def _in_thread(self, fn: Callable[[], T]) -> T:
+        from tui.app import AcctApp
+        from tui.flows import in_thread
+
+        app = self.app
+        assert isinstance(app, AcctApp)
+        return await in_thread(app, fn, "credentials file")
+
+    def _note(self, text: str, *, error: bool = False) -> None:
+        note = self.query_one("#cred-note", Static)
+        note.update(Text(text))
+        note.set_class(error, "-error")
+
+    # -- close -------------------------------------------------------------------------------
+    @work(exclusive=True, exit_on_error=False, group="credentials-flow")
+    async def action_close(self) -> None:
+        if not self.saved and not self.kept_elsewhere:
+            from tui.screens.confirm import ConfirmScreen
+
+            sure = await self.app.push_screen_wait(
+                ConfirmScreen(
+                    "Close without keeping the credentials?",
+                    [
+                        "The keyring save failed and nothing was copied or exported.",
+                        "The password and secret access key cannot be shown again:",
+                        "you would have to reset the password and create a new key.",
+                    ],
+                    confirm_label="Close anyway",
+                )
+            )
+            if not sure:
+                return
+        self._forget()
+        self.dismiss(None)
+
+    def _forget(self) -> None:
+        for f in self.query(CredentialField):
+            f.forget()
+        from tui.app import AcctApp
+
+        if isinstance(self.app, AcctApp):
+            self.app.forget_clipboard(
+                {self.credentials.password or "", self.credentials.secret_access_key or ""}
+            )
+        self.credentials = replace(self.credentials, password=None, secret_access_key=None)
+
+
+def _describe_os_error(exc: Exception) -> str:
+    if isinstance(exc, FileExistsError):
+        return f"{exc.filename} already exists (never overwritten)"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}"
+    return str(exc)
