@@ -6,12 +6,13 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from keyring.backends import fail
-from textual.widgets import Checkbox, SelectionList, Static
+from textual.widgets import Checkbox, Input, SelectionList, Static
 
 from tests.test_app import loaded, plain
 from tui.app import AcctApp
@@ -27,6 +28,7 @@ from tui.screens.access_keys import AccessKeysScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.credentials import MASK, CredentialField, CredentialsScreen
 from tui.screens.plan import PlanScreen
+from tui.screens.prompt import PromptScreen
 from tui.vault import Vault
 
 pytestmark = pytest.mark.server
@@ -310,3 +312,51 @@ async def test_new_credentials_land_in_the_real_keyring(
     assert credentials_cli.run(["get", "kept-user", "--account", demo.account_id]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out == {"Version": 1, "AccessKeyId": key_id, "SecretAccessKey": secret}
+
+
+async def test_export_csv_and_cli_profile_from_the_credentials_screen(
+    demo: DemoEndpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "aws-config"
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    csv_path = tmp_path / "out.csv"
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "n")
+        form = await wait_for_screen(app, pilot, CreateUserScreen)
+        await pilot.press(*"exporter")
+        form.query_one("#access-key", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await wait_for_screen(app, pilot, ReviewScreen)
+        await pilot.press("ctrl+s")
+        creds = await wait_for_screen(app, pilot, CredentialsScreen)
+        c = creds.credentials
+        await pilot.press("e")
+        prompt = await wait_for_screen(app, pilot, PromptScreen)
+        prompt.query_one(Input).value = str(csv_path)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: csv_path.exists())
+        assert csv_path.stat().st_mode & 0o777 == 0o600
+        lines = csv_path.read_text().splitlines()
+        assert lines[0] == "User name,Password,Access key ID,Secret access key,Console login link"
+        assert lines[1] == (
+            f"exporter,{c.password},{c.access_key_id},{c.secret_access_key},{c.sign_in_url}"
+        )
+        # a second export to the same file is refused, the file is untouched
+        await wait_until(pilot, lambda: "CSV written" in plain(creds.query_one("#cred-note")))
+        await pilot.press("e")
+        prompt = await wait_for_screen(app, pilot, PromptScreen)
+        prompt.query_one(Input).value = str(csv_path)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "already exists" in plain(creds.query_one("#cred-note")))
+        await pilot.press("p")
+        prompt = await wait_for_screen(app, pilot, PromptScreen)
+        await pilot.press("enter")  # default profile name: the user name
+        await wait_until(pilot, lambda: config.exists())
+        text = config.read_text()
+        assert "[profile exporter]" in text
+        assert f"credentials get exporter --account {demo.account_id}" in text
+        assert c.secret_access_key not in text
+        await pilot.press("escape")  # exported: closes without a question
+        await wait_until(pilot, lambda: not isinstance(app.screen, CredentialsScreen))

@@ -215,7 +215,8 @@ class AcctApp(App[None]):
     @on(Worker.StateChanged)
     def _flow_failed(self, event: Worker.StateChanged) -> None:
         # Flows run with exit_on_error=False; a bug must still be seen, not swallowed.
-        if event.state is WorkerState.ERROR and event.worker.group in ("flow", "flow-io"):
+        # ("flow-io" errors are re-raised to the flow that awaits them.)
+        if event.state is WorkerState.ERROR and event.worker.group != "flow-io":
             error = event.worker.error
             self.notify(
                 f"{event.worker.description} stopped: {type(error).__name__}: {error}",

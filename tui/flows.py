@@ -11,6 +11,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual.worker import WorkerFailed
+
 from tui.aws.iam import NewGroup, NewUser, UserCredentials, users_can_change_own_password
 from tui.aws.models import (
     AWS_DEFAULT_PASSWORD_POLICY,
@@ -33,9 +35,11 @@ async def in_thread(app: AcctApp, fn: Callable[[], T], description: str) -> T:
     worker = app.run_worker(
         fn, thread=True, exit_on_error=False, group="flow-io", description=description
     )
-    await worker.wait()
-    if worker.error is not None:
-        raise worker.error
+    try:
+        await worker.wait()
+    except WorkerFailed as failed:
+        # The caller handles the function's own exception (AwsFailure, ExportError…).
+        raise failed.error from None
     result: T = worker.result  # type: ignore[assignment]
     return result
 
