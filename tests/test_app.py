@@ -170,10 +170,14 @@ async def test_help_and_details_open_and_close(demo: DemoEndpoint) -> None:
         assert isinstance(app.screen, DetailsScreen)
         body = plain(app.screen.query_one("#details-body", Static))
         assert "arn:aws:iam::123456789012:user/bob" in body
-        await pilot.press("escape")
-        await pilot.press("1", "enter")
+        await pilot.press("escape", "1")
+        # a failing finding with no action to run shows its details and how to fix it
+        recs = app.query_one("#recommendations", TablePane)
+        recs.table.move_cursor(row=recs.table.get_row_index("user-policies"))
+        await pilot.press("enter")
         assert isinstance(app.screen, DetailsScreen)
-        assert "Fix" in plain(app.screen.query_one("#details-body", Static))
+        body = plain(app.screen.query_one("#details-body", Static))
+        assert "Fix" in body and "alice" in body
 
 
 async def test_command_palette_reaches_panes(demo: DemoEndpoint) -> None:

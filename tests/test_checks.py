@@ -156,8 +156,9 @@ def test_root_without_mfa_fails_critical_with_console_steps_for_this_account() -
     assert_status(f, Status.FAIL)
     assert f.severity is Severity.CRITICAL
     assert f.fix is not None
-    # The API cannot enable root MFA: the fix is console steps, with this account's URL.
-    assert f.fix.action is None
+    # The API cannot enable root MFA: the fix is a guide of console steps with this
+    # account's URL (and a "check again"), not an API call.
+    assert f.fix.action == "root_mfa_guide"
     assert any(
         "https://acme-prod.signin.aws.amazon.com/console" in step for step in f.fix.console_steps
     )
@@ -301,6 +302,7 @@ def test_hundred_day_old_active_key_fails_rotation() -> None:
     assert_status(f, Status.FAIL)
     assert "bob key 1 (100 d)" in f.reason
     assert f.subjects == ("bob key 1 (100 d)",)
+    assert f.users == ("bob",)
 
 
 def test_ten_day_old_key_passes_rotation() -> None:
@@ -411,7 +413,9 @@ def test_permissions_only_through_groups_pass() -> None:
 def test_alias_missing_fails_and_present_passes() -> None:
     missing = checks.check_alias(posture(aliases=()), NOW)
     assert_status(missing, Status.FAIL)
-    assert missing.fix is not None and missing.fix.action == "set_alias"
+    # Until the alias form exists, the finding says how (console or CLI).
+    assert missing.fix is not None and missing.fix.action is None
+    assert any("create-account-alias" in step for step in missing.fix.console_steps)
 
     present = checks.check_alias(posture(aliases=("acme-prod",)), NOW)
     assert_status(present, Status.PASS)

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui import clipboard, flows
+from tui.aws.checks import Finding
 from tui.aws.iam import ManagedPolicy
 from tui.aws.models import PART_NAMES, Part, Posture
 from tui.aws.service import AccountService
@@ -175,6 +176,20 @@ class AcctApp(App[None]):
                 "The tutorial's administrators group with AdministratorAccess",
                 self.action_create_admin_group,
             )
+            me = self._caller_without_mfa()
+            if me is not None:
+                yield SystemCommand(
+                    "users: add MFA for yourself",
+                    f"Enroll a virtual MFA device for {me}, the user acct-tui runs as",
+                    partial(self.action_enroll_mfa, me),
+                )
+
+    def _caller_without_mfa(self) -> str | None:
+        caller = self.posture.caller.value
+        name = caller.user_name if caller else None
+        report = self.posture.report.value
+        row = report.row(name) if report and name else None
+        return name if row is not None and not row.mfa_active else None
 
     # -- flows ---------------------------------------------------------------------------
     def _run_flow(
@@ -202,6 +217,23 @@ class AcctApp(App[None]):
 
         prefill = NewGroup(name="administrators", policy_arns=(ADMIN_POLICY_ARN,))
         self._run_flow(flows.create_group(self, prefill), "create administrators group")
+
+    # Fix actions that only guide (no AWS change): allowed under --read-only.
+    _GUIDES = frozenset({"root_mfa_guide"})
+
+    def action_fix(self, finding: Finding) -> bool:
+        """Start the fix of ``finding``; False when it cannot run here (read-only)."""
+        action = finding.fix.action if finding.fix else None
+        if action is None:
+            return False
+        mutating = action not in self._GUIDES
+        if mutating and self.service.read_only:
+            return False
+        self._run_flow(flows.fix(self, finding), f"fix {finding.id}", mutating=mutating)
+        return True
+
+    def action_enroll_mfa(self, name: str) -> None:
+        self._run_flow(flows.enroll_mfa(self, name), f"MFA for {name}")
 
     def action_delete_user(self, name: str) -> None:
         self._run_flow(flows.delete_user(self, name), f"delete user {name}")

@@ -8,18 +8,22 @@ posture at once (IAM reads right after a write can miss it).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.worker import WorkerFailed
 
+from tui.aws.checks import Finding
 from tui.aws.iam import NewGroup, NewUser, UserCredentials, users_can_change_own_password
 from tui.aws.models import (
+    ADMIN_POLICY_ARN,
     AWS_DEFAULT_PASSWORD_POLICY,
     CredentialRow,
     IamGroup,
     IamUser,
     KeyInfo,
+    Part,
     PolicyRef,
     utcnow,
 )
@@ -249,4 +253,116 @@ async def access_keys(app: AcctApp, name: str) -> None:
     except Exception as exc:  # noqa: BLE001
         app.notify(failure_text(exc), title=f"Access keys of {name}", severity="error")
         return
-    await app.push_screen_wait(AccessKeysScreen(app, name, keys))
+    screen = AccessKeysScreen(app, name, keys)
+    if await app.push_screen_wait(screen):
+        pairs = [(k.active, k.created) for k in screen.keys]
+        app.apply_posture(app.posture.with_user_keys(name, pairs))
+
+
+# -- fixes behind enter on a recommendation ------------------------------------------------
+async def choose_user(app: AcctApp, finding: Finding) -> str | None:
+    """The user a fix applies to: the only one, or the one the user picks."""
+    from tui.screens.choose import ChooseScreen
+
+    if len(finding.users) == 1:
+        return finding.users[0]
+    if not finding.users:
+        return None
+    return await app.push_screen_wait(
+        ChooseScreen(finding.title, "Which user?", list(finding.users))
+    )
+
+
+async def fix(app: AcctApp, finding: Finding) -> None:
+    """Run the fix of ``finding`` (its ``fix.action``), or show its details."""
+    action = finding.fix.action if finding.fix else None
+    if action == "create_admin_group":
+        await create_group(app, NewGroup("administrators", policy_arns=(ADMIN_POLICY_ARN,)))
+    elif action == "create_user":
+        await create_user(app)
+    elif action in ("enroll_mfa", "user_keys"):
+        user = await choose_user(app, finding)
+        if user is None:
+            return
+        if action == "user_keys":
+            await access_keys(app, user)
+        else:
+            await enroll_mfa(app, user)
+    elif action == "password_policy":
+        await password_policy(app)
+    elif action == "root_mfa_guide":
+        from tui.screens.root_mfa import RootMfaScreen
+
+        await app.push_screen_wait(RootMfaScreen(app))
+    elif action == "delete_root_keys":
+        await delete_root_keys(app)
+
+
+async def enroll_mfa(app: AcctApp, user: str) -> None:
+    """Create a virtual device, show its QR, check two codes, enable; never leave orphans."""
+    from tui.screens.mfa import MfaScreen
+
+    mfa = app.service.mfa
+    while True:
+        try:
+            device = await in_thread(app, lambda: mfa.create(user), f"MFA device for {user}")
+        except Exception as exc:  # noqa: BLE001
+            app.notify(failure_text(exc), title=f"MFA for {user}", severity="error")
+            return
+        screen = MfaScreen(app, device)
+        outcome: str | None = None
+        try:
+            outcome = await app.push_screen_wait(screen)
+        finally:
+            if not screen.enabled and not screen.failed:
+                # Cancelled (or the app is closing): the unassigned device must go.
+                try:
+                    mfa.discard(device.serial)
+                except Exception as exc:  # noqa: BLE001
+                    app.notify(
+                        f"The unassigned device {device.serial} could not be removed: "
+                        f"{failure_text(exc)}",
+                        severity="error",
+                    )
+        del device, screen
+        if outcome == "enabled":
+            app.apply_posture(app.posture.with_row(user, mfa_active=True))
+            app.notify(f"MFA enabled for {user}.", title="Users")
+            return
+        if outcome != "retry":
+            return
+
+
+async def password_policy(app: AcctApp) -> None:
+    from tui.forms.password_policy import PasswordPolicyScreen
+
+    current = app.posture.password_policy.value or AWS_DEFAULT_PASSWORD_POLICY
+    applied = await app.push_screen_wait(PasswordPolicyScreen(app, current))
+    if applied is not None:
+        app.apply_posture(app.posture.with_part("password_policy", Part.ok(applied)))
+        app.notify("Password policy updated.", title="Account")
+
+
+async def delete_root_keys(app: AcctApp) -> None:
+    from tui.screens.confirm import ConfirmScreen
+
+    mfa = app.service.mfa
+    lines = [
+        "Every access key of the root user will be deleted. Root keys are never needed for",
+        "daily work; use an IAM user's keys instead.",
+        "",
+        "If acct-tui itself is signed in with a root access key, this session stops working",
+        "once that key is gone (it is deleted last): restart with an IAM user's profile.",
+    ]
+    if not await app.push_screen_wait(ConfirmScreen("Delete root access keys?", lines)):
+        return
+    try:
+        deleted = await in_thread(app, mfa.delete_root_access_keys, "root access keys")
+    except Exception as exc:  # noqa: BLE001 - NotRoot, RootKeysFailure (some deleted)
+        app.notify(failure_text(exc), title="Root access keys", severity="error")
+        return
+    summary = app.posture.summary.value
+    if summary is not None:
+        summary = replace(summary, root_access_keys_present=False)
+        app.apply_posture(app.posture.with_part("summary", Part.ok(summary)))
+    app.notify(f"Deleted {len(deleted)} root access key(s).", title="Root")

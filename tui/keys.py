@@ -7,9 +7,10 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("1 … 5", "focus Recommendations, Users, Groups, Account alias, Regions"),
     ("tab / shift+tab", "next / previous pane"),
     ("↑ ↓ pgup pgdn", "move in the focused table"),
-    ("enter", "open the selected item: details, or the fix for a recommendation"),
+    ("enter", "open the selected item: details, or run the fix of a recommendation"),
     ("n", "new: user (Users), group (Groups)"),
     ("ctrl+d", "delete the selected user or group, after a confirmation naming what goes"),
+    ("m", "enroll a virtual MFA device for the selected user (QR code in the terminal)"),
     ("k", "access keys of the selected user: d deactivates/activates, ctrl+d deletes"),
     ("c", "copy: the focused credential field, or the selected row's ARN / URL"),
     ("/", "filter the focused table (escape clears)"),
@@ -20,4 +21,5 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("q", "quit"),
     ("forms", "tab next field · space toggles · ctrl+s review, then create · escape cancel"),
     ("credentials", "v reveal · c copy field · e export CSV · p AWS CLI profile · s retry keyring"),
+    ("MFA", "enter checks the two codes · ctrl+t show secret · ctrl+y copy it · escape cancels"),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
@@ -60,11 +60,17 @@ class Finding:
     reason: str
     fix: Fix | None = None
     subjects: tuple[str, ...] = ()
+    users: tuple[str, ...] = ()
+    """The IAM users a fix applies to (the app offers a choice when there are several)."""
 
 
 def _names(items: list[str], limit: int = 4) -> str:
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
 
 
 def _days(now: datetime, then: datetime | None) -> int | None:
@@ -84,6 +90,7 @@ def check_root_mfa(p: Posture, now: datetime) -> Finding:
     account = p.caller.value.account_id if p.caller.value else "<account-id>"
     fix = Fix(
         "Enable MFA for root in the console (the API cannot)",
+        action="root_mfa_guide",
         console_steps=(
             f"Sign in as root at {sign_in_url(account, p.alias)} (choose 'Root user')",
             "Open Security credentials → Multi-factor authentication → Assign MFA device",
@@ -231,18 +238,21 @@ def check_console_mfa(p: Posture, now: datetime) -> Finding:
             f"{len(missing)} console user(s) without MFA: {_names(missing)}",
             fix,
             tuple(missing),
+            tuple(missing),
         )
     return Finding("user-mfa", title, Severity.HIGH, Status.PASS, "Every console user has MFA", fix)
 
 
 def check_old_keys(p: Posture, now: datetime) -> Finding:
     title = f"Access keys rotated within {KEY_MAX_AGE_DAYS} days"
-    fix = Fix("Rotate: create a new key, switch to it, deactivate the old one")
+    fix = Fix(
+        "Rotate: create a new key, switch to it, then deactivate the old one", action="user_keys"
+    )
     report = p.report.value
     if report is None:
         return _unknown("old-keys", title, Severity.MEDIUM, p.report, fix)
     old = [
-        f"{r.user} key {k.slot} ({_days(now, k.last_rotated)} d)"
+        (r.user, f"{r.user} key {k.slot} ({_days(now, k.last_rotated)} d)")
         for r in report.users
         for k in r.active_keys
         if k.last_rotated is not None and now - k.last_rotated > timedelta(days=KEY_MAX_AGE_DAYS)
@@ -253,37 +263,40 @@ def check_old_keys(p: Posture, now: datetime) -> Finding:
             title,
             Severity.MEDIUM,
             Status.FAIL,
-            f"Old keys: {_names(old)}",
+            f"Old keys: {_names([text for _, text in old])}",
             fix,
-            tuple(old),
+            tuple(text for _, text in old),
+            _unique(user for user, _ in old),
         )
     return Finding("old-keys", title, Severity.MEDIUM, Status.PASS, "No active key is old", fix)
 
 
 def check_unused_keys(p: Posture, now: datetime) -> Finding:
     title = f"No access keys unused for {KEY_UNUSED_DAYS}+ days"
-    fix = Fix("Deactivate keys that are not in use (ctrl+d in Users)")
+    fix = Fix("Deactivate keys that are not in use", action="user_keys")
     report = p.report.value
     if report is None:
         return _unknown("unused-keys", title, Severity.MEDIUM, p.report, fix)
-    unused: list[str] = []
+    unused: list[tuple[str, str]] = []
     for r in report.users:
         for k in r.active_keys:
             if k.last_used is None:
                 age = _days(now, k.last_rotated)
                 if age is None or age >= KEY_NEVER_USED_GRACE_DAYS:
-                    unused.append(f"{r.user} key {k.slot} (never used)")
+                    unused.append((r.user, f"{r.user} key {k.slot} (never used)"))
             elif now - k.last_used >= timedelta(days=KEY_UNUSED_DAYS):
-                unused.append(f"{r.user} key {k.slot} ({_days(now, k.last_used)} d idle)")
+                idle = _days(now, k.last_used)
+                unused.append((r.user, f"{r.user} key {k.slot} ({idle} d idle)"))
     if unused:
         return Finding(
             "unused-keys",
             title,
             Severity.MEDIUM,
             Status.FAIL,
-            f"Unused: {_names(unused)}",
+            f"Unused: {_names([text for _, text in unused])}",
             fix,
-            tuple(unused),
+            tuple(text for _, text in unused),
+            _unique(user for user, _ in unused),
         )
     return Finding(
         "unused-keys", title, Severity.MEDIUM, Status.PASS, "Active keys are in use", fix
@@ -292,7 +305,7 @@ def check_unused_keys(p: Posture, now: datetime) -> Finding:
 
 def check_two_keys(p: Posture, now: datetime) -> Finding:
     title = "No user has two active access keys"
-    fix = Fix("Choose which key to deactivate")
+    fix = Fix("Choose which key to deactivate", action="user_keys")
     report = p.report.value
     if report is None:
         return _unknown("two-keys", title, Severity.LOW, p.report, fix)
@@ -305,6 +318,7 @@ def check_two_keys(p: Posture, now: datetime) -> Finding:
             Status.FAIL,
             f"Two active keys: {_names(both)}",
             fix,
+            tuple(both),
             tuple(both),
         )
     return Finding("two-keys", title, Severity.LOW, Status.PASS, "At most one active key each", fix)
@@ -325,6 +339,7 @@ def check_direct_policies(p: Posture, now: datetime) -> Finding:
             Status.FAIL,
             f"Policies attached to users: {_names(direct)}",
             fix,
+            tuple(direct),
             tuple(direct),
         )
     return Finding("user-policies", title, Severity.LOW, Status.PASS, "No user policies", fix)
@@ -369,7 +384,13 @@ def check_password_policy(p: Posture, now: datetime) -> Finding:
 
 def check_alias(p: Posture, now: datetime) -> Finding:
     title = "The account has an alias"
-    fix = Fix("Set an account alias (n in Account alias)", action="set_alias")
+    fix = Fix(
+        "Set an account alias",
+        console_steps=(
+            "IAM console → Dashboard → AWS Account → Account Alias → Create",
+            "or: aws iam create-account-alias --account-alias NAME",
+        ),
+    )
     if not p.aliases.loaded or p.aliases.error is not None:
         return _unknown("alias", title, Severity.LOW, p.aliases, fix)
     if p.alias:

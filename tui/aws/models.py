@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -263,6 +264,33 @@ class Posture:
             rows = tuple(r for r in report.rows if r.user != user.name) + (row,)
             posture = replace(posture, report=Part.ok(replace(report, rows=rows)))
         return posture
+
+    def with_row(self, user: str, **changes: Any) -> Posture:
+        """The posture with ``user``'s credential-report row changed (e.g. mfa_active)."""
+        report = self.report.value
+        if report is None:
+            return self
+        rows = tuple(replace(r, **changes) if r.user == user else r for r in report.rows)
+        return replace(self, report=Part.ok(replace(report, rows=rows)))
+
+    def with_user_keys(self, user: str, keys: Sequence[tuple[bool, datetime | None]]) -> Posture:
+        """The posture with ``user``'s keys as (active, created) pairs, oldest first.
+
+        The credential report numbers keys by age, so slots follow creation order; what
+        is known of each slot's last use is kept.
+        """
+        report = self.report.value
+        row = report.row(user) if report else None
+        if row is None:
+            return self
+        used = {k.slot: (k.last_used, k.last_used_service) for k in row.keys}
+        infos = tuple(
+            KeyInfo(slot, active, created, *used.get(slot, (None, None)))
+            for slot, (active, created) in enumerate(
+                sorted(keys, key=lambda k: k[1] or datetime.min.replace(tzinfo=UTC)), start=1
+            )
+        )
+        return self.with_row(user, keys=infos)
 
     def without_user(self, name: str) -> Posture:
         posture = self

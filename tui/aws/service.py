@@ -6,7 +6,9 @@ from functools import cached_property
 from typing import Any
 
 from tui.aws.iam import IamWriter
+from tui.aws.mfa import MfaWriter
 from tui.aws.models import Part
+from tui.aws.password_policy import PolicyWriter
 from tui.aws.posture import PostureReader
 from tui.aws.session import AwsSession, CallCounter, Settings
 
@@ -44,3 +46,13 @@ class AccountService:
     def writer(self) -> IamWriter:
         """IAM changes (users, groups, access keys) as reported plans, on this session."""
         return IamWriter(self.session)
+
+    @cached_property
+    def mfa(self) -> MfaWriter:
+        """Virtual MFA enrollment and removal, and root access-key deletion."""
+        return MfaWriter(self.session)
+
+    @cached_property
+    def policy_writer(self) -> PolicyWriter:
+        """Sets the account password policy (always every field)."""
+        return PolicyWriter(self.session)

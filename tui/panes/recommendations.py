@@ -53,7 +53,9 @@ class RecommendationsPane(TablePane):
             if finding.status is not Status.PASS and finding.fix is not None:
                 text.append("\nFix: ", style="bold")
                 text.append(finding.fix.label)
-                text.append("  (enter for details)", style="dim")
+                runnable = finding.status is Status.FAIL and finding.fix.action
+                hint = "  (enter to fix)" if runnable else "  (enter for details)"
+                text.append(hint, style="dim")
         self.query_one("#reason", Static).update(text)
 
     def update_from(self, posture: Posture) -> None:
@@ -78,11 +80,17 @@ class RecommendationsPane(TablePane):
             self._show_reason(str(key.value))
 
     def open_row(self, key: str) -> None:
-        from tui.screens.details import DetailsScreen
-
+        """``enter``: run the fix when there is one to run, else show the details."""
         finding = self.findings.get(key)
         if finding is None:
             return
+        if finding.status is Status.FAIL and self.acct.action_fix(finding):
+            return
+        self.show_details(finding)
+
+    def show_details(self, finding: Finding) -> None:
+        from tui.screens.details import DetailsScreen
+
         lines: list[tuple[str, str]] = [
             ("Status", finding.status.value),
             ("Severity", finding.severity.name.lower()),

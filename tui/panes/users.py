@@ -16,11 +16,12 @@ class UsersPane(TablePane):
 
     TITLE = "2 Users"
     PARTS = frozenset({"details", "report"})
-    MUTATING = frozenset({"new", "delete"})
+    MUTATING = frozenset({"new", "delete", "mfa"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New user", id="users.new", tooltip="Create an IAM user"),
         Binding("ctrl+d", "delete", "Delete", id="users.delete", tooltip="Delete the user"),
         Binding("k", "keys", "Keys", id="users.keys", tooltip="Access keys of the user"),
+        Binding("m", "mfa", "MFA", id="users.mfa", tooltip="Enroll a virtual MFA device"),
         Binding("c", "copy_arn", "Copy ARN", id="users.copy", tooltip="Copy the user's ARN"),
     ]
     COLUMNS: ClassVar[tuple[str, ...]] = (
@@ -84,13 +85,18 @@ class UsersPane(TablePane):
         if name:
             self.acct.action_access_keys(name)
 
+    def action_mfa(self) -> None:
+        name = self.selected_key()
+        if name:
+            self.acct.action_enroll_mfa(name)
+
     def action_copy_arn(self) -> None:
         view = self.views.get(self.selected_key() or "")
         if view is not None:
             self.copy(view.user.arn, f"the ARN of {view.name}")
 
     def open_row(self, key: str) -> None:
-        from tui.screens.details import DetailsScreen
+        from tui.screens.user import UserScreen
 
         view = self.views.get(key)
         if view is None:
@@ -115,4 +121,4 @@ class UsersPane(TablePane):
             lines.append(("MFA", "yes" if row.mfa_active else "no"))
             for k in row.keys:
                 lines.append((f"Key {k.slot}", fmt.key_summary(k, now)))
-        self.app.push_screen(DetailsScreen(f"User {user.name}", lines))
+        self.app.push_screen(UserScreen(self.acct, user.name, lines))

@@ -26,7 +26,7 @@ class DetailsScreen(ModalScreen[None]):
         self.lines = lines
 
     def compose(self) -> ComposeResult:
-        grid = Table.grid(padding=(0, 1))
+        grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(overflow="fold")
         for label, value in self.lines:

@@ -1,0 +1,84 @@
+"""PasswordPolicyScreen: the current and proposed account password policy, side by side."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.aws.models import PasswordPolicy
+from tui.aws.password_policy import PolicyWriter, diff, proposed_policy
+
+if TYPE_CHECKING:
+    from tui.app import AcctApp
+
+
+class PasswordPolicyScreen(ModalScreen[PasswordPolicy | None]):
+    """Shows what changes; ``ctrl+s`` sends the whole proposed policy (no partial update).
+
+    Returns the policy now in force, or None when cancelled.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "apply", "Apply", id="password_policy.apply"),
+        Binding("c", "copy", "Copy CLI", id="password_policy.copy"),
+        Binding("escape", "dismiss(None)", "Cancel", id="password_policy.cancel"),
+    ]
+
+    def __init__(self, app: AcctApp, current: PasswordPolicy) -> None:
+        super().__init__()
+        self.acct = app
+        self.current = current
+        self.proposed = proposed_policy(current)
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, padding=(0, 1), show_edge=False)
+        table.add_column("Setting", style="bold", no_wrap=True)
+        table.add_column("Now")
+        table.add_column("Proposed")
+        for setting, now, proposed in diff(self.current, self.proposed):
+            style = "bold green" if now != proposed else "dim"
+            table.add_row(Text(setting), Text(now), Text(proposed, style=style))
+        note = Text(
+            "\nUpdateAccountPasswordPolicy has no partial update: every setting is sent. "
+            "No setting gets weaker than it is now.\n\n",
+            style="italic",
+        )
+        note.append("Same with the AWS CLI:\n", style="bold")
+        note.append(PolicyWriter.command(self.proposed), style="cyan")
+        with Vertical(id="password-policy", classes="form") as box:
+            box.border_title = "Account password policy"
+            box.border_subtitle = "ctrl+s apply · c copy command · escape cancel"
+            with VerticalScroll():
+                yield Static(table, markup=False)
+                yield Static(note, markup=False)
+                yield Static("", id="policy-message", markup=False)
+
+    def action_copy(self) -> None:
+        self.acct.copy_text(PolicyWriter.command(self.proposed), "the aws command")
+
+    @work(exclusive=True, exit_on_error=False, group="password-policy")
+    async def action_apply(self) -> None:
+        from tui.flows import failure_text, in_thread
+
+        if self.busy:
+            return
+        self.busy = True
+        message = self.query_one("#policy-message", Static)
+        message.update(Text("Updating…", style="dim"))
+        writer = self.acct.service.policy_writer
+        try:
+            await in_thread(self.acct, lambda: writer.update(self.proposed), "password policy")
+        except Exception as exc:  # noqa: BLE001 - AwsFailure, InvalidRequest
+            self.busy = False
+            message.update(Text(f"Not changed: {failure_text(exc)}", style="bold red"))
+            return
+        self.dismiss(self.proposed)

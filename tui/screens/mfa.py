@@ -1,0 +1,200 @@
+"""MfaScreen: enroll a virtual MFA device with a QR code drawn in the terminal.
+
+The QR (segno, half blocks) is pinned black on white so it scans on dark and light themes.
+The two codes are checked locally against the seed (RFC 6238) before EnableMFADevice, so a
+typo, the same code twice or a phone clock that is off is explained, not sent to AWS. The
+seed is a secret: masked until revealed, never logged, dropped when the screen closes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+from textual.worker import get_current_worker
+
+from tui import qr
+from tui.aws.errors import AwsFailure
+from tui.aws.mfa import MfaEnableFailed, VirtualMfa, format_seed
+from tui.aws.totp import verify_pair
+
+if TYPE_CHECKING:
+    from tui.app import AcctApp
+
+TEXT_COLUMNS = 35
+MASK = "•" * 16
+
+
+@dataclass
+class _Enabled(Message):
+    """EnableMFADevice finished: ``error`` is None on success."""
+
+    error: str | None
+    discarded: bool = False
+
+
+class MfaScreen(ModalScreen[str | None]):
+    """Returns "enabled", "retry" (start over with a new device) or None (cancelled)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="mfa.cancel"),
+        Binding("ctrl+s", "submit", "Enable", id="mfa.submit"),
+        Binding("ctrl+t", "reveal", "Show secret", id="mfa.reveal"),
+        Binding("ctrl+y", "copy", "Copy secret", id="mfa.copy"),
+        Binding("ctrl+r", "retry", "Start over", id="mfa.retry"),
+    ]
+
+    def __init__(self, app: AcctApp, device: VirtualMfa) -> None:
+        super().__init__()
+        self.acct = app
+        self.device = device
+        self.revealed = False
+        self.busy = False
+        self.failed = False  # the device was discarded after an AWS error
+        self.enabled = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="mfa"):
+            yield Static(id="mfa-qr", markup=False)
+            with Vertical(id="mfa-text"):
+                yield Label(Text(f"MFA for {self.device.user_name}", style="bold"))
+                yield Static(id="mfa-help", markup=False)
+                yield Static(id="mfa-secret", markup=False)
+                yield Label("Code 1")
+                yield Input(placeholder="123456", max_length=6, restrict=r"[0-9]*", id="code1")
+                yield Label("Code 2 (the next one)")
+                yield Input(placeholder="654321", max_length=6, restrict=r"[0-9]*", id="code2")
+                yield Static(id="mfa-message", markup=False)
+                yield Static(
+                    Text(
+                        "enter: check & enable · ctrl+t show secret · ctrl+y copy it · "
+                        "escape: cancel",
+                        style="dim",
+                    ),
+                    markup=False,
+                )
+
+    def on_mount(self) -> None:
+        self._draw()
+        self.query_one("#code1", Input).focus()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        size = self.app.size
+        qr_box = self.query_one("#mfa-qr", Static)
+        help_text = self.query_one("#mfa-help", Static)
+        room = (size.width - TEXT_COLUMNS, size.height - 1)
+        if qr.fits(self.device.uri, *room):
+            qr_box.update("\n".join(qr.qr_lines(self.device.uri)))
+            qr_box.display = True
+            help_text.update(
+                "1. Scan the code with an authenticator app, or type the secret below.\n"
+                "2. Type two consecutive codes."
+            )
+        else:
+            qr_box.display = False
+            columns, rows = qr.qr_size(self.device.uri)
+            help_text.update(
+                Text(
+                    f"The terminal is too small for the QR code (it needs "
+                    f"{columns + TEXT_COLUMNS}×{rows + 1}). Add the account by typing the "
+                    "secret in your app (time-based, 6 digits), then type two codes.",
+                    style="yellow",
+                )
+            )
+        self._draw_secret()
+
+    def _draw_secret(self) -> None:
+        text = Text("Secret ", style="bold")
+        if self.revealed:
+            text.append(format_seed(self.device.seed))
+        else:
+            text.append(MASK, style="dim")
+        self.query_one("#mfa-secret", Static).update(text)
+
+    def _say(self, message: str, *, error: bool = True) -> None:
+        box = self.query_one("#mfa-message", Static)
+        box.update(Text(message, style="bold red" if error else "green"))
+
+    # -- actions ------------------------------------------------------------------------------
+    def action_reveal(self) -> None:
+        self.revealed = not self.revealed
+        self._draw_secret()
+
+    def action_copy(self) -> None:
+        self.acct.copy_text(self.device.seed, "the MFA secret")
+
+    @on(Input.Submitted, "#code1")
+    def _next(self) -> None:
+        self.query_one("#code2", Input).focus()
+
+    @on(Input.Submitted, "#code2")
+    def _submitted(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        if self.busy or self.failed:
+            return
+        code1 = self.query_one("#code1", Input).value
+        code2 = self.query_one("#code2", Input).value
+        verdict = verify_pair(self.device.seed, code1, code2, now=time.time())
+        if not verdict.ok:
+            self._say(verdict.message)
+            self.query_one(f"#code{verdict.field or 1}", Input).focus()
+            return
+        self.busy = True
+        self._say("Codes match. Enabling the device…", error=False)
+        self._enable(code1, code2)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mfa", description="enable")
+    def _enable(self, code1: str, code2: str) -> None:
+        mfa = self.acct.service.mfa
+        try:
+            mfa.enable(self.device.user_name, self.device.serial, code1, code2)
+            message = _Enabled(None)
+        except MfaEnableFailed as exc:
+            message = _Enabled(exc.error.summary(), discarded=exc.discarded)
+        except AwsFailure as exc:
+            message = _Enabled(exc.error.summary())
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    @on(_Enabled)
+    def _enabled(self, message: _Enabled) -> None:
+        self.busy = False
+        if message.error is None:
+            self.enabled = True
+            self._forget()
+            self.dismiss("enabled")
+            return
+        if message.discarded:
+            self.failed = True
+            self._say(f"{message.error}\nctrl+r starts over with a new QR code.")
+        else:
+            self._say(message.error)
+
+    def action_retry(self) -> None:
+        if self.failed:
+            self._forget()
+            self.dismiss("retry")
+
+    def action_cancel(self) -> None:
+        if self.busy:
+            return  # EnableMFADevice is in flight: wait for its answer
+        self._forget()
+        self.dismiss(None)
+
+    def _forget(self) -> None:
+        self.acct.forget_clipboard({self.device.seed})
+        self.revealed = False

@@ -1,0 +1,91 @@
+"""RootMfaScreen: the console steps for root MFA (no API can do it), and "check again"."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.aws.checks import ROOT_CREDENTIALS_URL
+from tui.aws.models import AccountSummary, sign_in_url
+
+if TYPE_CHECKING:
+    from tui.app import AcctApp
+
+
+class RootMfaScreen(ModalScreen[bool]):
+    """Guides the root MFA set-up in the console; ``r`` re-reads GetAccountSummary.
+
+    Returns True once root MFA is seen enabled.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "check", "Check again", id="root_mfa.check"),
+        Binding("c", "copy", "Copy sign-in URL", id="root_mfa.copy"),
+        Binding("escape", "close", "Close", id="root_mfa.close"),
+    ]
+
+    def __init__(self, app: AcctApp) -> None:
+        super().__init__()
+        self.acct = app
+        caller = app.posture.caller.value
+        self.url = sign_in_url(caller.account_id if caller else "<account-id>", app.posture.alias)
+        self.enabled = False
+
+    def compose(self) -> ComposeResult:
+        steps = Text()
+        steps.append("No API can turn on MFA for the root user: do it in the console.\n\n")
+        for n, line in enumerate(
+            (
+                f"Open {self.url} in a browser and sign in as the root user "
+                "(choose 'Root user', then the account's e-mail address).",
+                f"Go to Security credentials ({ROOT_CREDENTIALS_URL}).",
+                "Under Multi-factor authentication (MFA), choose Assign MFA device.",
+                "Name the device, choose Authenticator app (or a security key), Next.",
+                "Scan the QR code with your authenticator app, type two consecutive codes, "
+                "choose Add MFA.",
+                "Note how your authenticator app backs up its accounts: losing the phone "
+                "must not lock you out of root.",
+                "Come back here and press r to check again.",
+            ),
+            start=1,
+        ):
+            steps.append(f"{n}. ", style="bold")
+            steps.append(line + "\n")
+        with Vertical(id="root-mfa") as box:
+            box.border_title = "Protect the root user with MFA"
+            box.border_subtitle = "r check again · c copy sign-in URL · escape close"
+            with VerticalScroll():
+                yield Static(steps, markup=False)
+                yield Static("", id="root-mfa-state", markup=False)
+
+    def action_copy(self) -> None:
+        self.acct.copy_text(self.url, "the sign-in URL")
+
+    @work(exclusive=True, exit_on_error=False, group="root-mfa")
+    async def action_check(self) -> None:
+        from tui.flows import in_thread
+
+        state = self.query_one("#root-mfa-state", Static)
+        state.update(Text("Checking…", style="dim"))
+        part = await in_thread(
+            self.acct, lambda: self.acct.service.read_part("summary"), "GetAccountSummary"
+        )
+        self.acct.apply_posture(self.acct.posture.with_part("summary", part))
+        summary = part.value
+        if isinstance(summary, AccountSummary) and summary.root_mfa_enabled:
+            self.enabled = True
+            state.update(Text("✓ Root has MFA now.", style="bold green"))
+        elif part.error is not None:
+            state.update(Text(part.error.summary(), style="red"))
+        else:
+            state.update(Text("✗ Root still has no MFA device.", style="bold red"))
+
+    def action_close(self) -> None:
+        self.dismiss(self.enabled)

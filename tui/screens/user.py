@@ -1,0 +1,97 @@
+"""UserScreen: one user's details and MFA devices (enroll, deactivate and delete)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Label, Static
+
+from tui.aws.mfa import MfaDevice
+from tui.panes import format as fmt
+from tui.screens.details import DetailsScreen
+
+if TYPE_CHECKING:
+    from tui.app import AcctApp
+
+
+class UserScreen(DetailsScreen):
+    """Details of a user plus its MFA devices, read with ListMFADevices when opened."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss(None)", "Close", id="user.close"),
+        Binding("m", "enroll", "Add MFA", id="user.mfa"),
+        Binding("ctrl+d", "remove", "Remove MFA device", id="user.remove_mfa"),
+    ]
+
+    def __init__(self, app: AcctApp, user: str, lines: list[tuple[str, str]]) -> None:
+        super().__init__(f"User {user}", lines)
+        self.acct = app
+        self.user = user
+        self.devices: tuple[MfaDevice, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+
+    def on_mount(self) -> None:
+        box = self.query_one("#details")
+        box.border_subtitle = "m add MFA · ctrl+d remove device · escape close"
+        box.mount(Label(Text("MFA devices", style="bold")))
+        table: DataTable[Text] = DataTable(cursor_type="row", id="mfa-devices")
+        table.add_columns("Serial", "Kind", "Enabled")
+        box.mount(table)
+        box.mount(Static("Loading…", id="mfa-note", markup=False))
+        self._load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("enroll", "remove"):
+            return not self.acct.service.read_only
+        return True
+
+    @work(exclusive=True, exit_on_error=False, group="user-mfa")
+    async def _load(self) -> None:
+        from tui.flows import failure_text, in_thread
+
+        note = self.query_one("#mfa-note", Static)
+        mfa = self.acct.service.mfa
+        try:
+            self.devices = await in_thread(
+                self.acct, lambda: mfa.list_devices(self.user), "ListMFADevices"
+            )
+        except Exception as exc:  # noqa: BLE001
+            note.update(Text(failure_text(exc), style="red"))
+            return
+        table = self.query_one("#mfa-devices", DataTable)
+        table.clear()
+        for d in self.devices:
+            table.add_row(Text(d.serial), Text(d.kind), Text(fmt.date(d.enabled)), key=d.serial)
+        note.update("" if self.devices else Text("No MFA device.", style="yellow"))
+        self.acct.apply_posture(
+            self.acct.posture.with_row(self.user, mfa_active=bool(self.devices))
+        )
+
+    def action_enroll(self) -> None:
+        self.dismiss(None)
+        self.acct.action_enroll_mfa(self.user)
+
+    @work(exclusive=True, exit_on_error=False, group="user-mfa")
+    async def action_remove(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+        from tui.screens.plan import PlanScreen
+
+        table = self.query_one("#mfa-devices", DataTable)
+        if not table.row_count:
+            return
+        serial = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        plan = self.acct.service.mfa.plan_remove_device(self.user, serial)
+        lines = [
+            *(f"• {s.description}" for s in plan.steps),
+            f"{self.user} will sign in without MFA until a new device is added.",
+        ]
+        if not await self.app.push_screen_wait(ConfirmScreen("Remove MFA device?", lines)):
+            return
+        await self.app.push_screen_wait(PlanScreen("Removing MFA device", plan))
+        self._load()
