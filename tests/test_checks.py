@@ -413,8 +413,8 @@ def test_permissions_only_through_groups_pass() -> None:
 def test_alias_missing_fails_and_present_passes() -> None:
     missing = checks.check_alias(posture(aliases=()), NOW)
     assert_status(missing, Status.FAIL)
-    # Until the alias form exists, the finding says how (console or CLI).
-    assert missing.fix is not None and missing.fix.action is None
+    # enter opens the alias form; the console/CLI way is in the details too.
+    assert missing.fix is not None and missing.fix.action == "set_alias"
     assert any("create-account-alias" in step for step in missing.fix.console_steps)
 
     present = checks.check_alias(posture(aliases=("acme-prod",)), NOW)

@@ -23,7 +23,7 @@ from tui.aws.checks import Finding
 from tui.aws.iam import ManagedPolicy
 from tui.aws.models import PART_NAMES, Part, Posture
 from tui.aws.service import AccountService
-from tui.messages import PartLoaded, RefreshFinished
+from tui.messages import PartLoaded, RefreshFinished, RegionPolled
 from tui.panes import AliasPane, GroupsPane, Pane, RecommendationsPane, RegionsPane, UsersPane
 from tui.vault import Vault
 from tui.widgets import AccountHeader
@@ -82,6 +82,8 @@ class AcctApp(App[None]):
         self.demo = demo
         self.vault = vault or Vault()
         self._policies: tuple[ManagedPolicy, ...] | None = None
+        # Regions being enabled/disabled → when we started watching them (monotonic).
+        self.region_since: dict[str, float] = {}
         self._policies_lock = threading.Lock()
         self.posture = Posture()
         self.generation = 0
@@ -235,6 +237,70 @@ class AcctApp(App[None]):
     def action_enroll_mfa(self, name: str) -> None:
         self._run_flow(flows.enroll_mfa(self, name), f"MFA for {name}")
 
+    def action_set_alias(self) -> None:
+        self._run_flow(flows.set_alias(self), "set alias")
+
+    def action_delete_alias(self) -> None:
+        self._run_flow(flows.delete_alias(self), "delete alias")
+
+    def action_change_region(self, code: str) -> None:
+        self._run_flow(flows.change_region(self, code), f"change {code}")
+
+    # -- Regions in transit ----------------------------------------------------------------
+    def watch_region(self, code: str) -> None:
+        """Poll ``code`` (ENABLING/DISABLING) in the background until it settles."""
+        self.region_since.setdefault(code, time.monotonic())
+        self.run_worker(
+            partial(self._poll_region, code),
+            name=f"poll {code}",
+            group=f"region-{code}",
+            description=f"Poll the opt-in status of {code}",
+            exit_on_error=False,
+            exclusive=True,
+            thread=True,
+        )
+
+    def _poll_region(self, code: str) -> None:
+        from tui.aws.regions import poll_delays, settled
+
+        worker = get_current_worker()
+        writer = self.service.regions_writer
+        for delay in poll_delays():
+            # Sleep in slices so quitting (which cancels workers) is never held up.
+            deadline = time.monotonic() + delay
+            while time.monotonic() < deadline:
+                if worker.is_cancelled:
+                    return
+                time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+            try:
+                status = writer.status(code)
+            except Exception as exc:  # noqa: BLE001 - shown, and polling stops
+                if not worker.is_cancelled:
+                    self.post_message(RegionPolled(code, "", True, flows.failure_text(exc)))
+                return
+            if worker.is_cancelled:
+                return
+            done = settled(status)
+            self.post_message(RegionPolled(code, status.value, done))
+            if done:
+                return
+
+    @on(RegionPolled)
+    def _region_polled(self, message: RegionPolled) -> None:
+        from tui.aws.models import RegionStatus
+
+        if message.error is not None:
+            self.region_since.pop(message.code, None)
+            self.notify(message.error, title=f"Region {message.code}", severity="error")
+            return
+        self.apply_posture(
+            self.posture.with_region_status(message.code, RegionStatus(message.status))
+        )
+        if message.settled:
+            since = self.region_since.pop(message.code, None)
+            took = f" after {flows.elapsed(time.monotonic() - since)}" if since else ""
+            self.notify(f"{message.code} is now {message.status}{took}.", title="Regions")
+
     def action_delete_user(self, name: str) -> None:
         self._run_flow(flows.delete_user(self, name), f"delete user {name}")
 
@@ -332,6 +398,8 @@ class AcctApp(App[None]):
             self._ask_mfa_token(error.message)
             return
         self.posture = self.posture.with_part(message.name, message.part)
+        if message.name == "regions":
+            self._watch_moving_regions()
         self.header.show(self.posture)
         for pane_id in PANE_IDS:
             pane = self.pane(pane_id)
@@ -344,6 +412,17 @@ class AcctApp(App[None]):
             self.refreshing = False
             self.last_refresh_seconds = time.monotonic() - self._refresh_started
             self.post_message(RefreshFinished(message.generation, self.last_refresh_seconds))
+
+    def _watch_moving_regions(self) -> None:
+        from tui.aws.models import RegionStatus
+
+        listing = self.posture.regions.value
+        if listing is None or listing.source != "account":
+            return
+        moving = (RegionStatus.ENABLING, RegionStatus.DISABLING)
+        for region in listing.regions:
+            if region.status in moving and region.code not in self.region_since:
+                self.watch_region(region.code)
 
     def _parts_done(self, pane: Pane) -> bool:
         # A pane stops showing "loading" once its first part is in; the Users pane,

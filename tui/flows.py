@@ -25,6 +25,8 @@ from tui.aws.models import (
     KeyInfo,
     Part,
     PolicyRef,
+    RegionStatus,
+    sign_in_url,
     utcnow,
 )
 
@@ -296,6 +298,8 @@ async def fix(app: AcctApp, finding: Finding) -> None:
         await app.push_screen_wait(RootMfaScreen(app))
     elif action == "delete_root_keys":
         await delete_root_keys(app)
+    elif action == "set_alias":
+        await set_alias(app)
 
 
 async def enroll_mfa(app: AcctApp, user: str) -> None:
@@ -366,3 +370,89 @@ async def delete_root_keys(app: AcctApp) -> None:
         summary = replace(summary, root_access_keys_present=False)
         app.apply_posture(app.posture.with_part("summary", Part.ok(summary)))
     app.notify(f"Deleted {len(deleted)} root access key(s).", title="Root")
+
+
+# -- alias and Regions ----------------------------------------------------------------------
+async def set_alias(app: AcctApp) -> None:
+    from tui.forms.alias import AliasScreen
+
+    account, alias = _account(app)
+    new = await app.push_screen_wait(AliasScreen(app, account, alias))
+    if new is not None:
+        app.apply_posture(app.posture.with_aliases((new,)))
+        app.notify(f"Sign-in URL is now {sign_in_url(account, new)}", title="Account alias")
+
+
+async def delete_alias(app: AcctApp) -> None:
+    from tui.screens.confirm import ConfirmScreen
+
+    account, alias = _account(app)
+    if alias is None:
+        app.notify("There is no alias to delete.", severity="warning")
+        return
+    lines = [
+        f"Delete the alias {alias}.",
+        f"{sign_in_url(account, alias)} stops working;",
+        f"{sign_in_url(account)} keeps working.",
+    ]
+    if not await app.push_screen_wait(ConfirmScreen("Delete the account alias?", lines)):
+        return
+    writer = app.service.alias_writer
+    try:
+        await in_thread(app, lambda: writer.delete(alias), "DeleteAccountAlias")
+    except Exception as exc:  # noqa: BLE001
+        app.notify(failure_text(exc), title="Account alias", severity="error")
+        return
+    app.apply_posture(app.posture.with_aliases(()))
+    app.notify(f"Alias {alias} deleted.", title="Account alias")
+
+
+async def change_region(app: AcctApp, code: str) -> None:
+    """Enable a DISABLED opt-in Region or disable an ENABLED one, after a confirmation."""
+    from tui.aws.regions import region_action
+    from tui.screens.confirm import ConfirmScreen
+
+    listing = app.posture.regions.value
+    region = next((r for r in listing.regions if r.code == code), None) if listing else None
+    if region is None:
+        return
+    action, reason = region_action(region)
+    if action is None:
+        app.notify(reason, title=region.name)
+        return
+    if action == "enable":
+        lines = [
+            f"Enable {region.name} ({code}) for this account.",
+            "AWS takes from a few minutes to a few hours; acct-tui shows the status as it",
+            "changes, and you can keep working meanwhile.",
+        ]
+        title, label = f"Enable {code}?", "Enable"
+    else:
+        lines = [
+            f"Disable {region.name} ({code}).",
+            "IAM principals lose access to resources in this Region. The resources are not",
+            "deleted and may still cost money; re-enabling gives access back.",
+        ]
+        title, label = f"Disable {code}?", "Disable"
+    confirm = ConfirmScreen(title, lines, confirm_label=label, danger=action == "disable")
+    if not await app.push_screen_wait(confirm):
+        return
+    writer = app.service.regions_writer
+    call = writer.enable if action == "enable" else writer.disable
+    try:
+        await in_thread(app, lambda: call(code, region.status), f"{label} {code}")
+    except Exception as exc:  # noqa: BLE001 - RegionRefused, AwsFailure
+        app.notify(failure_text(exc), title=region.name, severity="error")
+        return
+    moving = RegionStatus.ENABLING if action == "enable" else RegionStatus.DISABLING
+    app.apply_posture(app.posture.with_region_status(code, moving))
+    app.watch_region(code)
+
+
+def elapsed(seconds: float) -> str:
+    """``75`` → ``"1m 15s"``."""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h {minutes}m"
+    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"

@@ -25,3 +25,13 @@ class RefreshFinished(Message):
 
     generation: int
     seconds: float
+
+
+@dataclass
+class RegionPolled(Message):
+    """A Region being enabled or disabled was polled; ``settled`` once it stops changing."""
+
+    code: str
+    status: str
+    settled: bool
+    error: str | None = None

@@ -386,6 +386,7 @@ def check_alias(p: Posture, now: datetime) -> Finding:
     title = "The account has an alias"
     fix = Fix(
         "Set an account alias",
+        action="set_alias",
         console_steps=(
             "IAM console → Dashboard → AWS Account → Account Alias → Create",
             "or: aws iam create-account-alias --account-alias NAME",

@@ -292,6 +292,16 @@ class Posture:
         )
         return self.with_row(user, keys=infos)
 
+    def with_region_status(self, code: str, status: RegionStatus) -> Posture:
+        listing = self.regions.value
+        if listing is None:
+            return self
+        regions = tuple(replace(r, status=status) if r.code == code else r for r in listing.regions)
+        return replace(self, regions=Part.ok(replace(listing, regions=regions)))
+
+    def with_aliases(self, aliases: tuple[str, ...]) -> Posture:
+        return replace(self, aliases=Part.ok(aliases))
+
     def without_user(self, name: str) -> Posture:
         posture = self
         details = self.details.value

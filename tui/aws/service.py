@@ -5,11 +5,13 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from tui.aws.alias import AliasWriter
 from tui.aws.iam import IamWriter
 from tui.aws.mfa import MfaWriter
 from tui.aws.models import Part
 from tui.aws.password_policy import PolicyWriter
 from tui.aws.posture import PostureReader
+from tui.aws.regions import RegionWriter
 from tui.aws.session import AwsSession, CallCounter, Settings
 
 
@@ -56,3 +58,13 @@ class AccountService:
     def policy_writer(self) -> PolicyWriter:
         """Sets the account password policy (always every field)."""
         return PolicyWriter(self.session)
+
+    @cached_property
+    def regions_writer(self) -> RegionWriter:
+        """Opt-in Region status, enable and disable (Account API)."""
+        return RegionWriter(self.session)
+
+    @cached_property
+    def alias_writer(self) -> AliasWriter:
+        """Sets, replaces and deletes the account alias."""
+        return AliasWriter(self.session)

@@ -18,9 +18,18 @@ class AliasPane(Pane, can_focus=True):
 
     TITLE = "4 Account alias"
     PARTS = frozenset({"aliases", "caller"})
+    MUTATING = frozenset({"new", "delete"})
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "Set alias", id="alias.new", tooltip="Set or replace the alias"),
+        Binding("ctrl+d", "delete", "Delete", id="alias.delete", tooltip="Delete the alias"),
         Binding("c", "copy_url", "Copy URL", id="alias.copy", tooltip="Copy the sign-in URL"),
     ]
+
+    def action_new(self) -> None:
+        self.acct.action_set_alias()
+
+    def action_delete(self) -> None:
+        self.acct.action_delete_alias()
 
     def __init__(self, *, id: str) -> None:  # noqa: A002
         super().__init__(id=id)
@@ -47,6 +56,7 @@ class AliasPane(Pane, can_focus=True):
                 text.append(posture.alias + "\n")
             else:
                 text.append("No alias set: the sign-in URL shows the account id.\n", style="yellow")
+                text.append("Press n to set one.\n", style="dim")
         if caller is not None:
             text.append("Account   ", style="bold")
             text.append(caller.account_id + "\n")

@@ -118,7 +118,8 @@ class TablePane(Pane):
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder="filter…", id="filter", classes="filter")
         table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="table")
-        table.add_columns(*self.COLUMNS)
+        for column in self.COLUMNS:
+            table.add_column(column, key=column)  # keyed by label, for update_cell
         yield table
 
     def on_mount(self) -> None:
