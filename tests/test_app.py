@@ -209,3 +209,17 @@ async def test_refresh_rereads_without_blanking(demo: DemoEndpoint) -> None:
         second = app.service.counter.calls() - first
         assert second["iam:GetAccountAuthorizationDetails"] == 1
         assert users.visible_keys() == before
+
+
+async def test_aws_text_is_never_markup(demo: DemoEndpoint) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        app.notify("AccessDenied: not allowed on [bold]arn:aws:iam::1:user/x[/bold]")
+        # a notification, from a screen too (Widget.notify asks for markup by default)
+        app.screen.notify("[red]literal[/red]")
+        await pilot.pause(0.1)
+        messages = [n.message for n in app._notifications]
+        assert "[bold]arn:aws:iam::1:user/x[/bold]" in messages[0]
+        assert messages[1] == "[red]literal[/red]"
+        assert not any(n.markup for n in app._notifications), "toasts render them literally"

@@ -13,6 +13,7 @@ from textual import getters, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
@@ -338,6 +339,18 @@ class AcctApp(App[None]):
 
     def cached_policies(self) -> tuple[ManagedPolicy, ...]:
         return self._policies or ()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications carry AWS names and error messages: never parse them as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # -- clipboard -----------------------------------------------------------------------
     def copy_text(self, text: str, what: str) -> None:
