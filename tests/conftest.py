@@ -191,3 +191,20 @@ def real_keyring() -> Iterator[Any]:
         yield backend
     finally:
         keyring.set_keyring(previous)
+
+
+# ------------------------------------------------------------------------------ demo account
+@pytest.fixture(scope="module")
+def demo(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A seeded demo account (moto_server child + Region stand-in), one per test module.
+
+    A module sets ``DEMO_REGION_DELAY`` (seconds for ENABLING/DISABLING to settle) to
+    watch Regions change; the default keeps them still.
+    """
+    from tui.demo import DemoServer
+
+    server = DemoServer()
+    try:
+        yield server.start(region_delay=getattr(request.module, "DEMO_REGION_DELAY", 600.0))
+    finally:
+        server.stop()

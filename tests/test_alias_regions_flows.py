@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 from textual.widgets import OptionList, Static
 
-from tests.test_app import loaded, plain
-from tests.test_create_flows import iam, make_app, wait_for_screen, wait_until
+from tests.pilot import iam, loaded, make_app, plain, wait_for_screen, wait_until
 from tests.test_iam_plans import inject
 from tui.demo import DemoEndpoint, DemoServer
 from tui.forms.alias import AliasScreen
@@ -21,15 +19,8 @@ from tui.screens.details import DetailsScreen
 
 pytestmark = pytest.mark.server
 
-
-@pytest.fixture(scope="module")
-def demo() -> Iterator[DemoEndpoint]:
-    server = DemoServer()
-    try:
-        # Region changes settle after 3 s: long enough to watch, short enough to test.
-        yield server.start(region_delay=3.0)
-    finally:
-        server.stop()
+# Region changes settle after 3 s: long enough to watch, short enough to test.
+DEMO_REGION_DELAY = 3.0
 
 
 def account_client(demo: DemoEndpoint) -> Any:

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
-
 import pytest
-from rich.console import Console
-from rich.text import Text
 from textual.widgets import DataTable, Static, Tabs
 
+from tests.pilot import loaded, make_app, plain
 from tui.app import PANE_IDS, AcctApp
-from tui.aws.service import AccountService
-from tui.aws.session import Settings
-from tui.demo import DemoEndpoint, DemoServer
+from tui.demo import DemoEndpoint
 from tui.panes import TablePane
 from tui.screens.details import DetailsScreen
 from tui.screens.help import HelpScreen
@@ -21,53 +15,9 @@ from tui.screens.help import HelpScreen
 pytestmark = pytest.mark.server
 
 
-@pytest.fixture(scope="module")
-def demo() -> Iterator[DemoEndpoint]:
-    server = DemoServer()
-    try:
-        yield server.start(region_delay=600)
-    finally:
-        server.stop()
-
-
-def make_app(demo: DemoEndpoint, *, read_only: bool = False) -> AcctApp:
-    settings = Settings(
-        region=demo.region,
-        endpoint_url=demo.endpoint_url,
-        access_key_id=demo.access_key_id,
-        secret_access_key=demo.secret_access_key,
-        read_only=read_only,
-        demo=True,
-    )
-    return AcctApp(AccountService(settings, report_poll_interval=0.1), demo=True)
-
-
-async def loaded(app: AcctApp, pilot: object) -> None:
-    """Wait (bounded) for the first refresh to finish."""
-    # Not workers.wait_for_complete(): Regions in transit are polled by workers that
-    # live until those Regions settle.
-    for _ in range(300):
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
-        if app.generation and not app.refreshing:
-            return
-    raise AssertionError("the refresh did not finish in 15 s")
-
-
 def shown(app: AcctApp, pane_id: str) -> bool:
     widget = app.query_one(f"#{pane_id}")
     return widget.display and widget.region.area > 0
-
-
-def plain(widget: Static) -> str:
-    """The text a Static shows, whatever it holds (str, Text, or a Rich table)."""
-    content = widget.content
-    if isinstance(content, str):
-        return content
-    if isinstance(content, Text):
-        return content.plain
-    console = Console(width=200, record=True, file=io.StringIO())
-    console.print(content)
-    return console.export_text()
 
 
 def status_text(app: AcctApp, pane_id: str) -> str:

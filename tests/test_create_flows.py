@@ -5,20 +5,15 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from keyring.backends import fail
 from textual.widgets import Checkbox, Input, SelectionList, Static
 
-from tests.test_app import loaded, plain
+from tests.pilot import iam, loaded, make_app, plain, wait_for_screen, wait_until
 from tui.app import AcctApp
-from tui.aws.service import AccountService
-from tui.aws.session import Settings
-from tui.demo import DemoEndpoint, DemoServer
+from tui.demo import DemoEndpoint
 from tui.forms.create_group import CreateGroupScreen
 from tui.forms.create_user import CreateUserScreen
 from tui.forms.fields import Field
@@ -35,54 +30,6 @@ pytestmark = pytest.mark.server
 
 CHANGE_PASSWORD_ARN = "arn:aws:iam::aws:policy/IAMUserChangePassword"
 ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
-
-
-@pytest.fixture(scope="module")
-def demo() -> Iterator[DemoEndpoint]:
-    server = DemoServer()
-    try:
-        yield server.start(region_delay=600)
-    finally:
-        server.stop()
-
-
-def iam(demo: DemoEndpoint) -> Any:
-    return boto3.client(
-        "iam",
-        endpoint_url=demo.endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id=demo.access_key_id,
-        aws_secret_access_key=demo.secret_access_key,
-    )
-
-
-def make_app(demo: DemoEndpoint, vault: Vault | None = None, read_only: bool = False) -> AcctApp:
-    settings = Settings(
-        region=demo.region,
-        endpoint_url=demo.endpoint_url,
-        access_key_id=demo.access_key_id,
-        secret_access_key=demo.secret_access_key,
-        read_only=read_only,
-        demo=True,
-    )
-    service = AccountService(settings, report_poll_interval=0.1)
-    return AcctApp(service, demo=True, vault=vault or Vault(fail.Keyring()))
-
-
-async def wait_for_screen(app: AcctApp, pilot: Any, kind: type, seconds: float = 20.0) -> Any:
-    for _ in range(int(seconds / 0.05)):
-        if isinstance(app.screen, kind):
-            return app.screen
-        await pilot.pause(0.05)
-    raise AssertionError(f"{kind.__name__} did not open in {seconds} s; screen is {app.screen!r}")
-
-
-async def wait_until(pilot: Any, predicate: Any, seconds: float = 20.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def screen_text(app: AcctApp) -> str:

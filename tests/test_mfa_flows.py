@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from textual.widgets import Input, Static
 
-from tests.test_app import loaded, plain
-from tests.test_create_flows import iam, make_app, wait_for_screen, wait_until
+from tests.pilot import iam, loaded, make_app, plain, wait_for_screen, wait_until
 from tests.test_qr import decode, rasterise
 from tui.aws.totp import totp
-from tui.demo import DemoEndpoint, DemoServer
+from tui.demo import DemoEndpoint
 from tui.forms.create_group import CreateGroupScreen
 from tui.forms.fields import Field
 from tui.forms.password_policy import PasswordPolicyScreen
@@ -25,15 +23,6 @@ from tui.screens.mfa import MASK, MfaScreen
 from tui.screens.root_mfa import RootMfaScreen
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture(scope="module")
-def demo() -> Iterator[DemoEndpoint]:
-    server = DemoServer()
-    try:
-        yield server.start(region_delay=600)
-    finally:
-        server.stop()
 
 
 def unassigned(demo: DemoEndpoint) -> list[str]:

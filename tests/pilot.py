@@ -1,0 +1,82 @@
+"""Helpers for Pilot tests of the app over the demo account (see the ``demo`` fixture)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import boto3
+from keyring.backends import fail
+from rich.console import Console
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.app import AcctApp
+from tui.aws.service import AccountService
+from tui.aws.session import Settings
+from tui.demo import DemoEndpoint
+from tui.vault import Vault
+
+
+def make_app(demo: DemoEndpoint, vault: Vault | None = None, read_only: bool = False) -> AcctApp:
+    """The real app over the demo server; no keyring unless the test brings one."""
+    settings = Settings(
+        region=demo.region,
+        endpoint_url=demo.endpoint_url,
+        access_key_id=demo.access_key_id,
+        secret_access_key=demo.secret_access_key,
+        read_only=read_only,
+        demo=True,
+    )
+    service = AccountService(settings, report_poll_interval=0.1)
+    return AcctApp(service, demo=True, vault=vault or Vault(fail.Keyring()))
+
+
+def iam(demo: DemoEndpoint) -> Any:
+    """A plain boto3 IAM client on the demo server, to check what the app did."""
+    return boto3.client(
+        "iam",
+        endpoint_url=demo.endpoint_url,
+        region_name="us-east-1",
+        aws_access_key_id=demo.access_key_id,
+        aws_secret_access_key=demo.secret_access_key,
+    )
+
+
+async def loaded(app: AcctApp, pilot: Any) -> None:
+    """Wait (bounded) for the first refresh to finish."""
+    # Not workers.wait_for_complete(): Regions in transit are polled by workers that
+    # live until those Regions settle.
+    for _ in range(300):
+        await pilot.pause(0.05)
+        if app.generation and not app.refreshing:
+            return
+    raise AssertionError("the refresh did not finish in 15 s")
+
+
+async def wait_for_screen(app: AcctApp, pilot: Any, kind: type, seconds: float = 20.0) -> Any:
+    for _ in range(int(seconds / 0.05)):
+        if isinstance(app.screen, kind):
+            return app.screen
+        await pilot.pause(0.05)
+    raise AssertionError(f"{kind.__name__} did not open in {seconds} s; screen is {app.screen!r}")
+
+
+async def wait_until(pilot: Any, predicate: Any, seconds: float = 20.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def plain(widget: Static) -> str:
+    """The text a Static shows, whatever it holds (str, Text, or a Rich table)."""
+    content = widget.content
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Text):
+        return content.plain
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
