@@ -1,0 +1,317 @@
+"""The app side of the benchmark, run by ``benchmarks/bench.py`` in its own process.
+
+Each measurement that concerns a process as a whole (peak RSS, start-up) runs in a fresh
+interpreter, so the numbers are the app's own and not the benchmark driver's.
+
+Modes (one JSON object per line on stdout):
+
+``app --endpoint-url URL``
+    Runs the real :class:`tui.app.AcctApp` headless (``run_test``, 160×50: all five panes
+    side by side) against the benchmark server, with a 10 ms ``set_interval`` timer on the
+    UI thread whose tick times give the event loop's stalls. Prints ``{"event": "ready",
+    ...}`` once the first refresh (started by the app on mount) has finished, then answers
+    one line per command read from stdin:
+
+    - ``refresh``: resets the app's call counter, calls ``action_refresh()`` (what ``r``
+      does) and waits for the app's :class:`tui.messages.RefreshFinished` message (all parts
+      in, all panes populated); answers the wall time, the app's own ``last_refresh_seconds``,
+      the calls by operation and the timer gaps over the refresh;
+    - ``filter``: focuses the Users pane (``2``), opens its filter (``/``) and types
+      ``user-4`` key by key with ``pilot.press`` (30 ms apart, a fast typist), then clears it
+      (``escape``); answers the timer gaps while typing and while clearing;
+    - ``quit``: answers the peak RSS of this process (``ru_maxrss``) and exits.
+
+``firstframe --kind acct|minimal [--endpoint-url URL]``
+    Starts AcctApp (or a minimal Textual app: one Label) and prints
+    ``time.monotonic()`` when Textual posts ``events.Ready`` ("the DOM is ready and the
+    first frame has been displayed"). CLOCK_MONOTONIC is system-wide on Linux, so the
+    parent subtracts the time it spawned this process: interpreter start and imports count.
+
+``bare [--clients]``
+    A minimal Textual app (one Label) in a process that also imports boto3 (and, with
+    ``--clients``, builds the STS, IAM and Account clients the app builds); prints its peak
+    RSS once the first frame is up: the baseline for the app's memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+SIZE = (160, 50)
+TICK = 0.010
+FILTER_TEXT = "user-4"
+KEY_GAP = 0.030
+REFRESH_TIMEOUT = 600.0
+
+
+def emit(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def peak_rss_mb() -> float:
+    # Linux reports ru_maxrss in KiB.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def gap_stats(ticks: Sequence[float], start: float, end: float) -> dict[str, Any]:
+    """Largest and 99th-percentile gap (ms) between ticks in [start, end], edges included.
+
+    A free event loop shows gaps of ~10 ms (the timer's period); anything longer is the
+    loop being busy (or the GIL held by another thread).
+    """
+    points = [start, *(t for t in ticks if start < t < end), end]
+    spans = [((a - start) * 1000, (b - a) * 1000) for a, b in zip(points, points[1:], strict=False)]
+    gaps = sorted(gap for _, gap in spans)
+    if not gaps:
+        return {"max_ms": 0.0, "p99_ms": 0.0, "ticks": 0, "window_ms": 0.0, "largest": []}
+    p99 = gaps[min(len(gaps) - 1, max(0, round(0.99 * len(gaps)) - 1))]
+    largest = sorted(spans, key=lambda span: span[1], reverse=True)[:3]
+    return {
+        "max_ms": round(gaps[-1], 2),
+        "p99_ms": round(p99, 2),
+        "ticks": len(points) - 2,
+        "window_ms": round((end - start) * 1000, 1),
+        # The three longest gaps as [ms into the window when it began, its length in ms].
+        "largest": [[round(at, 1), round(gap, 1)] for at, gap in largest],
+    }
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from tui.aws.session import Settings
+
+    return Settings(
+        region="us-east-1",
+        endpoint_url=args.endpoint_url,
+        access_key_id="testing",
+        secret_access_key="testing",
+    )
+
+
+# -------------------------------------------------------------------------------- app mode
+async def run_app(args: argparse.Namespace) -> None:
+    from textual.timer import Timer
+
+    from tui.app import AcctApp
+    from tui.aws.service import AccountService
+    from tui.messages import RefreshFinished
+
+    ticks: list[float] = []
+
+    class BenchApp(AcctApp):
+        """AcctApp plus the stall timer, started as soon as the app mounts.
+
+        Textual calls every class's own ``on_mount`` along the MRO, so AcctApp's runs too.
+        Textual resolves a relative CSS_PATH against the subclass's file: pin AcctApp's.
+        """
+
+        CSS_PATH = str(Path(inspect.getfile(AcctApp)).parent / str(AcctApp.CSS_PATH))
+        ticker: Timer
+
+        def on_mount(self) -> None:
+            self.ticker = self.set_interval(TICK, lambda: ticks.append(time.perf_counter()))
+
+    finished: dict[int, float] = {}
+    waiting: dict[int, asyncio.Event] = {}
+
+    def hook(message: object) -> None:
+        if isinstance(message, RefreshFinished):
+            finished[message.generation] = time.perf_counter()
+            event = waiting.get(message.generation)
+            if event is not None:
+                event.set()
+
+    async def wait_for(generation: int) -> float:
+        event = waiting.setdefault(generation, asyncio.Event())
+        if generation not in finished:
+            async with asyncio.timeout(REFRESH_TIMEOUT):
+                await event.wait()
+        return finished[generation]
+
+    async def settle() -> float:
+        # Let Textual render the last frame on its own schedule (pilot.pause() would force
+        # a synchronous screen update), leaving a few idle ticks at the end of the window.
+        await asyncio.sleep(0.1)
+        return time.perf_counter()
+
+    service = AccountService(_settings(args))
+    app = BenchApp(service)
+    started = time.perf_counter()
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        cold_end = await wait_for(1)
+        cold_settled = await settle()
+        app.ticker.pause()
+        users = app.part("details").value
+        emit(
+            {
+                "event": "ready",
+                "cold_seconds": round(cold_end - started, 4),
+                "cold_reported_seconds": app.last_refresh_seconds,
+                # From the app's mount (its first tick), so start-up is not counted.
+                "cold_stall": gap_stats(ticks, ticks[0] if ticks else started, cold_settled),
+                "users": len(users.users) if users is not None else None,
+                "errors": {
+                    name: app.part(name).error.code
+                    for name in ("caller", "summary", "details", "report", "aliases")
+                    + ("password_policy", "regions")
+                    if app.part(name).error is not None
+                },
+            }
+        )
+        while True:
+            line = await asyncio.to_thread(sys.stdin.readline)
+            command = line.strip()
+            if command in ("", "quit"):
+                break
+            if command == "refresh":
+                service.counter.reset()
+                app.ticker.resume()
+                await asyncio.sleep(0.03)  # a few idle ticks before the start
+                generation = app.generation + 1
+                t0 = time.perf_counter()
+                app.action_refresh()
+                t1 = await wait_for(generation)
+                t_settled = await settle()
+                app.ticker.pause()
+                calls = service.counter.calls()
+                emit(
+                    {
+                        "event": "refresh",
+                        "seconds": round(t1 - t0, 4),
+                        "reported_seconds": app.last_refresh_seconds,
+                        "calls": dict(sorted(calls.items())),
+                        "calls_total": sum(calls.values()),
+                        "attempts_total": sum(service.counter.attempts().values()),
+                        "stall": gap_stats(ticks, t0, t_settled),
+                    }
+                )
+            elif command == "filter":
+                await pilot.press("2")
+                await pilot.pause()
+                app.ticker.resume()
+                await asyncio.sleep(0.03)
+                t0 = time.perf_counter()
+                await pilot.press("slash")
+                for key in FILTER_TEXT:
+                    await asyncio.sleep(KEY_GAP)
+                    await pilot.press(key)
+                t1 = await settle()
+                shown = len(app.pane("users").visible_keys())
+                t2 = time.perf_counter()
+                await pilot.press("escape")
+                t3 = await settle()
+                app.ticker.pause()
+                emit(
+                    {
+                        "event": "filter",
+                        "text": FILTER_TEXT,
+                        "matches": shown,
+                        "seconds": round(t1 - t0, 4),
+                        "stall": gap_stats(ticks, t0, t1),
+                        "clear_stall": gap_stats(ticks, t2, t3),
+                    }
+                )
+            else:
+                emit({"event": "error", "message": f"unknown command {command!r}"})
+        emit({"event": "quit", "peak_rss_mb": round(peak_rss_mb(), 1)})
+        app.exit()
+    # Worker threads still reading would hold up interpreter shutdown; nothing to flush.
+    sys.stdout.flush()
+    os._exit(0)
+
+
+# ------------------------------------------------------------------------- first-frame mode
+async def run_first_frame(args: argparse.Namespace) -> None:
+    from textual import events
+    from textual.app import App, ComposeResult
+
+    imported = time.monotonic()
+    ready: dict[str, float] = {}
+
+    def hook(message: object) -> None:
+        if isinstance(message, events.Ready) and "at" not in ready:
+            ready["at"] = time.monotonic()
+
+    app: App[None]
+    if args.kind == "acct":
+        from tui.app import AcctApp
+        from tui.aws.service import AccountService
+
+        imported = time.monotonic()
+        app = AcctApp(AccountService(_settings(args)))
+    else:
+        from textual.widgets import Label
+
+        class Minimal(App[None]):
+            def compose(self) -> ComposeResult:
+                yield Label("hello")
+
+        app = Minimal()
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        for _ in range(1000):
+            if "at" in ready:
+                break
+            await pilot.pause(0.005)
+        emit(
+            {
+                "event": "first_frame",
+                "kind": args.kind,
+                "ready_at": ready.get("at"),
+                "imported_at": imported,
+            }
+        )
+    sys.stdout.flush()
+    os._exit(0)
+
+
+# -------------------------------------------------------------------------------- bare mode
+async def run_bare(args: argparse.Namespace) -> None:
+    import boto3
+    from textual.app import App, ComposeResult
+    from textual.widgets import Label
+
+    if args.clients:
+        session = boto3.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+        )
+        clients = [session.client(name) for name in ("sts", "iam", "account")]
+        assert clients
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Label("hello")
+
+    async with Bare().run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        emit({"event": "bare", "clients": args.clients, "peak_rss_mb": round(peak_rss_mb(), 1)})
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python benchmarks/appchild.py")
+    sub = parser.add_subparsers(dest="mode", required=True)
+    app = sub.add_parser("app")
+    app.add_argument("--endpoint-url", required=True)
+    first = sub.add_parser("firstframe")
+    first.add_argument("--kind", choices=("acct", "minimal"), required=True)
+    first.add_argument("--endpoint-url", default="http://127.0.0.1:9")
+    bare = sub.add_parser("bare")
+    bare.add_argument("--clients", action="store_true")
+    args = parser.parse_args(argv)
+    runner = {"app": run_app, "firstframe": run_first_frame, "bare": run_bare}[args.mode]
+    asyncio.run(runner(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,337 @@
+"""The benchmark account server: moto_server seeded with a large account, as a child process.
+
+``python benchmarks/server.py --users 5000 --groups 300 [--seed 1] [--port 0]``
+
+Serves moto's WSGI app with werkzeug (threaded) on 127.0.0.1, behind the Account-API Region
+stand-in of ``tui.demo.regions`` (moto has no ListRegions), seeds the account, then prints
+exactly one JSON line on stdout::
+
+    {"endpoint_url": "http://127.0.0.1:PORT", "access_key_id": "testing",
+     "secret_access_key": "testing", "account_id": "123456789012", "region": "us-east-1",
+     "users": 5000, "groups": 300, "seed_seconds": 1.9, "facts": {...}}
+
+Seeding goes straight into moto's IAM backend, in this process (the one that holds it),
+instead of through the API: 5,000 users with login profiles, MFA devices, keys and group
+memberships are ~25,000 API calls over HTTP (minutes), but about two seconds this way. The
+app under test still talks HTTP to this separate process, as it would to AWS.
+
+Two departures from stock moto 5.2, both towards real AWS behaviour:
+
+- GetAccountAuthorizationDetails is paged here. moto returns every entity in one response
+  and ignores MaxItems/Marker; AWS pages at MaxItems (default 100, at most 1000). The patch
+  slices the users-then-groups(-then-roles-then-policies) sequence, so a refresh of 5,000
+  users and 300 groups makes ceil(5300 / 1000) = 6 page calls, as it would on AWS.
+- The credential report is generated during the seed, as in an account where someone
+  already asked for one, so GenerateCredentialReport answers COMPLETE at once.
+
+ListUsers is left as moto has it (one response with every user, whatever MaxItems says):
+the per-user "naive" count is then exactly 1 + 4 × users.
+
+Lives exactly as long as its parent: a daemon thread blocks on stdin and exits the process
+at EOF (also when the parent dies). SIGTERM/SIGINT exit too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import signal
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+from typing import IO, Any
+
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+HOST = "127.0.0.1"
+ALIAS = "bench-account"
+DEPARTMENTS = ("engineering", "finance", "support", "sales", "platform", "data", "security")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python benchmarks/server.py",
+        description="moto_server seeded with a large IAM account, for benchmarks/bench.py.",
+    )
+    parser.add_argument("--users", type=int, default=100, help="IAM users (default 100)")
+    parser.add_argument("--groups", type=int, default=10, help="IAM groups (default 10)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free)")
+    return parser
+
+
+def _exit_now(code: int = 0) -> None:
+    try:
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
+def _watch_stdin(stream: IO[bytes]) -> None:
+    try:
+        while stream.read(4096):
+            pass
+    except (OSError, ValueError):
+        pass
+    _exit_now(0)
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    _exit_now(0)
+
+
+def _policy_document(actions: list[str]) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}],
+        }
+    )
+
+
+_ACTION_POOL = (
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:ListBucket",
+    "ec2:Describe*",
+    "ec2:StartInstances",
+    "ec2:StopInstances",
+    "logs:Get*",
+    "cloudwatch:Get*",
+    "dynamodb:Query",
+    "dynamodb:GetItem",
+    "lambda:InvokeFunction",
+    "sqs:SendMessage",
+    "kms:Decrypt",
+    "ssm:GetParameter",
+)
+
+
+def seed_backend(users: int, groups: int, *, seed: int = 1) -> dict[str, int]:
+    """Write the account straight into moto's IAM backend (this process only).
+
+    A deterministic, realistic mix: ~70% console users (login profile, a password last used
+    0-400 days ago or never), MFA on ~60% of those, 0-2 access keys per user (back-dated
+    creation, some never used, ~10% inactive), 0-3 group memberships, 0-3 tags, a few users
+    with a policy attached directly or inline; groups with 1-2 customer managed policies,
+    some with an inline one. Also an account alias and a password policy.
+    Returns counts of what was made.
+    """
+    from moto.iam.models import AccessKeyLastUsed, iam_backends
+
+    rng = random.Random(seed)
+    backend = iam_backends[ACCOUNT_ID]["aws"]
+    # moto keeps naive UTC datetimes.
+    now = datetime.now(UTC).replace(tzinfo=None)
+
+    def ago(days: float) -> datetime:
+        return now - timedelta(days=days)
+
+    facts = {"users": users, "groups": groups, "console": 0, "mfa": 0, "keys": 0}
+    facts |= {"memberships": 0, "policies": 0, "user_policies": 0}
+
+    # Customer managed policies (AWS managed ones would need MOTO_IAM_LOAD_MANAGED_POLICIES,
+    # which costs ~1 s and 1,000+ objects: not needed to exercise the reads).
+    policy_count = max(3, groups // 2)
+    policies = []
+    for n in range(policy_count):
+        actions = rng.sample(_ACTION_POOL, k=rng.randint(1, 4))
+        policy = backend.create_policy(
+            description=f"bench policy {n}",
+            path="/",
+            policy_document=_policy_document(actions),
+            policy_name=f"bench-policy-{n}",
+            tags=[],
+        )
+        policies.append(policy)
+    facts["policies"] = policy_count
+
+    group_names = []
+    for n in range(groups):
+        name = f"team-{n}"
+        group = backend.create_group(name)
+        group.create_date = ago(rng.uniform(30, 2000))
+        for policy in rng.sample(policies, k=rng.randint(1, 2)):
+            policy.attach_to(group)
+        if rng.random() < 0.2:
+            group.put_policy(f"{name}-inline", _policy_document([rng.choice(_ACTION_POOL)]))
+        group_names.append(name)
+
+    for n in range(users):
+        name = f"user-{n}"
+        tags = [
+            {"Key": key, "Value": value}
+            for key, value in (
+                ("department", rng.choice(DEPARTMENTS)),
+                ("cost-center", f"cc-{rng.randint(1000, 9999)}"),
+                ("email", f"{name}@example.com"),
+            )[: rng.randint(0, 3)]
+        ]
+        user = backend.create_user(REGION, name, "/", tags)
+        created_days = rng.uniform(1, 1500)
+        user.create_date = ago(created_days)
+        if rng.random() < 0.7:
+            backend.create_login_profile(name, "Bench-" + str(rng.random()) + "a1!")
+            facts["console"] += 1
+            if rng.random() < 0.9:
+                # moto documents the attribute as settable (getmoto/moto#5927).
+                user.password_last_used = ago(rng.uniform(0, min(400.0, created_days)))
+            if rng.random() < 0.6:
+                device = backend.create_virtual_mfa_device(name, "/")
+                backend.enable_mfa_device(name, device.serial_number, "123456", "654321")
+                enabled = ago(rng.uniform(0, created_days))
+                device.enable_date = enabled
+                user.mfa_devices[device.serial_number].enable_date = enabled
+                facts["mfa"] += 1
+        key_count = rng.choices((0, 1, 2), weights=(35, 45, 20))[0]
+        for _ in range(key_count):
+            status = "Inactive" if rng.random() < 0.1 else "Active"
+            key = backend.create_access_key(name, status=status)
+            age = rng.uniform(0, created_days)
+            key.create_date = ago(age)
+            if rng.random() < 0.85:
+                key.last_used = AccessKeyLastUsed(
+                    timestamp=ago(rng.uniform(0, age)),
+                    service=rng.choice(("s3", "ec2", "iam", "sts", "logs")),
+                    region=rng.choice(("us-east-1", "eu-west-1", "us-west-2")),
+                )
+        facts["keys"] += key_count
+        if group_names:
+            for group_name in rng.sample(group_names, k=min(rng.randint(0, 3), groups)):
+                backend.groups[group_name].users.append(user)
+                facts["memberships"] += 1
+        roll = rng.random()
+        if roll < 0.05:
+            rng.choice(policies).attach_to(user)
+            facts["user_policies"] += 1
+        elif roll < 0.08:
+            user.put_policy(f"{name}-inline", _policy_document([rng.choice(_ACTION_POOL)]))
+            facts["user_policies"] += 1
+
+    backend.create_account_alias(ALIAS)
+    backend.update_account_password_policy(
+        allow_change_password=True,
+        hard_expiry=False,
+        max_password_age=90,
+        minimum_password_length=14,
+        password_reuse_prevention=24,
+        require_lowercase_characters=True,
+        require_numbers=True,
+        require_symbols=True,
+        require_uppercase_characters=True,
+    )
+    backend.generate_report()
+    return facts
+
+
+def install_auth_details_paging() -> None:
+    """Make moto's GetAccountAuthorizationDetails page at MaxItems/Marker, as AWS does."""
+    from moto.core.responses import ActionResult
+    from moto.iam.responses import IamResponse
+
+    lists = (
+        ("UserDetailList", "users"),
+        ("GroupDetailList", "groups"),
+        ("RoleDetailList", "roles"),
+        ("Policies", "managed_policies"),
+    )
+
+    def get_account_authorization_details(self: Any) -> ActionResult:
+        filter_param = self._get_param("Filter", [])
+        max_items = int(self._get_param("MaxItems") or 100)
+        start = int(self._get_param("Marker") or 0)
+        details = self.backend.get_account_authorization_details(filter_param)
+        items = [(key, item) for key, name in lists for item in details[name]]
+        page = items[start : start + max_items]
+        result: dict[str, Any] = {key: [i for k, i in page if k == key] for key, _ in lists}
+        truncated = start + max_items < len(items)
+        result["IsTruncated"] = truncated
+        if truncated:
+            result["Marker"] = str(start + max_items)
+        return ActionResult(result)
+
+    IamResponse.get_account_authorization_details = get_account_authorization_details
+
+
+def serve(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+
+    # One JSON line on the real stdout; everything else (moto prints warnings) to stderr.
+    json_out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _on_signal)
+    threading.Thread(
+        target=_watch_stdin, args=(sys.stdin.buffer,), name="stdin-watch", daemon=True
+    ).start()
+
+    os.environ.pop("MOTO_IAM_LOAD_MANAGED_POLICIES", None)
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(name, None)
+    os.environ["AWS_ACCESS_KEY_ID"] = "testing"
+    os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
+    os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+
+    from tui.demo.regions import RegionApiMiddleware, RegionStandIn
+
+    class QuietHandler(MotoRequestHandler):
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            pass
+
+    install_auth_details_paging()
+    t0 = time.perf_counter()
+    facts = seed_backend(args.users, args.groups, seed=args.seed)
+    seed_seconds = time.perf_counter() - t0
+
+    # No Region in transit: an ENABLING one would make the app poll in the background.
+    standin = RegionStandIn(initial_statuses={"me-south-1": "ENABLED"}, transition_seconds=0)
+    app = RegionApiMiddleware(DomainDispatcherApplication(create_backend_app), standin)
+    server = make_server(HOST, args.port, app, threaded=True, request_handler=QuietHandler)
+    threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
+
+    line = {
+        "endpoint_url": f"http://{HOST}:{server.server_port}",
+        "access_key_id": "testing",
+        "secret_access_key": "testing",
+        "account_id": ACCOUNT_ID,
+        "region": REGION,
+        "users": args.users,
+        "groups": args.groups,
+        "seed_seconds": round(seed_seconds, 3),
+        "facts": facts,
+        "pid": os.getpid(),
+    }
+    json_out.write(json.dumps(line) + "\n")
+    json_out.flush()
+    json_out.close()
+    threading.Event().wait()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        serve(argv)
+    except SystemExit:
+        raise
+    except BaseException:
+        logging.getLogger(__name__).exception("bench server failed to start")
+        _exit_now(1)
+
+
+if __name__ == "__main__":
+    main()
