@@ -44,8 +44,10 @@ import threading
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from types import FrameType
-from typing import IO, Any
+from typing import Any
+
+# The child-process plumbing (exit on stdin EOF or a signal) is the demo server's.
+from tui.demo.server import exit_now, on_signal, watch_stdin
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -64,26 +66,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free)")
     return parser
-
-
-def _exit_now(code: int = 0) -> None:
-    try:
-        sys.stderr.flush()
-    finally:
-        os._exit(code)
-
-
-def _watch_stdin(stream: IO[bytes]) -> None:
-    try:
-        while stream.read(4096):
-            pass
-    except (OSError, ValueError):
-        pass
-    _exit_now(0)
-
-
-def _on_signal(signum: int, frame: FrameType | None) -> None:
-    _exit_now(0)
 
 
 def _policy_document(actions: list[str]) -> str:
@@ -268,9 +250,9 @@ def serve(argv: Sequence[str] | None = None) -> None:
     sys.stdout = sys.stderr
 
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, _on_signal)
+        signal.signal(signum, on_signal)
     threading.Thread(
-        target=_watch_stdin, args=(sys.stdin.buffer,), name="stdin-watch", daemon=True
+        target=watch_stdin, args=(sys.stdin.buffer,), name="stdin-watch", daemon=True
     ).start()
 
     os.environ.pop("MOTO_IAM_LOAD_MANAGED_POLICIES", None)
@@ -330,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise
     except BaseException:
         logging.getLogger(__name__).exception("bench server failed to start")
-        _exit_now(1)
+        exit_now(1)
 
 
 if __name__ == "__main__":

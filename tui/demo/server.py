@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _exit_now(code: int = 0) -> None:
+def exit_now(code: int = 0) -> None:
     # os._exit: no atexit, no thread joins. werkzeug's handler threads and moto hold no
     # state worth flushing, and a normal exit could hang on a request still in flight.
     try:
@@ -80,7 +80,7 @@ def _exit_now(code: int = 0) -> None:
         os._exit(code)
 
 
-def _watch_stdin(stream: IO[bytes]) -> None:
+def watch_stdin(stream: IO[bytes]) -> None:
     # Blocks until the parent closes its end of the pipe or dies (the kernel closes it
     # then), so the server can never outlive the app that started it.
     try:
@@ -88,11 +88,11 @@ def _watch_stdin(stream: IO[bytes]) -> None:
             pass
     except (OSError, ValueError):
         pass
-    _exit_now(0)
+    exit_now(0)
 
 
-def _on_signal(signum: int, frame: FrameType | None) -> None:
-    _exit_now(0)
+def on_signal(signum: int, frame: FrameType | None) -> None:
+    exit_now(0)
 
 
 def _moto_authorizer() -> Any:
@@ -156,9 +156,9 @@ def serve(argv: Sequence[str] | None = None) -> None:
     sys.stdout = sys.stderr
 
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, _on_signal)
+        signal.signal(signum, on_signal)
     threading.Thread(
-        target=_watch_stdin, args=(sys.stdin.buffer,), name="stdin-watch", daemon=True
+        target=watch_stdin, args=(sys.stdin.buffer,), name="stdin-watch", daemon=True
     ).start()
 
     # moto reads both at import time.
@@ -234,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise
     except BaseException:
         logging.getLogger(__name__).exception("demo server failed to start")
-        _exit_now(1)
+        exit_now(1)
 
 
 if __name__ == "__main__":
