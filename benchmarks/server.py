@@ -38,16 +38,14 @@ import json
 import logging
 import os
 import random
-import signal
-import sys
 import threading
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-# The child-process plumbing (exit on stdin EOF or a signal) is the demo server's.
-from tui.demo.server import exit_now, on_signal, watch_stdin
+# The child-process plumbing (exit on stdin EOF or a signal, quiet HTTP) is the demo's.
+from tui.demo.server import become_child, exit_now, start_http
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -244,37 +242,12 @@ def install_auth_details_paging() -> None:
 def serve(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
 
-    # One JSON line on the real stdout; everything else (moto prints warnings) to stderr.
-    json_out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    sys.stdout = sys.stderr
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, on_signal)
-    threading.Thread(
-        target=watch_stdin, args=(sys.stdin.buffer,), name="stdin-watch", daemon=True
-    ).start()
-
+    json_out = become_child()
     os.environ.pop("MOTO_IAM_LOAD_MANAGED_POLICIES", None)
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
-        os.environ.pop(name, None)
-    os.environ["AWS_ACCESS_KEY_ID"] = "testing"
-    os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
-    os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
-    from werkzeug.serving import make_server
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     from tui.demo.regions import RegionApiMiddleware, RegionStandIn
-
-    class QuietHandler(MotoRequestHandler):
-        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-            pass
 
     install_auth_details_paging()
     t0 = time.perf_counter()
@@ -284,11 +257,10 @@ def serve(argv: Sequence[str] | None = None) -> None:
     # No Region in transit: an ENABLING one would make the app poll in the background.
     standin = RegionStandIn(initial_statuses={"me-south-1": "ENABLED"}, transition_seconds=0)
     app = RegionApiMiddleware(DomainDispatcherApplication(create_backend_app), standin)
-    server = make_server(HOST, args.port, app, threaded=True, request_handler=QuietHandler)
-    threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
+    port = start_http(app, args.port)
 
     line = {
-        "endpoint_url": f"http://{HOST}:{server.server_port}",
+        "endpoint_url": f"http://{HOST}:{port}",
         "access_key_id": "testing",
         "secret_access_key": "testing",
         "account_id": ACCOUNT_ID,

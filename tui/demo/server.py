@@ -27,7 +27,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from types import FrameType
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from tui.demo.regions import RegionApiError, RegionApiMiddleware, RegionStandIn
 
@@ -144,58 +144,67 @@ def _moto_authorizer() -> Any:
     return authorize
 
 
-def serve(argv: Sequence[str] | None = None) -> None:
-    """Run the demo server until stdin closes or a signal arrives."""
-    args = build_parser().parse_args(argv)
+def become_child() -> TextIO:
+    """Set up a server child process; returns the stream for its one JSON line.
 
-    # Everything printed from here on (moto prints warnings on stdout) goes to stderr: the
-    # parent reads exactly one line from stdout and may never read it again, so a later
-    # write there could fill the pipe and block a request thread.
+    Everything printed afterwards (moto prints warnings on stdout) goes to stderr: the
+    parent reads exactly one line from stdout and may never read it again, so a later
+    write there could fill the pipe and block a request thread. The process exits on
+    SIGTERM/SIGINT and when its parent closes stdin (or dies). Its environment holds only
+    fake credentials, so the seed and moto's own clients never find real ones, and
+    werkzeug's per-request log (noise under the TUI) is silenced.
+    """
     json_out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr
-
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, on_signal)
     threading.Thread(
         target=watch_stdin, args=(sys.stdin.buffer,), name="stdin-watch", daemon=True
     ).start()
-
-    # moto reads both at import time.
-    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
-    if args.initial_no_auth_action_count is not None:
-        os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = str(args.initial_no_auth_action_count)
-    # The seed and moto's own internal clients must never find real credentials.
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
         os.environ.pop(name, None)
     os.environ["AWS_ACCESS_KEY_ID"] = "testing"
     os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
     os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
-
-    # werkzeug logs every request through the "werkzeug" logger; under the TUI that would
-    # be noise on the terminal (stderr goes to a log file, but keep that small too).
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    return json_out
 
-    from moto import settings
-    from moto.core.authorization import ActionAuthenticatorMixin
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
+
+def start_http(app: Any, port: int) -> int:
+    """Serve the WSGI ``app`` on 127.0.0.1 in a daemon thread; returns the port."""
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
 
     class QuietHandler(MotoRequestHandler):
         def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
             pass
 
+    server = make_server(HOST, port, app, threaded=True, request_handler=QuietHandler)
+    threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
+    bound: int = server.server_port
+    return bound
+
+
+def serve(argv: Sequence[str] | None = None) -> None:
+    """Run the demo server until stdin closes or a signal arrives."""
+    args = build_parser().parse_args(argv)
+
+    json_out = become_child()
+
+    # moto reads both at import time.
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+    if args.initial_no_auth_action_count is not None:
+        os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = str(args.initial_no_auth_action_count)
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
     standin = RegionStandIn(transition_seconds=args.region_delay, extra_regions=args.extra_regions)
     moto_app = DomainDispatcherApplication(create_backend_app)
     app = RegionApiMiddleware(moto_app, standin, authorize=_moto_authorizer())
-    server = make_server(HOST, args.port, app, threaded=True, request_handler=QuietHandler)
-    port = server.server_port
+    port = start_http(app, args.port)
     endpoint_url = f"http://{HOST}:{port}"
-    threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
 
     access_key_id, secret_access_key = "testing", "testing"
     if not args.no_seed:
