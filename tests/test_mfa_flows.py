@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 
 from tests.pilot import iam, loaded, make_app, plain, wait_for_screen, wait_until
 from tests.test_qr import decode, rasterise
-from tui.aws.totp import totp
+from tui.aws.totp import totp, verify_pair
 from tui.demo import DemoEndpoint
 from tui.forms.create_group import CreateGroupScreen
 from tui.forms.fields import Field
@@ -64,7 +64,9 @@ async def test_enroll_mfa_with_codes_from_the_qr(demo: DemoEndpoint) -> None:
         await type_codes(pilot, screen, "123456", "123456")
         assert "same code" in plain(screen.query_one("#mfa-message")).lower()
         await type_codes(pilot, screen, "000000", "111111")
-        assert plain(screen.query_one("#mfa-message"))
+        verdict = verify_pair(device.seed, "000000", "111111", now=time.time())
+        assert not verdict.ok
+        assert plain(screen.query_one("#mfa-message")) == verdict.message
         assert app.service.counter.calls()["iam:EnableMFADevice"] == before
         now = time.time()
         await type_codes(pilot, screen, totp(device.seed, now - 30), totp(device.seed, now))
