@@ -244,11 +244,21 @@ async def run_first_frame(args: argparse.Namespace) -> None:
 
     app: App[None]
     if args.kind == "acct":
+        # What `acct-tui --endpoint-url URL` does with keys in the environment: the same
+        # imports, Settings, credentials check (tui.cli.credentials_problem) and app.
         from tui.app import AcctApp
         from tui.aws.service import AccountService
+        from tui.aws.session import Settings
+        from tui.cli import credentials_problem
 
+        os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+        service = AccountService(Settings(region="us-east-1", endpoint_url=args.endpoint_url))
+        problem = credentials_problem(service)
+        if problem is not None:
+            raise SystemExit(problem)
         imported = time.monotonic()
-        app = AcctApp(AccountService(_settings(args)))
+        app = AcctApp(service)
     else:
         from textual.widgets import Label
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Static, Tabs
+from textual.widgets import Static, Tabs
 
 from tests.pilot import loaded, make_app, plain
 from tui.app import PANE_IDS, AcctApp
 from tui.demo import DemoEndpoint
+from tui.messages import ViewsPrepared
 from tui.panes import TablePane
+from tui.rowtable import RowTable
 from tui.screens.details import DetailsScreen
 from tui.screens.help import HelpScreen
 
@@ -99,7 +101,7 @@ async def test_filter_narrows_the_table_as_you_type(demo: DemoEndpoint) -> None:
         await pilot.press("b")
         assert users.visible_keys() == ["bob"]
         await pilot.press("enter")  # back to the table, filter kept
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, RowTable)
         assert users.visible_keys() == ["bob"]
         await pilot.press("slash", "escape")
         assert users.visible_keys() == everyone
@@ -173,3 +175,42 @@ async def test_aws_text_is_never_markup(demo: DemoEndpoint) -> None:
         assert "[bold]arn:aws:iam::1:user/x[/bold]" in messages[0]
         assert messages[1] == "[red]literal[/red]"
         assert not any(n.markup for n in app._notifications), "toasts render them literally"
+
+
+def table_contents(app: AcctApp) -> dict[str, list[tuple[str, ...]]]:
+    """Every table pane's rows as plain text."""
+    out = {}
+    for pane_id in ("recommendations", "users", "groups", "regions"):
+        pane = app.query_one(f"#{pane_id}", TablePane)
+        out[pane_id] = [
+            tuple(cell.plain for cell in pane.table.get_row(k)) for k in pane.visible_keys()
+        ]
+    return out
+
+
+async def test_large_account_rows_are_built_off_the_ui_thread_and_match(
+    demo: DemoEndpoint,
+) -> None:
+    # derive_threshold 0: the demo account takes the path of a 5,000-user account, where
+    # the rows are built in a thread worker; what the panes show must not differ.
+    small = make_app(demo, read_only=True)
+    async with small.run_test(size=(160, 50)) as pilot:
+        await loaded(small, pilot)
+        expected = table_contents(small)
+    large = make_app(demo, read_only=True)
+    large.derive_threshold = 0
+    prepared: list[ViewsPrepared] = []
+
+    def hook(message: object) -> None:
+        if isinstance(message, ViewsPrepared):
+            prepared.append(message)
+
+    async with large.run_test(size=(160, 50), message_hook=hook) as pilot:
+        await loaded(large, pilot)
+        assert prepared, "the rows came from the thread worker"
+        assert table_contents(large) == expected, "refresh finished only once rows were shown"
+        users = large.query_one("#users", TablePane)
+        await pilot.press("2", "slash", *"bob")
+        assert users.visible_keys() == ["bob"]
+        await pilot.press("escape")
+        assert users.visible_keys() == [row[0] for row in expected["users"]]

@@ -47,3 +47,23 @@ def test_demo_package_does_not_import_moto() -> None:
         timeout=60,
     )
     assert result.stdout.strip() == "False False", result.stderr
+
+
+def test_the_app_reaches_its_first_frame_without_boto3() -> None:
+    # boto3 costs ~180 ms to import; the app and its service load it in the first
+    # refresh's worker, after the first frame (README "Performance", start-up).
+    code = (
+        "import sys; from tui.app import AcctApp; from tui.aws.service import AccountService; "
+        "from tui.aws.session import Settings; "
+        "app = AcctApp(AccountService(Settings(endpoint_url='http://127.0.0.1:1'))); "
+        "print(sorted(m for m in ('boto3', 'moto', 'keyring', 'tui.flows') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
 from collections.abc import Coroutine, Iterable
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import getters, on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -19,15 +20,26 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from tui import clipboard, flows
 from tui.aws.checks import Finding
-from tui.aws.iam import ManagedPolicy
 from tui.aws.models import PART_NAMES, Part, Posture
-from tui.aws.service import AccountService
-from tui.messages import PartLoaded, RefreshFinished, RegionPolled
-from tui.panes import AliasPane, GroupsPane, Pane, RecommendationsPane, RegionsPane, UsersPane
-from tui.vault import Vault
+from tui.messages import PartLoaded, RefreshFinished, RegionPolled, ViewsPrepared
+from tui.panes import (
+    AliasPane,
+    GroupsPane,
+    Pane,
+    RecommendationsPane,
+    RegionsPane,
+    TablePane,
+    UsersPane,
+)
+from tui.panes.format import elapsed
 from tui.widgets import AccountHeader
+
+if TYPE_CHECKING:
+    # Imported where used: they pull in boto3, which the first frame does not need.
+    from tui.aws.iam import ManagedPolicy
+    from tui.aws.service import AccountService
+    from tui.vault import Vault
 
 # Pane ids in key order: 1..5 focus these.
 PANE_IDS: tuple[str, ...] = ("recommendations", "users", "groups", "alias", "regions")
@@ -81,7 +93,7 @@ class AcctApp(App[None]):
         super().__init__()
         self.service = service
         self.demo = demo
-        self.vault = vault or Vault()
+        self._vault = vault
         self._policies: tuple[ManagedPolicy, ...] | None = None
         # Regions being enabled/disabled → when we started watching them (monotonic).
         self.region_since: dict[str, float] = {}
@@ -93,6 +105,20 @@ class AcctApp(App[None]):
         self._refresh_started = 0.0
         self._pending: set[str] = set()
         self._asking_mfa = False
+        # Above this many IAM users the table panes' rows are built in a thread worker, so
+        # the event loop never stalls on a large account (tests set 0 to use that path).
+        self.derive_threshold = 300
+        self._deriving = False
+        self._derive_again = False
+
+    @property
+    def vault(self) -> Vault:
+        """Where credentials are kept (the OS keyring unless a test brings its own)."""
+        if self._vault is None:
+            from tui.vault import Vault
+
+            self._vault = Vault()
+        return self._vault
 
     # -- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -109,6 +135,12 @@ class AcctApp(App[None]):
     def on_mount(self) -> None:
         self.query_one("#recommendations", Pane).add_class("-active")
         self.call_after_refresh(self.action_show_pane, "recommendations")
+        for pane_id in PANE_IDS:
+            self.pane(pane_id).loading = True
+
+    def on_ready(self) -> None:
+        # Read the account once the first frame is up: the workers import boto3, which
+        # would otherwise compete with that frame for the interpreter.
         self.action_refresh()
 
     def pane(self, pane_id: str) -> Pane:
@@ -209,9 +241,13 @@ class AcctApp(App[None]):
         )
 
     def action_create_user(self) -> None:
+        from tui import flows
+
         self._run_flow(flows.create_user(self), "create user")
 
     def action_create_group(self) -> None:
+        from tui import flows
+
         self._run_flow(flows.create_group(self), "create group")
 
     def action_create_admin_group(self) -> None:
@@ -219,6 +255,8 @@ class AcctApp(App[None]):
         from tui.aws.models import ADMIN_POLICY_ARN
 
         prefill = NewGroup(name="administrators", policy_arns=(ADMIN_POLICY_ARN,))
+        from tui import flows
+
         self._run_flow(flows.create_group(self, prefill), "create administrators group")
 
     # Fix actions that only guide (no AWS change): allowed under --read-only.
@@ -232,19 +270,29 @@ class AcctApp(App[None]):
         mutating = action not in self._GUIDES
         if mutating and self.service.read_only:
             return False
+        from tui import flows
+
         self._run_flow(flows.fix(self, finding), f"fix {finding.id}", mutating=mutating)
         return True
 
     def action_enroll_mfa(self, name: str) -> None:
+        from tui import flows
+
         self._run_flow(flows.enroll_mfa(self, name), f"MFA for {name}")
 
     def action_set_alias(self) -> None:
+        from tui import flows
+
         self._run_flow(flows.set_alias(self), "set alias")
 
     def action_delete_alias(self) -> None:
+        from tui import flows
+
         self._run_flow(flows.delete_alias(self), "delete alias")
 
     def action_change_region(self, code: str) -> None:
+        from tui import flows
+
         self._run_flow(flows.change_region(self, code), f"change {code}")
 
     # -- Regions in transit ----------------------------------------------------------------
@@ -277,7 +325,9 @@ class AcctApp(App[None]):
                 status = writer.status(code)
             except Exception as exc:  # noqa: BLE001 - shown, and polling stops
                 if not worker.is_cancelled:
-                    self.post_message(RegionPolled(code, "", True, flows.failure_text(exc)))
+                    from tui.flows import failure_text
+
+                    self.post_message(RegionPolled(code, "", True, failure_text(exc)))
                 return
             if worker.is_cancelled:
                 return
@@ -288,6 +338,8 @@ class AcctApp(App[None]):
 
     @on(RegionPolled)
     def _region_polled(self, message: RegionPolled) -> None:
+        if not self.is_running:
+            return
         from tui.aws.models import RegionStatus
 
         if message.error is not None:
@@ -299,16 +351,22 @@ class AcctApp(App[None]):
         )
         if message.settled:
             since = self.region_since.pop(message.code, None)
-            took = f" after {flows.elapsed(time.monotonic() - since)}" if since else ""
+            took = f" after {elapsed(time.monotonic() - since)}" if since else ""
             self.notify(f"{message.code} is now {message.status}{took}.", title="Regions")
 
     def action_delete_user(self, name: str) -> None:
+        from tui import flows
+
         self._run_flow(flows.delete_user(self, name), f"delete user {name}")
 
     def action_delete_group(self, name: str) -> None:
+        from tui import flows
+
         self._run_flow(flows.delete_group(self, name), f"delete group {name}")
 
     def action_access_keys(self, name: str) -> None:
+        from tui import flows
+
         self._run_flow(flows.access_keys(self, name), f"access keys of {name}", mutating=False)
 
     @on(Worker.StateChanged)
@@ -327,8 +385,74 @@ class AcctApp(App[None]):
         """Show ``posture`` everywhere (after a change the app made itself)."""
         self.posture = posture
         self.header.show(posture)
-        for pane_id in PANE_IDS:
-            self.pane(pane_id).update_from(posture)
+        self._show_posture(PANE_IDS)
+
+    def _show_posture(self, pane_ids: Iterable[str]) -> None:
+        """Update the panes ``pane_ids`` from :attr:`posture`.
+
+        Small accounts are shown at once. Above :attr:`derive_threshold` users, the table
+        panes' rows are built in one thread worker at a time (:meth:`_derive`); postures
+        that arrive meanwhile are coalesced into one more run with the latest posture.
+        """
+        large = self._user_count() > self.derive_threshold
+        for pane_id in pane_ids:
+            pane = self.pane(pane_id)
+            if large and isinstance(pane, TablePane):
+                pane.show_status(self.posture)
+            else:
+                pane.update_from(self.posture)
+        if not large:
+            return
+        if self._deriving:
+            self._derive_again = True
+            return
+        self._deriving = True
+        self._derive_again = False
+        panes = {p: pane for p in PANE_IDS if isinstance(pane := self.pane(p), TablePane)}
+        self.run_worker(
+            partial(self._derive, self.posture, panes),
+            name="derive",
+            group="derive",
+            description="Build the table rows of a large account",
+            exit_on_error=False,
+            thread=True,
+        )
+
+    def _user_count(self) -> int:
+        details, report = self.posture.details.value, self.posture.report.value
+        return max(
+            len(details.users) if details is not None else 0,
+            len(report.rows) if report is not None else 0,
+        )
+
+    def _derive(self, posture: Posture, panes: dict[str, TablePane]) -> None:
+        try:
+            prepared = {pane_id: pane.prepare(posture) for pane_id, pane in panes.items()}
+        except Exception as exc:  # noqa: BLE001 - a bug: reported by _views_prepared
+            self.post_message(ViewsPrepared(posture, {}, exc))
+            return
+        self.post_message(ViewsPrepared(posture, prepared))
+
+    @on(ViewsPrepared)
+    def _views_prepared(self, message: ViewsPrepared) -> None:
+        self._deriving = False
+        if not self.is_running:
+            return
+        if message.error is not None:
+            error = message.error
+            self.notify(
+                f"Building the tables failed: {type(error).__name__}: {error}",
+                title="Internal error",
+                severity="error",
+            )
+        for pane_id, prepared in message.prepared.items():
+            pane = self.pane(pane_id)
+            assert isinstance(pane, TablePane)
+            pane.show(message.posture, prepared)
+        if self._derive_again:
+            self._show_posture([p for p in PANE_IDS if isinstance(self.pane(p), TablePane)])
+        else:
+            self._maybe_finish()
 
     def managed_policies(self) -> tuple[ManagedPolicy, ...]:
         """Managed policies, listed once per session (blocking: call from a thread)."""
@@ -363,6 +487,8 @@ class AcctApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="clipboard", description="copy")
     def _copy_native(self, text: str, what: str) -> None:
+        from tui import clipboard
+
         native = clipboard.copy_native(text)
         self.notify(clipboard.describe(what, native, in_tmux=bool(os.environ.get("TMUX"))))
 
@@ -381,11 +507,10 @@ class AcctApp(App[None]):
         self.generation += 1
         self.refreshing = True
         self._refresh_started = time.monotonic()
+        self._pause_gc()
         self._pending = set(PART_NAMES)
-        if self.generation == 1:
-            # Later refreshes keep the old data on screen until the new data arrives.
-            for pane_id in PANE_IDS:
-                self.pane(pane_id).loading = True
+        # (Panes show "loading" from mount until their first part arrives; later
+        # refreshes keep the old data on screen until the new data arrives.)
         for name in PART_NAMES:
             self.run_worker(
                 partial(self._read_part, name, self.generation),
@@ -404,8 +529,8 @@ class AcctApp(App[None]):
 
     @on(PartLoaded)
     def _part_loaded(self, message: PartLoaded) -> None:
-        if message.generation != self.generation:
-            return  # an older refresh finished late
+        if message.generation != self.generation or not self.is_running:
+            return  # an older refresh finished late, or the app is shutting down
         error = message.part.error
         if error is not None and error.code == "MfaTokenRequired":
             self._ask_mfa_token(error.message)
@@ -414,17 +539,57 @@ class AcctApp(App[None]):
         if message.name == "regions":
             self._watch_moving_regions()
         self.header.show(self.posture)
-        for pane_id in PANE_IDS:
+        affected = [p for p in PANE_IDS if message.name in self.pane(p).PARTS]
+        self._show_posture(affected)
+        for pane_id in affected:
             pane = self.pane(pane_id)
-            if message.name in pane.PARTS:
-                pane.update_from(self.posture)
-                if self._parts_done(pane):
-                    pane.loading = False
+            if self._parts_done(pane):
+                pane.loading = False
         self._pending.discard(message.name)
-        if not self._pending:
+        self._maybe_finish()
+
+    # -- garbage collection during a refresh ---------------------------------------------
+    # While a large account is parsed, hundreds of thousands of short-lived objects (XML
+    # elements, response dicts) are alive at once, and each automatic full collection walks
+    # them all and everything the process ever loaded: 60–150 ms stalls of the UI at 5,000
+    # users. They are freed by reference counting anyway, so full collections wait until
+    # the refresh ends (young ones still run: Textual's render caches die young). After
+    # the first refresh, what was loaded to get there (modules, botocore's service models,
+    # the widgets) is frozen once, out of every later full collection's way.
+    _gc_thresholds: tuple[int, int, int] | None = None
+    _gc_frozen = False
+
+    def _pause_gc(self) -> None:
+        if self._gc_thresholds is None:
+            self._gc_thresholds = gc.get_threshold()
+            first, second, _ = self._gc_thresholds
+            gc.set_threshold(first, second, 1_000_000_000)
+
+    def _resume_gc(self) -> None:
+        if self._gc_thresholds is not None:
+            gc.set_threshold(*self._gc_thresholds)
+            self._gc_thresholds = None
+        if not self._gc_frozen and self.generation:
+            self._gc_frozen = True
+            gc.collect()
+            gc.freeze()
+
+    def on_unmount(self) -> None:
+        # Leave the collector as found: enabled, and nothing of this app kept frozen
+        # (tests run many apps in one process).
+        if self._gc_thresholds is not None:
+            gc.set_threshold(*self._gc_thresholds)
+            self._gc_thresholds = None
+        if self._gc_frozen:
+            gc.unfreeze()
+
+    def _maybe_finish(self) -> None:
+        """Post :class:`RefreshFinished` once every part is in and every pane shows it."""
+        if self.refreshing and not self._pending and not self._deriving:
             self.refreshing = False
             self.last_refresh_seconds = time.monotonic() - self._refresh_started
-            self.post_message(RefreshFinished(message.generation, self.last_refresh_seconds))
+            self.post_message(RefreshFinished(self.generation, self.last_refresh_seconds))
+            self._resume_gc()
 
     def _watch_moving_regions(self) -> None:
         from tui.aws.models import RegionStatus
@@ -443,6 +608,7 @@ class AcctApp(App[None]):
         return any(getattr(self.posture, p).loaded for p in pane.PARTS)
 
     def _ask_mfa_token(self, prompt: str) -> None:
+        self._resume_gc()  # the refresh waits for the user, for however long
         if self._asking_mfa:
             return
         self._asking_mfa = True

@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tui import __version__
+
+if TYPE_CHECKING:
+    from tui.aws.service import AccountService
 
 NO_CREDENTIALS = (
     "acct-tui: no AWS credentials found (tried environment variables, {where}, "
@@ -54,6 +59,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def credentials_problem(service: AccountService) -> str | None:
+    """Why ``service`` cannot reach AWS (one line for stderr), or None when it can try.
+
+    Keys given outright (``--demo``), or in the environment with no profile named anywhere,
+    are what botocore's chain would use first: then botocore is not loaded before the first
+    frame (~140 ms). Otherwise the chain runs here, so a missing profile or no credentials
+    is a clear line on stderr and not a screen that opens and closes.
+    """
+    from botocore.exceptions import BotoCoreError
+
+    settings = service.settings
+    if settings.access_key_id and settings.secret_access_key:
+        return None
+    environ = os.environ
+    named = settings.profile or environ.get("AWS_PROFILE") or environ.get("AWS_DEFAULT_PROFILE")
+    if not named and environ.get("AWS_ACCESS_KEY_ID") and environ.get("AWS_SECRET_ACCESS_KEY"):
+        return None
+    try:
+        if service.has_credentials():
+            return None
+    except BotoCoreError as exc:
+        # ProfileNotFound, a malformed config file, an unknown credential source…
+        return f"acct-tui: cannot use the AWS configuration: {exc}"
+    where = f"profile {settings.profile!r}" if settings.profile else "~/.aws profiles"
+    return NO_CREDENTIALS.format(where=where)
+
+
 def _fail(message: str) -> int:
     print(message, file=sys.stderr)
     return 2
@@ -69,8 +101,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # botocore logs warnings (with tracebacks) on credential refresh failures; with no
     # handler, Python's last-resort handler would print them over the TUI.
     logging.getLogger().addHandler(logging.NullHandler())
-
-    from botocore.exceptions import BotoCoreError
 
     from tui.aws.service import AccountService
     from tui.aws.session import Settings
@@ -102,14 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             read_only=args.read_only,
         )
     try:
-        try:
-            service = AccountService(settings)
-            if not service.has_credentials():
-                where = f"profile {args.profile!r}" if args.profile else "~/.aws profiles"
-                return _fail(NO_CREDENTIALS.format(where=where))
-        except BotoCoreError as exc:
-            # ProfileNotFound, a malformed config file, an unknown credential source…
-            return _fail(f"acct-tui: cannot use the AWS configuration: {exc}")
+        service = AccountService(settings)
+        problem = credentials_problem(service)
+        if problem is not None:
+            return _fail(problem)
 
         from tui.app import AcctApp
 

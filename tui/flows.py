@@ -447,12 +447,3 @@ async def change_region(app: AcctApp, code: str) -> None:
     moving = RegionStatus.ENABLING if action == "enable" else RegionStatus.DISABLING
     app.apply_posture(app.posture.with_region_status(code, moving))
     app.watch_region(code)
-
-
-def elapsed(seconds: float) -> str:
-    """``75`` → ``"1m 15s"``."""
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return f"{hours}h {minutes}m"
-    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"

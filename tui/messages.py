@@ -35,3 +35,16 @@ class RegionPolled(Message):
     status: str
     settled: bool
     error: str | None = None
+
+
+@dataclass
+class ViewsPrepared(Message):
+    """Rows for the table panes, built in a thread worker for ``posture`` (large accounts).
+
+    ``prepared`` maps a pane id to what its ``prepare()`` returned; ``error`` is set instead
+    when building them failed (a bug: the app reports it).
+    """
+
+    posture: Any
+    prepared: dict[str, Any]
+    error: BaseException | None = None

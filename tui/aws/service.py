@@ -2,29 +2,58 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui.aws.alias import AliasWriter
-from tui.aws.iam import IamWriter
-from tui.aws.mfa import MfaWriter
-from tui.aws.models import Part
-from tui.aws.password_policy import PolicyWriter
-from tui.aws.posture import PostureReader
-from tui.aws.regions import RegionWriter
-from tui.aws.session import AwsSession, CallCounter, Settings
+from tui.aws.session import Settings
+
+if TYPE_CHECKING:
+    from tui.aws.alias import AliasWriter
+    from tui.aws.iam import IamWriter
+    from tui.aws.mfa import MfaWriter
+    from tui.aws.models import Part
+    from tui.aws.password_policy import PolicyWriter
+    from tui.aws.posture import PostureReader
+    from tui.aws.regions import RegionWriter
+    from tui.aws.session import AwsSession, CallCounter
 
 
 class AccountService:
     """Owns the boto3 session and the readers; the app receives one in its constructor.
 
     Tests build it over moto, a moto_server, or a deliberately failing stand-in.
+
+    Nothing of boto3 is imported or built until first used (from a worker thread, after
+    the app's first frame): see README "Performance", start-up.
     """
 
     def __init__(self, settings: Settings, *, report_poll_interval: float = 1.0) -> None:
         self.settings = settings
-        self.session = AwsSession(settings)
-        self.reader = PostureReader(self.session, poll_interval=report_poll_interval)
+        self._report_poll_interval = report_poll_interval
+        self._lock = threading.Lock()
+        self._session: AwsSession | None = None
+        self._reader: PostureReader | None = None
+
+    @property
+    def session(self) -> AwsSession:
+        """The boto3 session (built on first use; every part worker shares it)."""
+        with self._lock:
+            if self._session is None:
+                from tui.aws.session import AwsSession
+
+                self._session = AwsSession(self.settings)
+            return self._session
+
+    @property
+    def reader(self) -> PostureReader:
+        session = self.session
+        with self._lock:
+            if self._reader is None:
+                from tui.aws.posture import PostureReader
+
+                self._reader = PostureReader(session, poll_interval=self._report_poll_interval)
+            return self._reader
 
     @property
     def read_only(self) -> bool:
@@ -47,24 +76,34 @@ class AccountService:
     @cached_property
     def writer(self) -> IamWriter:
         """IAM changes (users, groups, access keys) as reported plans, on this session."""
+        from tui.aws.iam import IamWriter
+
         return IamWriter(self.session)
 
     @cached_property
     def mfa(self) -> MfaWriter:
         """Virtual MFA enrollment and removal, and root access-key deletion."""
+        from tui.aws.mfa import MfaWriter
+
         return MfaWriter(self.session)
 
     @cached_property
     def policy_writer(self) -> PolicyWriter:
         """Sets the account password policy (always every field)."""
+        from tui.aws.password_policy import PolicyWriter
+
         return PolicyWriter(self.session)
 
     @cached_property
     def regions_writer(self) -> RegionWriter:
         """Opt-in Region status, enable and disable (Account API)."""
+        from tui.aws.regions import RegionWriter
+
         return RegionWriter(self.session)
 
     @cached_property
     def alias_writer(self) -> AliasWriter:
         """Sets, replaces and deletes the account alias."""
+        from tui.aws.alias import AliasWriter
+
         return AliasWriter(self.session)

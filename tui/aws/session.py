@@ -7,14 +7,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import boto3
-import botocore.session
-from botocore.config import Config
-
 from tui.aws.errors import MfaTokenRequired, ReadOnlyRefused, action_name
 from tui.aws.redact import install_log_redaction
 
 if TYPE_CHECKING:
+    import boto3
+    import botocore.session
     from mypy_boto3_account import AccountClient
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_iam import IAMClient
@@ -93,6 +91,8 @@ class AwsSession:
     def __init__(self, settings: Settings) -> None:
         # botocore logs request parameters and response bodies at DEBUG: mask secrets.
         install_log_redaction()
+        from botocore.config import Config
+
         self.settings = settings
         self.counter = CallCounter()
         self._lock = threading.Lock()
@@ -107,6 +107,9 @@ class AwsSession:
         self._session = self._new_session()
 
     def _new_session(self) -> boto3.Session:
+        import boto3
+        import botocore.session
+
         core = botocore.session.Session(profile=self.settings.profile)
         self._install_mfa_prompter(core)
         return boto3.Session(

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from tui.aws.errors import AwsError
 from tui.aws.models import Posture
+from tui.rowtable import Row, RowTable, make_row
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
+
+__all__ = ["Pane", "Prepared", "Row", "TablePane", "error_text", "literal", "make_row"]
 
 
 def literal(value: object, style: str = "") -> Text:
@@ -88,21 +91,21 @@ class Pane(Vertical, can_focus=False):
 
 
 @dataclass(frozen=True)
-class Row:
-    """A table row: its key, its cells and the lower-case text the filter matches."""
+class Prepared:
+    """What a table pane shows for one posture, built by :meth:`TablePane.prepare`."""
 
-    key: str
-    cells: tuple[Text, ...]
-    haystack: str
-
-
-def make_row(key: str, *cells: Text | str) -> Row:
-    texts = tuple(c if isinstance(c, Text) else literal(c) for c in cells)
-    return Row(key, texts, " ".join(t.plain for t in texts).lower())
+    rows: list[Row]
+    summary: str
+    data: Any = None
 
 
 class TablePane(Pane):
-    """A pane holding one DataTable, filterable with ``/`` as you type."""
+    """A pane holding one :class:`RowTable`, filterable with ``/`` as you type.
+
+    Showing a posture has two halves: :meth:`prepare` builds the rows and touches no widget,
+    so the app may run it in a thread worker (it does for large accounts, see
+    ``AcctApp.derive_threshold``); :meth:`show` puts the result on screen.
+    """
 
     COLUMNS: ClassVar[Sequence[str]] = ()
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -113,21 +116,40 @@ class TablePane(Pane):
     def __init__(self, *, id: str) -> None:  # noqa: A002
         super().__init__(id=id)
         self._rows: list[Row] = []
+        self._widths: tuple[int, ...] = ()
         self.summary = ""
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder="filter…", id="filter", classes="filter")
-        table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="table")
-        for column in self.COLUMNS:
-            table.add_column(column, key=column)  # keyed by label, for update_cell
-        yield table
+        yield RowTable(self.COLUMNS, id="table")
+
+    def update_from(self, posture: Posture) -> None:
+        self.show(posture, self.prepare(posture))
+
+    def prepare(self, posture: Posture) -> Prepared | None:
+        """The rows for ``posture``, or None to keep the table as it is. No widget access."""
+        return None
+
+    def show_status(self, posture: Posture) -> None:
+        """Set the status line (errors, "waiting for…") for ``posture``."""
+
+    def accept(self, data: Any) -> None:
+        """Keep the pane-specific data of a :class:`Prepared` (the objects behind the rows)."""
+
+    def show(self, posture: Posture, prepared: Prepared | None) -> None:
+        """Show ``posture``'s status and, when given, the rows prepared for it."""
+        self.show_status(posture)
+        if prepared is not None:
+            self.accept(prepared.data)
+            self.summary = prepared.summary
+            self.set_rows(prepared.rows)
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
 
     @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#table", DataTable)
+    def table(self) -> RowTable:
+        return self.query_one("#table", RowTable)
 
     @property
     def filter_text(self) -> str:
@@ -138,27 +160,22 @@ class TablePane(Pane):
 
     def set_rows(self, rows: list[Row]) -> None:
         self._rows = rows
+        self._widths = self.table.column_widths(rows)
         self._apply_filter()
 
     def visible_keys(self) -> list[str]:
         """Keys of the rows currently shown (after the filter), in order."""
-        return [str(key.value) for key in self.table.rows]
+        return self.table.keys()
 
     def _apply_filter(self) -> None:
         needle = self.filter_text
         table = self.table
-        selected = None
-        if table.row_count and table.cursor_row >= 0:
-            selected = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        table.clear()
-        for row in self._rows:
-            if not needle or needle in row.haystack:
-                table.add_row(*row.cells, key=row.key)
-        if selected is not None and selected in table.rows:
-            table.move_cursor(row=table.get_row_index(selected))
         if needle:
-            self.border_subtitle = f"{table.row_count} of {len(self._rows)} match"
+            shown = [row for row in self._rows if needle in row.haystack]
+            table.set_rows(shown, self._widths or None)
+            self.border_subtitle = f"{len(shown)} of {len(self._rows)} match"
         else:
+            table.set_rows(self._rows, self._widths or None)
             self.border_subtitle = self.summary
 
     def action_filter(self) -> None:
@@ -182,11 +199,7 @@ class TablePane(Pane):
 
     def selected_key(self) -> str | None:
         """The key of the highlighted row, if any."""
-        table = self.table
-        if not table.row_count:
-            return None
-        value = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return None if value is None else str(value)
+        return self.table.cursor_key
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -194,10 +207,9 @@ class TablePane(Pane):
         box.display = False
         self.table.focus()
 
-    @on(DataTable.RowSelected, "#table")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.open_row(str(event.row_key.value))
+    @on(RowTable.RowSelected, "#table")
+    def _row_selected(self, event: RowTable.RowSelected) -> None:
+        self.open_row(event.key)
 
     def open_row(self, key: str) -> None:
         """Show the details of the row ``key`` (``enter``)."""

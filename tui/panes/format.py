@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rich.text import Text
-
 from tui.aws.models import CredentialRow, KeyInfo, utcnow
+from tui.rowtable import Cell
 
 
 def date(value: datetime | None, empty: str = "—") -> str:
@@ -20,20 +19,20 @@ def ago(value: datetime | None, now: datetime | None = None, empty: str = "never
     return "today" if days <= 0 else f"{days}d ago"
 
 
-def console_cell(row: CredentialRow | None) -> Text:
+def console_cell(row: CredentialRow | None) -> Cell:
     if row is None or row.password_enabled is None:
-        return Text("?", style="dim")
-    return Text("yes") if row.password_enabled else Text("no", style="dim")
+        return Cell("?", "dim")
+    return Cell("yes") if row.password_enabled else Cell("no", "dim")
 
 
-def mfa_cell(row: CredentialRow | None) -> Text:
+def mfa_cell(row: CredentialRow | None) -> Cell:
     if row is None:
-        return Text("?", style="dim")
+        return Cell("?", "dim")
     if row.mfa_active:
-        return Text("✓ yes", style="green")
+        return Cell("✓ yes", "green")
     if row.password_enabled:
-        return Text("✗ no", style="bold red")
-    return Text("no", style="dim")
+        return Cell("✗ no", "bold red")
+    return Cell("no", "dim")
 
 
 def key_summary(key: KeyInfo, now: datetime) -> str:
@@ -42,14 +41,23 @@ def key_summary(key: KeyInfo, now: datetime) -> str:
     return f"{age} old{state}, used {ago(key.last_used, now)}"
 
 
-def keys_cell(row: CredentialRow | None, now: datetime) -> Text:
+def keys_cell(row: CredentialRow | None, now: datetime) -> Cell:
     if row is None:
-        return Text("?", style="dim")
+        return Cell("?", "dim")
     if not row.keys:
-        return Text("0", style="dim")
+        return Cell("0", "dim")
     oldest = max(
         ((now - k.last_rotated).days for k in row.keys if k.last_rotated is not None), default=0
     )
-    return Text(
+    return Cell(
         f"{len(row.keys)} · {oldest}d · " + ", ".join(ago(k.last_used, now) for k in row.keys)
     )
+
+
+def elapsed(seconds: float) -> str:
+    """``75`` → ``"1m 15s"``."""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h {minutes}m"
+    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 
 from tui.aws.models import AuthDetails, Posture
 from tui.panes import format as fmt
-from tui.panes.base import TablePane, error_text, make_row
+from tui.panes.base import Prepared, TablePane, error_text, make_row
 
 
 class GroupsPane(TablePane):
@@ -28,29 +28,32 @@ class GroupsPane(TablePane):
         super().__init__(id=id)
         self.details = AuthDetails()
 
-    def update_from(self, posture: Posture) -> None:
-        part = posture.details
-        self.set_status(error_text(part.error) if part.error else None)
-        if part.value is None:
-            return
-        self.details = part.value
-        members: dict[str, int] = {g.name: 0 for g in part.value.groups}
-        for user in part.value.users:
+    def show_status(self, posture: Posture) -> None:
+        error = posture.details.error
+        self.set_status(error_text(error) if error else None)
+
+    def prepare(self, posture: Posture) -> Prepared | None:
+        details = posture.details.value
+        if details is None:
+            return None
+        members: dict[str, int] = {g.name: 0 for g in details.groups}
+        for user in details.users:
             for name in user.groups:
                 members[name] = members.get(name, 0) + 1
-        self.summary = f"{len(part.value.groups)} groups"
-        self.set_rows(
-            [
-                make_row(
-                    g.name,
-                    g.name,
-                    str(members.get(g.name, 0)),
-                    ", ".join(p.name for p in g.attached_policies) or "—",
-                    fmt.date(g.created),
-                )
-                for g in part.value.groups
-            ]
-        )
+        rows = [
+            make_row(
+                g.name,
+                g.name,
+                str(members.get(g.name, 0)),
+                ", ".join(p.name for p in g.attached_policies) or "—",
+                fmt.date(g.created),
+            )
+            for g in details.groups
+        ]
+        return Prepared(rows, f"{len(details.groups)} groups", details)
+
+    def accept(self, data: Any) -> None:
+        self.details = data
 
     def action_new(self) -> None:
         self.acct.action_create_group()

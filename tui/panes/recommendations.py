@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from tui.aws.checks import Finding, Severity, Status, evaluate
 from tui.aws.models import PART_NAMES, Posture
-from tui.panes.base import TablePane, literal, make_row
+from tui.panes.base import Prepared, TablePane, make_row
+from tui.rowtable import Cell, RowTable
 
 STATUS_TEXT = {
     Status.FAIL: ("✗ fix", "bold red"),
@@ -41,9 +42,9 @@ class RecommendationsPane(TablePane):
         yield from super().compose_body()
         yield Static(id="reason", classes="reason", markup=False)
 
-    @on(DataTable.RowHighlighted, "#table")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_reason(str(event.row_key.value))
+    @on(RowTable.RowHighlighted, "#table")
+    def _highlighted(self, event: RowTable.RowHighlighted) -> None:
+        self._show_reason(event.key)
 
     def _show_reason(self, key: str | None) -> None:
         finding = self.findings.get(key or "")
@@ -58,26 +59,29 @@ class RecommendationsPane(TablePane):
                 text.append(hint, style="dim")
         self.query_one("#reason", Static).update(text)
 
-    def update_from(self, posture: Posture) -> None:
+    def prepare(self, posture: Posture) -> Prepared | None:
         findings = evaluate(posture)
-        self.findings = {f.id: f for f in findings}
         failing = sum(f.status is Status.FAIL for f in findings)
-        self.summary = f"{failing} to fix" if failing else "all clear"
         rows = []
         for f in findings:
             label, style = STATUS_TEXT[f.status]
             rows.append(
                 make_row(
                     f.id,
-                    Text(label, style=style),
-                    Text(f.severity.name.lower(), style=SEVERITY_STYLE[f.severity]),
-                    literal(f.title),
+                    Cell(label, style),
+                    Cell(f.severity.name.lower(), SEVERITY_STYLE[f.severity]),
+                    f.title,
                 )
             )
-        self.set_rows(rows)
-        if self.table.row_count:
-            key = self.table.coordinate_to_cell_key(self.table.cursor_coordinate).row_key
-            self._show_reason(str(key.value))
+        summary = f"{failing} to fix" if failing else "all clear"
+        return Prepared(rows, summary, {f.id: f for f in findings})
+
+    def accept(self, data: Any) -> None:
+        self.findings = data
+
+    def show(self, posture: Posture, prepared: Prepared | None) -> None:
+        super().show(posture, prepared)
+        self._show_reason(self.table.cursor_key)
 
     def open_row(self, key: str) -> None:
         """``enter``: run the fix when there is one to run, else show the details."""

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 
 from tui.aws.models import Posture, Region, RegionStatus
-from tui.flows import elapsed
-from tui.panes.base import TablePane, error_text, make_row
+from tui.panes.base import Prepared, TablePane, error_text, make_row
+from tui.panes.format import elapsed
 
 MOVING = (RegionStatus.ENABLING, RegionStatus.DISABLING)
 STATUS_STYLE = {
@@ -33,15 +33,19 @@ class RegionsPane(TablePane):
         super().__init__(id=id)
         self.regions: dict[str, Region] = {}
         self.source = "account"
+        # The app's Regions in transit → since when (monotonic); read by prepare(), which
+        # may run in a thread and so must not go through self.app.
+        self.since: dict[str, float] = {}
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.since = self.acct.region_since
         # Regions being enabled/disabled show how long they have been at it.
         self.set_interval(1.0, self._tick)
 
     def _status_cell(self, region: Region) -> Text:
         text = Text(region.status.value, style=STATUS_STYLE[region.status])
-        since = self.acct.region_since.get(region.code)
+        since = self.since.get(region.code)
         if since is not None and region.status in MOVING:
             text.append(f" · {elapsed(time.monotonic() - since)}", style="dim")
         return text
@@ -55,35 +59,30 @@ class RegionsPane(TablePane):
             if region is not None and code in table.rows:
                 table.update_cell(code, self.status_column, self._status_cell(region))
 
-    def update_from(self, posture: Posture) -> None:
+    def show_status(self, posture: Posture) -> None:
         part = posture.regions
         if part.error is not None:
             self.set_status(error_text(part.error))
-            return
-        if part.value is None:
-            return
-        listing = part.value
-        if listing.fallback_reason is not None:
+        elif part.value is not None and part.value.fallback_reason is not None:
             text = Text("Read-only list from ec2:DescribeRegions, because ", style="yellow")
-            text.append_text(error_text(listing.fallback_reason))
+            text.append_text(error_text(part.value.fallback_reason))
             self.set_status(text)
-        else:
+        elif part.value is not None:
             self.set_status(None)
-        self.regions = {r.code: r for r in listing.regions}
-        self.source = listing.source
+
+    def prepare(self, posture: Posture) -> Prepared | None:
+        part = posture.regions
+        if part.error is not None or part.value is None:
+            return None
+        listing = part.value
         opted = sum(r.status is not RegionStatus.ENABLED_BY_DEFAULT for r in listing.regions)
-        self.summary = f"{len(listing.regions)} Regions, {opted} opt-in"
-        self.set_rows(
-            [
-                make_row(
-                    r.code,
-                    r.code,
-                    self._status_cell(r),
-                    r.name,
-                )
-                for r in listing.regions
-            ]
-        )
+        rows = [make_row(r.code, r.code, self._status_cell(r), r.name) for r in listing.regions]
+        summary = f"{len(listing.regions)} Regions, {opted} opt-in"
+        return Prepared(rows, summary, listing)
+
+    def accept(self, data: Any) -> None:
+        self.regions = {r.code: r for r in data.regions}
+        self.source = data.source
 
     def open_row(self, key: str) -> None:
         """``enter``: enable a DISABLED opt-in Region, disable an ENABLED one, else details."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 
 from tui.aws.models import Posture, UserView, utcnow
 from tui.panes import format as fmt
-from tui.panes.base import TablePane, error_text, make_row
+from tui.panes.base import Prepared, TablePane, error_text, make_row
 
 
 class UsersPane(TablePane):
@@ -38,7 +38,7 @@ class UsersPane(TablePane):
         super().__init__(id=id)
         self.views: dict[str, UserView] = {}
 
-    def update_from(self, posture: Posture) -> None:
+    def show_status(self, posture: Posture) -> None:
         details = posture.details
         if details.error is not None:
             self.set_status(error_text(details.error))
@@ -50,27 +50,29 @@ class UsersPane(TablePane):
             self.set_status("Waiting for the credential report…")
         else:
             self.set_status(None)
-        if details.value is None:
-            return
+
+    def prepare(self, posture: Posture) -> Prepared | None:
+        if posture.details.value is None:
+            return None
         now = utcnow()
         views = posture.user_views()
-        self.views = {v.name: v for v in views}
-        self.summary = f"{len(views)} users"
-        self.set_rows(
-            [
-                make_row(
-                    v.name,
-                    v.name,
-                    fmt.console_cell(v.row),
-                    fmt.mfa_cell(v.row),
-                    fmt.keys_cell(v.row, now),
-                    ", ".join(v.user.groups) or "—",
-                    fmt.date(v.user.created),
-                    fmt.ago(v.row.password_last_used, now) if v.row else "?",
-                )
-                for v in views
-            ]
-        )
+        rows = [
+            make_row(
+                v.name,
+                v.name,
+                fmt.console_cell(v.row),
+                fmt.mfa_cell(v.row),
+                fmt.keys_cell(v.row, now),
+                ", ".join(v.user.groups) or "—",
+                fmt.date(v.user.created),
+                fmt.ago(v.row.password_last_used, now) if v.row else "?",
+            )
+            for v in views
+        ]
+        return Prepared(rows, f"{len(views)} users", {v.name: v for v in views})
+
+    def accept(self, data: Any) -> None:
+        self.views = data
 
     def action_new(self) -> None:
         self.acct.action_create_user()

@@ -1,0 +1,361 @@
+"""RowTable: a keyed, filterable table that only ever renders the rows on screen.
+
+Textual's DataTable measures every cell it is given and keeps a Rich ``Text`` per cell; with
+5,000 users that is ~35,000 measurements on the UI thread at every refresh and at every
+keystroke of the filter (a 0.8–1.4 s stall, see README "Performance"). RowTable keeps rows as
+plain tuples, measures each row once when it is built (:func:`make_row`), filters by swapping
+a list, and renders lines on demand through the Line API. It offers the small part of the
+DataTable API the panes use (``get_row``, ``get_row_index``, ``move_cursor``, ``row_count``,
+``update_cell``, row highlighted/selected messages).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import ClassVar, NamedTuple
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+# Widest a column grows; longer values end in "…" (the details screen shows them whole).
+MAX_COLUMN_WIDTH = 64
+GAP = 2  # cells between columns
+
+
+class Cell(NamedTuple):
+    """One table cell: its text (shown literally) and a Rich style string."""
+
+    plain: str
+    style: str = ""
+
+
+CellValue = Cell | Text
+
+
+def _width(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A table row: its key, its cells, their widths and the text the filter matches."""
+
+    key: str
+    cells: tuple[CellValue, ...]
+    widths: tuple[int, ...]
+    haystack: str
+
+
+def make_row(key: str, *cells: CellValue | str) -> Row:
+    """A row from strings (shown literally), :class:`Cell` s or Rich ``Text`` s."""
+    values = tuple(Cell(c) if isinstance(c, str) else c for c in cells)
+    plains = [c.plain for c in values]
+    return Row(key, values, tuple(_width(p) for p in plains), " ".join(plains).lower())
+
+
+class RowTable(ScrollView, can_focus=True):
+    """A header line and one line per row, with a row cursor; rows are set as a whole."""
+
+    DEFAULT_CSS = """
+    RowTable {
+        background: $surface;
+        color: $foreground;
+        height: 1fr;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .rowtable--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        & > .rowtable--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .rowtable--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .rowtable--even-row {
+            background: $surface-lighten-1 50%;
+        }
+        &:dark > .rowtable--even-row {
+            background: $surface-darken-1 40%;
+        }
+        & > .rowtable--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "rowtable--header",
+        "rowtable--even-row",
+        "rowtable--cursor",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Select", show=False),
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First row", show=False),
+        Binding("end", "last", "Last row", show=False),
+        Binding("left", "scroll_left", "Scroll left", show=False),
+        Binding("right", "scroll_right", "Scroll right", show=False),
+    ]
+
+    class RowHighlighted(Message):
+        """The cursor moved to row ``key`` (at ``index`` among the rows shown)."""
+
+        def __init__(self, table: RowTable, key: str, index: int) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+            self.index = index
+
+        @property
+        def control(self) -> RowTable:
+            return self.table
+
+    class RowSelected(RowHighlighted):
+        """``enter`` (or a click on the highlighted row) on row ``key``."""
+
+    cursor_row: reactive[int] = reactive(0, repaint=False, always_update=True)
+    """Index of the highlighted row among the rows shown."""
+
+    def __init__(
+        self,
+        columns: Sequence[str],
+        *,
+        id: str | None = None,  # noqa: A002 - Textual's name
+    ) -> None:
+        super().__init__(id=id)
+        self.columns: tuple[str, ...] = tuple(columns)
+        self._rows: list[Row] = []
+        self._index: dict[str, int] = {}
+        self._widths: tuple[int, ...] = tuple(_width(c) for c in self.columns)
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._last_highlight: str | None = None
+
+    # -- data ------------------------------------------------------------------------------
+    def column_widths(self, rows: Sequence[Row]) -> tuple[int, ...]:
+        """The column widths that fit the header and ``rows`` (each at most 64 cells)."""
+        widths = [_width(c) for c in self.columns]
+        for row in rows:
+            for i, w in enumerate(row.widths):
+                if w > widths[i]:
+                    widths[i] = w
+        return tuple(min(w, MAX_COLUMN_WIDTH) for w in widths)
+
+    def set_rows(self, rows: Sequence[Row], widths: tuple[int, ...] | None = None) -> None:
+        """Show ``rows``, keeping the cursor on the same key where it is still shown.
+
+        ``widths`` (default: :meth:`column_widths` of ``rows``) lets a filter keep the
+        widths of the whole table, so the columns do not jump while typing.
+        """
+        selected = self.cursor_key
+        self._rows = list(rows)
+        self._index = {row.key: i for i, row in enumerate(self._rows)}
+        self._widths = widths if widths is not None else self.column_widths(self._rows)
+        self._strips.clear()
+        total = sum(self._widths) + GAP * len(self._widths)
+        self.virtual_size = Size(total, len(self._rows) + 1)
+        index = self._index.get(selected, self.cursor_row) if selected is not None else 0
+        self.cursor_row = index
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def rows(self) -> dict[str, int]:
+        """Key → index of the rows shown (``key in table.rows``)."""
+        return self._index
+
+    def keys(self) -> list[str]:
+        return [row.key for row in self._rows]
+
+    def get_row(self, key: str) -> list[CellValue]:
+        return list(self._rows[self._index[key]].cells)
+
+    def get_row_index(self, key: str) -> int:
+        return self._index[key]
+
+    @property
+    def cursor_key(self) -> str | None:
+        if 0 <= self.cursor_row < len(self._rows):
+            return self._rows[self.cursor_row].key
+        return None
+
+    def update_cell(self, key: str, column: str, value: CellValue) -> None:
+        """Replace one cell of row ``key`` (a Region's status ticking, say)."""
+        index = self._index.get(key)
+        if index is None:
+            return
+        row = self._rows[index]
+        col = self.columns.index(column)
+        cells = list(row.cells)
+        cells[col] = value
+        widths = list(row.widths)
+        widths[col] = _width(value.plain)
+        self._rows[index] = replace(row, cells=tuple(cells), widths=tuple(widths))
+        self._strips.clear()
+        self.refresh_row(index)
+
+    # -- cursor ----------------------------------------------------------------------------
+    def validate_cursor_row(self, value: int) -> int:
+        return max(0, min(value, len(self._rows) - 1))
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self.refresh_row(old)
+        self.refresh_row(new)
+        self._scroll_to_cursor()
+        key = self.cursor_key
+        if key is not None and key != self._last_highlight:
+            self._last_highlight = key
+            self.post_message(self.RowHighlighted(self, key, new))
+
+    def move_cursor(self, *, row: int) -> None:
+        self.cursor_row = row
+
+    def refresh_row(self, index: int) -> None:
+        y = index + 1 - self.scroll_offset.y
+        if 0 < y < self.size.height:
+            self.refresh_line(y)
+
+    def _scroll_to_cursor(self) -> None:
+        visible = max(1, self.scrollable_content_region.height - 1)
+        top = self.scroll_offset.y
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+        self._scroll_to_cursor()
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 2)
+
+    def action_page_up(self) -> None:
+        self.cursor_row -= self._page()
+
+    def action_page_down(self) -> None:
+        self.cursor_row += self._page()
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = len(self._rows) - 1
+
+    def action_select_cursor(self) -> None:
+        key = self.cursor_key
+        if key is not None:
+            self.post_message(self.RowSelected(self, key, self.cursor_row))
+
+    async def _on_click(self, event: events.Click) -> None:
+        y = event.y
+        if y < 1:
+            return
+        index = self.scroll_offset.y + y - 1
+        if not 0 <= index < len(self._rows):
+            return
+        if index == self.cursor_row:
+            self.action_select_cursor()
+        else:
+            self.cursor_row = index
+
+    # -- rendering -------------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        if y == 0:
+            key: tuple[object, ...] = ("header", scroll_x, width)
+        else:
+            index = scroll_y + y - 1
+            if index >= len(self._rows):
+                return Strip.blank(width, self.rich_style)
+            key = (index, index == self.cursor_row, self.has_focus, scroll_x, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(y == 0, key[0]).crop_extend(
+                scroll_x, scroll_x + width, self.rich_style
+            )
+            self._strips[key] = strip
+        return strip
+
+    def _render_row(self, header: bool, index: object) -> Strip:
+        base = self.rich_style
+        if header:
+            style = base + self.get_component_rich_style("rowtable--header")
+            cells: Sequence[CellValue] = [Cell(c) for c in self.columns]
+            cursor = None
+        else:
+            assert isinstance(index, int)
+            style = base
+            if index % 2:
+                style += self.get_component_rich_style("rowtable--even-row")
+            cells = self._rows[index].cells
+            cursor = (
+                self.get_component_rich_style("rowtable--cursor")
+                if index == self.cursor_row
+                else None
+            )
+        if cursor is not None:
+            style += cursor
+        segments: list[Segment] = []
+        for cell, width in zip(cells, self._widths, strict=False):
+            segments.extend(self._cell_segments(cell, width + GAP, style, cursor))
+        return Strip(segments)
+
+    def _cell_segments(
+        self, cell: CellValue, width: int, style: Style, cursor: Style | None
+    ) -> Iterator[Segment]:
+        inner = width - GAP
+        if isinstance(cell, Cell):
+            text = cell.plain
+            if _width(text) > inner:
+                text = set_cell_size(text, inner - 1) + "…"
+            cell_style = style + Style.parse(cell.style) if cell.style else style
+            if cursor is not None:
+                cell_style += cursor
+            yield Segment(" " + set_cell_size(text, inner) + " ", cell_style)
+            return
+        text_obj = cell.copy()
+        text_obj.no_wrap = True
+        text_obj.truncate(inner, overflow="ellipsis", pad=True)
+        yield Segment(" ", style)
+        for segment in text_obj.render(self.app.console, end=""):
+            seg_style = style + segment.style if segment.style else style
+            if cursor is not None:
+                seg_style += cursor
+            yield Segment(segment.text, seg_style)
+        yield Segment(" ", style)
