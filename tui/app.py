@@ -110,6 +110,7 @@ class AcctApp(App[None]):
         self.derive_threshold = 300
         self._deriving = False
         self._derive_again = False
+        self._derive_input: tuple[Posture, dict[str, TablePane]] = (Posture(), {})
 
     @property
     def vault(self) -> Vault:
@@ -408,9 +409,14 @@ class AcctApp(App[None]):
             return
         self._deriving = True
         self._derive_again = False
-        panes = {p: pane for p in PANE_IDS if isinstance(pane := self.pane(p), TablePane)}
+        # The worker takes its input from this slot rather than from its arguments: finished
+        # workers linger until a full garbage collection, and so would 5,000 users with them.
+        self._derive_input = (
+            self.posture,
+            {p: pane for p in PANE_IDS if isinstance(pane := self.pane(p), TablePane)},
+        )
         self.run_worker(
-            partial(self._derive, self.posture, panes),
+            self._derive,
             name="derive",
             group="derive",
             description="Build the table rows of a large account",
@@ -425,7 +431,9 @@ class AcctApp(App[None]):
             len(report.rows) if report is not None else 0,
         )
 
-    def _derive(self, posture: Posture, panes: dict[str, TablePane]) -> None:
+    def _derive(self) -> None:
+        posture, panes = self._derive_input
+        self._derive_input = (Posture(), {})
         try:
             prepared = {pane_id: pane.prepare(posture) for pane_id, pane in panes.items()}
         except Exception as exc:  # noqa: BLE001 - a bug: reported by _views_prepared
