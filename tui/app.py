@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui import clipboard, flows
 from tui.aws.checks import Finding
-from tui.aws.iam import ManagedPolicy
+from tui.aws.iam import ManagedPolicy, NewUser
 from tui.aws.models import PART_NAMES, Part, Posture
 from tui.aws.service import AccountService
 from tui.messages import PartLoaded, RefreshFinished, RegionPolled
@@ -65,6 +65,13 @@ class AcctApp(App[None]):
             for n, pane in enumerate(PANE_IDS, start=1)
         ),
         Binding("r", "refresh", "Refresh", id="app.refresh", tooltip="Read the account again"),
+        Binding(
+            "g",
+            "getting_started",
+            "Getting started",
+            id="app.getting_started",
+            tooltip="The guided set-up: the tutorial's steps with their live status",
+        ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit acct-tui"),
     ]
@@ -76,12 +83,24 @@ class AcctApp(App[None]):
     tabs = getters.query_one("#tabs", Tabs)
 
     def __init__(
-        self, service: AccountService, *, demo: bool = False, vault: Vault | None = None
+        self,
+        service: AccountService,
+        *,
+        demo: bool = False,
+        vault: Vault | None = None,
+        open_guide: bool = True,
     ) -> None:
         super().__init__()
+        from textual.signal import Signal
+
         self.service = service
         self.demo = demo
         self.vault = vault or Vault()
+        # Open "Getting started" by itself once the first read shows the account needs it.
+        self.open_guide = open_guide
+        self._guide_decided = False
+        self.posture_changed: Signal[Posture] = Signal(self, "posture-changed")
+        """Published with the new posture whenever the app shows one (the guide follows)."""
         self._policies: tuple[ManagedPolicy, ...] | None = None
         # Regions being enabled/disabled → when we started watching them (monotonic).
         self.region_since: dict[str, float] = {}
@@ -141,6 +160,26 @@ class AcctApp(App[None]):
 
         self.push_screen(HelpScreen())
 
+    def action_getting_started(self) -> None:
+        """Open the guided set-up (unless it is already open)."""
+        from tui.screens.guide import GuideScreen
+
+        if not any(isinstance(s, GuideScreen) for s in self.screen_stack):
+            self.push_screen(GuideScreen(self))
+
+    def _maybe_open_guide(self) -> None:
+        # Decided once, on the first read, and never over another screen. Not under
+        # --read-only, where the steps that change the account cannot run.
+        from tui.aws.guide import should_open
+
+        decision = should_open(self.posture)
+        if decision is None:
+            return
+        self._guide_decided = True
+        main_on_top = len(self.screen_stack) == 1
+        if decision and self.open_guide and not self.service.read_only and main_on_top:
+            self.action_getting_started()
+
     @on(Tabs.TabActivated, "#tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
         pane_id = event.tab.id.removeprefix("tab-") if event.tab.id else ""
@@ -167,6 +206,11 @@ class AcctApp(App[None]):
             )
         yield SystemCommand("app: refresh", "Read the whole account again (r)", self.action_refresh)
         yield SystemCommand("app: help", "Show every key (?)", self.action_help)
+        yield SystemCommand(
+            "app: getting started",
+            "The guided set-up: the tutorial's steps with their live status (g)",
+            self.action_getting_started,
+        )
         if not self.service.read_only:
             yield SystemCommand(
                 "users: create user", "New IAM user (n in Users)", self.action_create_user
@@ -208,8 +252,8 @@ class AcctApp(App[None]):
             flow, group="flow", exclusive=True, exit_on_error=False, description=description
         )
 
-    def action_create_user(self) -> None:
-        self._run_flow(flows.create_user(self), "create user")
+    def action_create_user(self, prefill: NewUser | None = None) -> None:
+        self._run_flow(flows.create_user(self, prefill), "create user")
 
     def action_create_group(self) -> None:
         self._run_flow(flows.create_group(self), "create group")
@@ -240,6 +284,19 @@ class AcctApp(App[None]):
 
     def action_set_alias(self) -> None:
         self._run_flow(flows.set_alias(self), "set alias")
+
+    def action_switch_identity(self) -> None:
+        from tui.identity import switch_identity
+
+        # Changes who acct-tui signs as, not the account: allowed under --read-only.
+        self._run_flow(switch_identity(self), "switch identity", mutating=False)
+
+    def use_service(self, service: AccountService) -> None:
+        """Act through ``service`` from now on (another identity) and read everything again."""
+        self.service = service
+        with self._policies_lock:
+            self._policies = None
+        self.action_refresh()
 
     def action_delete_alias(self) -> None:
         self._run_flow(flows.delete_alias(self), "delete alias")
@@ -329,6 +386,7 @@ class AcctApp(App[None]):
         self.header.show(posture)
         for pane_id in PANE_IDS:
             self.pane(pane_id).update_from(posture)
+        self.posture_changed.publish(posture)
 
     def managed_policies(self) -> tuple[ManagedPolicy, ...]:
         """Managed policies, listed once per session (blocking: call from a thread)."""
@@ -420,6 +478,9 @@ class AcctApp(App[None]):
                 pane.update_from(self.posture)
                 if self._parts_done(pane):
                     pane.loading = False
+        self.posture_changed.publish(self.posture)
+        if not self._guide_decided:
+            self._maybe_open_guide()
         self._pending.discard(message.name)
         if not self._pending:
             self.refreshing = False
