@@ -18,8 +18,14 @@ from tui.demo import DemoEndpoint
 from tui.vault import Vault
 
 
-def make_app(demo: DemoEndpoint, vault: Vault | None = None, read_only: bool = False) -> AcctApp:
-    """The real app over the demo server; no keyring unless the test brings one."""
+def make_app(
+    demo: DemoEndpoint, vault: Vault | None = None, read_only: bool = False, guide: bool = False
+) -> AcctApp:
+    """The real app over the demo server; no keyring unless the test brings one.
+
+    The Getting started guide opens by itself on the demo account (it has no
+    administrators group); tests of other screens leave it closed unless ``guide``.
+    """
     settings = Settings(
         region=demo.region,
         endpoint_url=demo.endpoint_url,
@@ -29,7 +35,7 @@ def make_app(demo: DemoEndpoint, vault: Vault | None = None, read_only: bool = F
         demo=True,
     )
     service = AccountService(settings, report_poll_interval=0.1)
-    return AcctApp(service, demo=True, vault=vault or Vault(fail.Keyring()))
+    return AcctApp(service, demo=True, vault=vault or Vault(fail.Keyring()), open_guide=guide)
 
 
 def iam(demo: DemoEndpoint) -> Any:

@@ -37,7 +37,7 @@ from tui.widgets import AccountHeader
 
 if TYPE_CHECKING:
     # Imported where used: they pull in boto3, which the first frame does not need.
-    from tui.aws.iam import ManagedPolicy
+    from tui.aws.iam import ManagedPolicy, NewUser
     from tui.aws.service import AccountService
     from tui.vault import Vault
 
@@ -77,6 +77,13 @@ class AcctApp(App[None]):
             for n, pane in enumerate(PANE_IDS, start=1)
         ),
         Binding("r", "refresh", "Refresh", id="app.refresh", tooltip="Read the account again"),
+        Binding(
+            "g",
+            "getting_started",
+            "Getting started",
+            id="app.getting_started",
+            tooltip="The guided set-up: the tutorial's steps with their live status",
+        ),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit acct-tui"),
     ]
@@ -88,12 +95,24 @@ class AcctApp(App[None]):
     tabs = getters.query_one("#tabs", Tabs)
 
     def __init__(
-        self, service: AccountService, *, demo: bool = False, vault: Vault | None = None
+        self,
+        service: AccountService,
+        *,
+        demo: bool = False,
+        vault: Vault | None = None,
+        open_guide: bool = True,
     ) -> None:
         super().__init__()
+        from textual.signal import Signal
+
         self.service = service
         self.demo = demo
         self._vault = vault
+        # Open "Getting started" by itself once the first read shows the account needs it.
+        self.open_guide = open_guide
+        self._guide_decided = False
+        self.posture_changed: Signal[Posture] = Signal(self, "posture-changed")
+        """Published with the new posture whenever the app shows one (the guide follows)."""
         self._policies: tuple[ManagedPolicy, ...] | None = None
         # Regions being enabled/disabled → when we started watching them (monotonic).
         self.region_since: dict[str, float] = {}
@@ -174,6 +193,26 @@ class AcctApp(App[None]):
 
         self.push_screen(HelpScreen())
 
+    def action_getting_started(self) -> None:
+        """Open the guided set-up (unless it is already open)."""
+        from tui.screens.guide import GuideScreen
+
+        if not any(isinstance(s, GuideScreen) for s in self.screen_stack):
+            self.push_screen(GuideScreen(self))
+
+    def _maybe_open_guide(self) -> None:
+        # Decided once, on the first read, and never over another screen. Not under
+        # --read-only, where the steps that change the account cannot run.
+        from tui.aws.guide import should_open
+
+        decision = should_open(self.posture)
+        if decision is None:
+            return
+        self._guide_decided = True
+        main_on_top = len(self.screen_stack) == 1
+        if decision and self.open_guide and not self.service.read_only and main_on_top:
+            self.action_getting_started()
+
     @on(Tabs.TabActivated, "#tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
         pane_id = event.tab.id.removeprefix("tab-") if event.tab.id else ""
@@ -200,6 +239,11 @@ class AcctApp(App[None]):
             )
         yield SystemCommand("app: refresh", "Read the whole account again (r)", self.action_refresh)
         yield SystemCommand("app: help", "Show every key (?)", self.action_help)
+        yield SystemCommand(
+            "app: getting started",
+            "The guided set-up: the tutorial's steps with their live status (g)",
+            self.action_getting_started,
+        )
         if not self.service.read_only:
             yield SystemCommand(
                 "users: create user", "New IAM user (n in Users)", self.action_create_user
@@ -241,10 +285,10 @@ class AcctApp(App[None]):
             flow, group="flow", exclusive=True, exit_on_error=False, description=description
         )
 
-    def action_create_user(self) -> None:
+    def action_create_user(self, prefill: NewUser | None = None) -> None:
         from tui import flows
 
-        self._run_flow(flows.create_user(self), "create user")
+        self._run_flow(flows.create_user(self, prefill), "create user")
 
     def action_create_group(self) -> None:
         from tui import flows
@@ -285,6 +329,19 @@ class AcctApp(App[None]):
         from tui import flows
 
         self._run_flow(flows.set_alias(self), "set alias")
+
+    def action_switch_identity(self) -> None:
+        from tui.identity import switch_identity
+
+        # Changes who acct-tui signs as, not the account: allowed under --read-only.
+        self._run_flow(switch_identity(self), "switch identity", mutating=False)
+
+    def use_service(self, service: AccountService) -> None:
+        """Act through ``service`` from now on (another identity) and read everything again."""
+        self.service = service
+        with self._policies_lock:
+            self._policies = None
+        self.action_refresh()
 
     def action_delete_alias(self) -> None:
         from tui import flows
@@ -387,6 +444,7 @@ class AcctApp(App[None]):
         self.posture = posture
         self.header.show(posture)
         self._show_posture(PANE_IDS)
+        self.posture_changed.publish(posture)
 
     def _show_posture(self, pane_ids: Iterable[str]) -> None:
         """Update the panes ``pane_ids`` from :attr:`posture`.
@@ -553,6 +611,9 @@ class AcctApp(App[None]):
             pane = self.pane(pane_id)
             if self._parts_done(pane):
                 pane.loading = False
+        self.posture_changed.publish(self.posture)
+        if not self._guide_decided:
+            self._maybe_open_guide()
         self._pending.discard(message.name)
         self._maybe_finish()
 

@@ -15,6 +15,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("c", "copy: the focused credential field, or the selected row's ARN / URL"),
     ("/", "filter the focused table (escape clears)"),
     ("r", "refresh everything"),
+    ("g", "getting started: the tutorial's steps with live status (enter opens one)"),
     ("?", "this help"),
     ("ctrl+p", "command palette ('pane: verb' entries)"),
     ("escape", "close / back"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +73,19 @@ class AccountService:
 
     def set_mfa_token(self, token: str) -> None:
         self.session.set_mfa_token(token)
+
+    def signed_with(self, access_key_id: str, secret_access_key: str) -> AccountService:
+        """A new service signing with this access key instead of the profile or chain.
+
+        The endpoint, Region and --read-only stay as they are: only who acts changes.
+        """
+        settings = replace(
+            self.settings,
+            profile=None,
+            access_key_id=access_key_id,
+            secret_access_key=secret_access_key,
+        )
+        return AccountService(settings, report_poll_interval=self._report_poll_interval)
 
     @cached_property
     def writer(self) -> IamWriter:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tui.aws.errors import MfaTokenRequired, ReadOnlyRefused, action_name
@@ -37,7 +37,8 @@ class Settings:
     endpoint_url: str | None = None
     read_only: bool = False
     access_key_id: str | None = None
-    secret_access_key: str | None = None
+    # A real secret once the guide switches to a keyring key: never in a repr or a log.
+    secret_access_key: str | None = field(default=None, repr=False)
     demo: bool = False
 
 

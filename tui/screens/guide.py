@@ -1,0 +1,198 @@
+"""GuideScreen: "Getting started", the tutorial's steps with their live status.
+
+The steps and their states come from :func:`tui.aws.guide.guide_steps` (the same checks
+as the recommendations pane). The screen follows the app's posture: after a flow applies
+what it changed, or a refresh brings new data, the statuses are computed again. ``enter``
+runs the step through the app's own flows (the same forms as the panes and the fixes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from tui.aws import guide
+from tui.aws.checks import Finding, evaluate
+from tui.aws.guide import Step, StepState
+from tui.aws.models import Posture
+
+if TYPE_CHECKING:
+    from tui.app import AcctApp
+
+STATE_STYLE: dict[StepState, str] = {
+    StepState.DONE: "green",
+    StepState.TODO: "bold red",
+    StepState.WAITING: "yellow",
+    StepState.OPTIONAL: "dim",
+    StepState.LOADING: "dim",
+    StepState.UNKNOWN: "yellow",
+}
+READ_ONLY_REFUSAL = "acct-tui runs with --read-only: this step would change the account."
+PANE_KEYS = ("recommendations", "users", "groups", "alias", "regions")
+
+
+class GuideScreen(ModalScreen[None]):
+    """The guided set-up. ``enter`` opens a step; ``1``-``5`` close it and show a pane."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,g", "close", "Close", id="guide.close", tooltip="Back to the panes"),
+        Binding("r", "app.refresh", "Refresh", id="guide.refresh", tooltip="Read it all again"),
+        Binding("question_mark", "app.help", "Help", show=False, id="guide.help"),
+        Binding("q", "app.quit", "Quit", show=False, id="guide.quit"),
+        *(
+            Binding(str(n), f"pane('{pane}')", show=False, id=f"guide.pane.{pane}")
+            for n, pane in enumerate(PANE_KEYS, start=1)
+        ),
+    ]
+
+    def __init__(self, app: AcctApp) -> None:
+        super().__init__()
+        self.acct = app
+        self.steps: tuple[Step, ...] = ()
+        self.findings: dict[str, Finding] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="guide") as box:
+            box.border_title = "Getting started"
+            box.border_subtitle = "↑↓ step · enter open · r refresh · escape close"
+            yield Static(
+                Text("The tutorial's steps, each status read live from the account."),
+                id="guide-intro",
+                markup=False,
+            )
+            table: DataTable[Text] = DataTable(
+                cursor_type="row", show_header=False, zebra_stripes=False, id="guide-steps"
+            )
+            table.add_column("Status", key="status", width=14)
+            table.add_column("Step", key="step")
+            yield table
+            yield Static(id="guide-reason", markup=False)
+
+    def on_mount(self) -> None:
+        self.acct.posture_changed.subscribe(self, self.show)
+        self.show(self.acct.posture, initial=True)
+        self.query_one("#guide-steps", DataTable).focus()
+
+    @property
+    def table(self) -> DataTable[Text]:
+        return self.query_one("#guide-steps", DataTable)
+
+    def step(self, step_id: str) -> Step:
+        """The current state of step ``step_id`` (``"admin-group"``…)."""
+        return next(s for s in self.steps if s.id == step_id)
+
+    # -- display -------------------------------------------------------------------------
+    def show(self, posture: Posture, initial: bool = False) -> None:
+        """Compute every step again from ``posture`` and redraw, keeping the cursor.
+
+        When the step under the cursor has just become done, the cursor moves on to the
+        next step still to do, so the keyboard path is enter, enter, enter….
+        """
+        before = {s.id: s.state for s in self.steps}
+        self.steps = guide.guide_steps(posture)
+        self.findings = {f.id: f for f in evaluate(posture)}
+        table = self.table
+        row = table.cursor_row if table.row_count else 0
+        table.clear()
+        for s in self.steps:
+            title = Text(f"{s.number}. {s.title}", no_wrap=True, overflow="ellipsis")
+            label = Text(s.label, style=STATE_STYLE[s.state])
+            table.add_row(label, title, key=s.id)
+        if initial:
+            row = self._next_todo(-1, wrap=True)
+        else:
+            current = self.steps[row]
+            was = before.get(current.id)
+            if was is not None and was is not StepState.DONE and current.state is StepState.DONE:
+                row = self._next_todo(row, wrap=False)
+        table.move_cursor(row=row)
+        self._show_reason(row)
+        done = guide.progress(self.steps)
+        self.query_one("#guide", Vertical).border_title = f"Getting started — {done}"
+
+    def _next_todo(self, after: int, *, wrap: bool) -> int:
+        order = list(range(after + 1, len(self.steps)))
+        if wrap:
+            order += list(range(0, after + 1))
+        for index in order:
+            if self.steps[index].state is StepState.TODO:
+                return index
+        return max(after, 0)
+
+    @on(DataTable.RowHighlighted, "#guide-steps")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_reason(event.cursor_row)
+
+    def _show_reason(self, row: int) -> None:
+        if not 0 <= row < len(self.steps):
+            return
+        s = self.steps[row]
+        text = Text(s.reason)
+        if s.mutating and self.acct.service.read_only:
+            text.append("\n--read-only: this step cannot run here.", style="italic")
+        self.query_one("#guide-reason", Static).update(text)
+
+    # -- actions -----------------------------------------------------------------------
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_pane(self, pane_id: str) -> None:
+        self.dismiss(None)
+        self.acct.action_show_pane(pane_id)
+
+    @on(DataTable.RowSelected, "#guide-steps")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.open_step(self.step(str(event.row_key.value)))
+
+    def open_step(self, s: Step) -> None:
+        """``enter`` on a step: its form, guide or pane, through the app's flows."""
+        app = self.acct
+        if s.mutating and app.service.read_only:
+            app.notify(READ_ONLY_REFUSAL, severity="warning")
+            return
+        if s.state is StepState.DONE and s.action not in guide.REPEATABLE_ACTIONS:
+            app.notify(f"Step {s.number} is done: {s.reason}", title=s.title)
+            return
+        finding = self.findings.get(s.checks[0]) if s.checks else None
+        if s.action == guide.SHOW_REGIONS:
+            self.action_pane("regions")
+        elif s.action == guide.CREATE_ADMIN_GROUP:
+            app.action_create_admin_group()
+        elif s.action == guide.CREATE_ADMIN_USER:
+            self._create_admin_user()
+        elif s.action == guide.ENROLL_MFA:
+            if not s.users or finding is None:
+                app.notify(s.reason, title=s.title)
+            else:
+                app.action_fix(replace(finding, users=s.users))
+        elif s.action == guide.SET_ALIAS:
+            app.action_set_alias()
+        elif s.action == guide.SWITCH_IDENTITY:
+            app.action_switch_identity()
+        elif s.action in (guide.ROOT_MFA_GUIDE, guide.DELETE_ROOT_KEYS) and finding is not None:
+            app.action_fix(finding)
+        elif finding is not None:
+            from tui.panes.recommendations import RecommendationsPane
+
+            app.query_one("#recommendations", RecommendationsPane).show_details(finding)
+
+    def _create_admin_user(self) -> None:
+        from tui.aws.iam import NewUser
+
+        details = self.acct.posture.details.value
+        groups, _ = guide.group_admins(details) if details else ([], [])
+        if not groups:
+            self.acct.notify("Create the administrators group first (step 3).", title="Admin user")
+            return
+        group = guide.admin_group_name(details)
+        prefill = NewUser(name="", console=True, access_key=True, groups=(group,))
+        self.acct.action_create_user(prefill)
