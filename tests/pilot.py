@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import urllib.request
 from typing import Any
 
 import boto3
@@ -30,6 +31,21 @@ def make_app(demo: DemoEndpoint, vault: Vault | None = None, read_only: bool = F
     )
     service = AccountService(settings, report_poll_interval=0.1)
     return AcctApp(service, demo=True, vault=vault or Vault(fail.Keyring()))
+
+
+def reset_auth(url: str, count: int) -> None:
+    """Make moto_server check IAM policies after ``count`` more calls (``0``: from now on).
+
+    Needs a server started with INITIAL_NO_AUTH_ACTION_COUNT (DESIGN.md §4).
+    """
+    request = urllib.request.Request(
+        f"{url}/moto-api/reset-auth",
+        data=str(count).encode(),
+        method="POST",
+        headers={"Content-Type": "text/plain"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 200
 
 
 def iam(demo: DemoEndpoint) -> Any:
