@@ -96,3 +96,19 @@ def plain(widget: Static) -> str:
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(content)
     return console.export_text()
+
+
+def recorded_notifications(app: AcctApp) -> list[str]:
+    """Every notification the app shows from now on, as "title: message".
+
+    (``App._notifications`` drops a notification when it times out, so it cannot count.)
+    """
+    seen: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **options: Any) -> None:
+        seen.append(f"{options.get('title', '')}: {message}")
+        notify(message, **options)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return seen

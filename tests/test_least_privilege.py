@@ -30,7 +30,15 @@ import pytest
 from botocore.exceptions import ClientError
 from textual.widgets import DataTable, Static
 
-from tests.pilot import loaded, make_app, plain, reset_auth, wait_for_screen, wait_until
+from tests.pilot import (
+    loaded,
+    make_app,
+    plain,
+    recorded_notifications,
+    reset_auth,
+    wait_for_screen,
+    wait_until,
+)
 from tui.app import AcctApp
 from tui.aws.iam import NewGroup, NewUser
 from tui.aws.mfa import NotRoot
@@ -285,22 +293,6 @@ def test_the_ec2_region_fallback_works_under_the_read_policy(enforced: Enforced)
 
 
 # -------------------------------------------------------------- read policy: writes denied
-def recorded_notifications(app: AcctApp) -> list[str]:
-    """Every notification the app shows from now on, as "title: message".
-
-    (``App._notifications`` drops a notification when it times out, so it cannot count.)
-    """
-    seen: list[str] = []
-    notify = app.notify
-
-    def recording(message: str, **options: Any) -> None:
-        seen.append(f"{options.get('title', '')}: {message}")
-        notify(message, **options)
-
-    app.notify = recording  # type: ignore[method-assign]
-    return seen
-
-
 async def _new_note(notes: list[str], pilot: Any, before: int, needle: str) -> str:
     await wait_until(pilot, lambda: len(notes) > before)
     text = "\n".join(notes[before:])
