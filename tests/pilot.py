@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import urllib.request
 from typing import Any
 
 import boto3
@@ -36,6 +37,21 @@ def make_app(
     )
     service = AccountService(settings, report_poll_interval=0.1)
     return AcctApp(service, demo=True, vault=vault or Vault(fail.Keyring()), open_guide=guide)
+
+
+def reset_auth(url: str, count: int) -> None:
+    """Make moto_server check IAM policies after ``count`` more calls (``0``: from now on).
+
+    Needs a server started with INITIAL_NO_AUTH_ACTION_COUNT (DESIGN.md §4).
+    """
+    request = urllib.request.Request(
+        f"{url}/moto-api/reset-auth",
+        data=str(count).encode(),
+        method="POST",
+        headers={"Content-Type": "text/plain"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 200
 
 
 def iam(demo: DemoEndpoint) -> Any:
@@ -86,3 +102,19 @@ def plain(widget: Static) -> str:
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(content)
     return console.export_text()
+
+
+def recorded_notifications(app: AcctApp) -> list[str]:
+    """Every notification the app shows from now on, as "title: message".
+
+    (``App._notifications`` drops a notification when it times out, so it cannot count.)
+    """
+    seen: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **options: Any) -> None:
+        seen.append(f"{options.get('title', '')}: {message}")
+        notify(message, **options)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return seen

@@ -17,7 +17,6 @@ import selectors
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ import pytest
 from botocore.exceptions import ClientError
 from textual.widgets import Static
 
+from tests.pilot import reset_auth
 from tui.app import AcctApp
 from tui.aws.checks import Status
 from tui.aws.models import ADMIN_POLICY_ARN
@@ -97,17 +97,6 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             stream.close()
 
 
-def _reset_auth(url: str, count: int) -> None:
-    request = urllib.request.Request(
-        f"{url}/moto-api/reset-auth",
-        data=str(count).encode(),
-        method="POST",
-        headers={"Content-Type": "text/plain"},
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:
-        assert response.status == 200
-
-
 def _set_up(url: str) -> dict[str, str]:
     """Within the free calls: the account, and the ``reader`` user with its key."""
     iam = boto3.client(
@@ -155,7 +144,7 @@ def denied_account(tmp_path: Path) -> Iterator[DeniedAccount]:
         url = _read_json_line(proc, START_TIMEOUT)["endpoint_url"]
         assert url.startswith("http://127.0.0.1:")
         key = _set_up(url)
-        _reset_auth(url, 0)  # enforce from the next call on
+        reset_auth(url, 0)  # enforce from the next call on
         yield DeniedAccount(
             url,
             Settings(

@@ -10,7 +10,7 @@ from collections.abc import Coroutine, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import getters, on, work
+from textual import events, getters, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from tui import read_only
 from tui.aws.checks import Finding
 from tui.aws.models import PART_NAMES, Part, Posture
 from tui.messages import PartLoaded, RefreshFinished, RegionPolled, ViewsPrepared
@@ -213,6 +214,13 @@ class AcctApp(App[None]):
         if decision and self.open_guide and not self.service.read_only and main_on_top:
             self.action_getting_started()
 
+    def on_key(self, event: events.Key) -> None:
+        # Under --read-only the keys that change things are hidden and do nothing: say why.
+        if self.service.read_only:
+            refused = read_only.refused_binding(self.focused or self.screen, event.key)
+            if refused is not None:
+                self.notify(f"{refused.description}: {read_only.NOTICE}", severity="warning")
+
     @on(Tabs.TabActivated, "#tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
         pane_id = event.tab.id.removeprefix("tab-") if event.tab.id else ""
@@ -277,9 +285,7 @@ class AcctApp(App[None]):
     ) -> None:
         if mutating and self.service.read_only:
             flow.close()
-            self.notify(
-                "acct-tui runs with --read-only: nothing can be changed.", severity="warning"
-            )
+            self.notify(read_only.NOTICE, severity="warning")
             return
         self.run_worker(
             flow, group="flow", exclusive=True, exit_on_error=False, description=description
@@ -307,12 +313,16 @@ class AcctApp(App[None]):
     # Fix actions that only guide (no AWS change): allowed under --read-only.
     _GUIDES = frozenset({"root_mfa_guide"})
 
+    def is_guide(self, action: str) -> bool:
+        """True when the fix ``action`` only guides (no AWS change)."""
+        return action in self._GUIDES
+
     def action_fix(self, finding: Finding) -> bool:
         """Start the fix of ``finding``; False when it cannot run here (read-only)."""
         action = finding.fix.action if finding.fix else None
         if action is None:
             return False
-        mutating = action not in self._GUIDES
+        mutating = not self.is_guide(action)
         if mutating and self.service.read_only:
             return False
         from tui import flows

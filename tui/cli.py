@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="look only: every call that would change the account is refused",
     )
     parser.add_argument(
+        "--log",
+        metavar="FILE",
+        help="write a troubleshooting log (DEBUG, with botocore's requests; secrets masked) "
+        "to FILE, created with mode 0600",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="explore a realistic demo account (embedded moto; needs the [demo] extra)",
@@ -101,7 +107,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     # botocore logs warnings (with tracebacks) on credential refresh failures; with no
     # handler, Python's last-resort handler would print them over the TUI.
     logging.getLogger().addHandler(logging.NullHandler())
+    log_handler = None
+    if args.log:
+        from tui import logfile
 
+        try:
+            log_handler = logfile.start(args.log)
+        except logfile.LogFileError as exc:
+            return _fail(f"acct-tui: {exc}")
+    try:
+        return _run(args)
+    finally:
+        if log_handler is not None:
+            logfile.stop(log_handler)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Build the service from ``args`` and run the app; the exit status."""
     from tui.aws.service import AccountService
     from tui.aws.session import Settings
 

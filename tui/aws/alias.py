@@ -24,6 +24,7 @@ from tui.aws.errors import (
     from_exception,
 )
 from tui.aws.iam import InvalidRequest
+from tui.aws.permissions import denied_hint
 from tui.aws.session import AwsSession
 from tui.aws.validate import Field, alias_error, rule
 
@@ -56,10 +57,7 @@ def _hint(code: str, operation: str, action: str) -> str:
     if code == "LimitExceeded" and operation == "CreateAccountAlias":
         return "AWS limits how often the alias can change: wait a while, then try again"
     if code in ("AccessDenied", "AccessDeniedException"):
-        return (
-            f"Your identity needs permission for {action}: ask an administrator, "
-            "or use an identity that has it"
-        )
+        return f"{denied_hint(action)}; ask an administrator, or use an identity that has it"
     return ""
 
 

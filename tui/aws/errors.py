@@ -19,6 +19,8 @@ from botocore.exceptions import (
     RefreshWithMFAUnsupportedError,
 )
 
+from tui.aws.permissions import denied_hint
+
 # Service prefixes as IAM policies spell them, keyed by botocore's service model name.
 _IAM_PREFIX = {
     "iam": "iam",
@@ -117,7 +119,7 @@ def action_name(service: str, operation: str) -> str:
 
 def _hint_for(code: str, action: str) -> str:
     if code in _DENIED_CODES:
-        return f"Your identity needs {action} (see policies/acct-tui-read.json)"
+        return denied_hint(action)
     if code in {"Throttling", "ThrottlingException", "TooManyRequestsException"}:
         return "AWS is throttling requests; wait a moment and refresh (r)"
     if code in {"ExpiredToken", "ExpiredTokenException", "RequestExpired"}:

@@ -30,11 +30,16 @@ SECRET_FIELDS = (
     "AuthenticationCode1",
     "AuthenticationCode2",
 )
+# Request headers that carry a secret (matched case-insensitively): botocore logs every
+# request's headers, and the lower-cased canonical request it signs, at DEBUG.
+# (Authorization carries the access key id and a signature: neither is a secret.)
+SECRET_HEADERS = ("X-Amz-Security-Token",)
 MASK = "***"
 # Loggers of the AWS stack (and ours), by top-level name.
 REDACTED_LOGGERS = ("botocore", "boto3", "urllib3", "s3transfer", "moto", "werkzeug", "tui")
 
 _FIELDS = "|".join(SECRET_FIELDS)
+_HEADERS = "|".join(re.escape(h) for h in SECRET_HEADERS)
 _QUOTED = r"""b?'(?:[^'\\]|\\.)*'|b?"(?:[^"\\]|\\.)*\""""
 _PATTERNS = (
     # Python/JSON mapping: 'Password': 'x', "SecretAccessKey": "x", 'QRCodePNG': b'..'
@@ -43,6 +48,10 @@ _PATTERNS = (
     re.compile(rf"(?P<head><(?P<tag>{_FIELDS})>)[^<]*(?=</(?P=tag)>)"),
     # Form/query encoding: Password=x&…
     re.compile(rf"(?P<head>(?<![A-Za-z0-9_])(?:{_FIELDS})=)[^&\s'\"<]*"),
+    # Headers: {'X-Amz-Security-Token': b'x'}, the canonical request's
+    # "x-amz-security-token:x" line, and presigned URLs' X-Amz-Security-Token=x.
+    re.compile(rf"""(?i)(?P<head>(?P<q>['"])(?:{_HEADERS})(?P=q)\s*:\s*)(?:{_QUOTED})"""),
+    re.compile(rf"(?i)(?P<head>(?<![\w-])(?:{_HEADERS})[:=]\s*)(?!['\"])[^&\s'\"<]*"),
 )
 
 
@@ -56,9 +65,9 @@ def redact(text: str) -> str:
 def _mask(whole: str, head: str) -> str:
     value = whole[len(head) :]
     if value[:1] in {"'", '"'}:
-        return f"'{MASK}'"
+        return f"{value[0]}{MASK}{value[0]}"
     if value[:2] in {"b'", 'b"'}:
-        return f"b'{MASK}'"
+        return f"b{value[1]}{MASK}{value[1]}"
     return MASK
 
 

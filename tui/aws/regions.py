@@ -25,6 +25,7 @@ from tui.aws.errors import (
     from_exception,
 )
 from tui.aws.models import Region, RegionStatus
+from tui.aws.permissions import denied_hint
 from tui.aws.session import AwsSession
 
 __all__ = [
@@ -133,10 +134,7 @@ def _hint(code: str, operation: str, action: str) -> str:
             return "Too many Region changes at once: wait a minute, then try again"
         return "AWS is throttling Region requests: wait a minute, then refresh (r)"
     if code in ("AccessDenied", "AccessDeniedException"):
-        return (
-            f"Your identity needs permission for {action}: ask an administrator, "
-            "or use an identity that has it"
-        )
+        return f"{denied_hint(action)}; ask an administrator, or use an identity that has it"
     return ""
 
 

@@ -43,7 +43,8 @@ class Settings:
 
 
 class CallCounter:
-    """Counts API calls by ``service:Operation`` (and HTTP attempts, retries included).
+    """Counts API calls by ``service:Operation``, HTTP attempts (retries included), and the
+    calls ``--read-only`` refused.
 
     Thread-safe: workers call AWS concurrently.
     """
@@ -52,6 +53,7 @@ class CallCounter:
         self._lock = threading.Lock()
         self._calls: Counter[str] = Counter()
         self._attempts: Counter[str] = Counter()
+        self._refused: Counter[str] = Counter()
 
     def record_call(self, action: str) -> None:
         with self._lock:
@@ -60,6 +62,10 @@ class CallCounter:
     def record_attempt(self, action: str) -> None:
         with self._lock:
             self._attempts[action] += 1
+
+    def record_refused(self, action: str) -> None:
+        with self._lock:
+            self._refused[action] += 1
 
     def calls(self) -> Counter[str]:
         """A copy of the calls made so far, by action."""
@@ -71,6 +77,11 @@ class CallCounter:
         with self._lock:
             return Counter(self._attempts)
 
+    def refused(self) -> Counter[str]:
+        """A copy of the calls ``--read-only`` refused before sending, by action."""
+        with self._lock:
+            return Counter(self._refused)
+
     def total(self) -> int:
         with self._lock:
             return sum(self._calls.values())
@@ -79,6 +90,7 @@ class CallCounter:
         with self._lock:
             self._calls.clear()
             self._attempts.clear()
+            self._refused.clear()
 
 
 class AwsSession:
@@ -197,6 +209,7 @@ class AwsSession:
     def _before_call(self, model: Any, **_: Any) -> None:
         action = self._action(model)
         if self.settings.read_only and not is_read_operation(model.name):
+            self.counter.record_refused(action)
             raise ReadOnlyRefused(action)
         self.counter.record_call(action)
 

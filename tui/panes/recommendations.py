@@ -12,6 +12,7 @@ from textual.widgets import Static
 from tui.aws.checks import Finding, Severity, Status, evaluate
 from tui.aws.models import PART_NAMES, Posture
 from tui.panes.base import Prepared, TablePane, make_row
+from tui.read_only import NOTICE
 from tui.rowtable import Cell, RowTable
 
 STATUS_TEXT = {
@@ -55,7 +56,10 @@ class RecommendationsPane(TablePane):
                 text.append("\nFix: ", style="bold")
                 text.append(finding.fix.label)
                 runnable = finding.status is Status.FAIL and finding.fix.action
-                hint = "  (enter to fix)" if runnable else "  (enter for details)"
+                if runnable and self._refused(finding):
+                    hint = "  (read-only: enter for details)"
+                else:
+                    hint = "  (enter to fix)" if runnable else "  (enter for details)"
                 text.append(hint, style="dim")
         self.query_one("#reason", Static).update(text)
 
@@ -83,6 +87,13 @@ class RecommendationsPane(TablePane):
         super().show(posture, prepared)
         self._show_reason(self.table.cursor_key)
 
+    def _refused(self, finding: Finding) -> bool:
+        """True when ``finding``'s fix would change the account and --read-only forbids it."""
+        action = finding.fix.action if finding.fix else None
+        if action is None or not self.acct.service.read_only:
+            return False
+        return not self.acct.is_guide(action)
+
     def open_row(self, key: str) -> None:
         """``enter``: run the fix when there is one to run, else show the details."""
         finding = self.findings.get(key)
@@ -98,8 +109,10 @@ class RecommendationsPane(TablePane):
         lines: list[tuple[str, str]] = [
             ("Status", finding.status.value),
             ("Severity", finding.severity.name.lower()),
-            ("Why", finding.reason),
         ]
+        if finding.status is Status.FAIL and self._refused(finding):
+            lines.append(("Read-only", f"the fix below changes the account, and {NOTICE}"))
+        lines.append(("Why", finding.reason))
         if finding.subjects:
             lines.append(("Affects", "\n".join(finding.subjects)))
         if finding.fix is not None:

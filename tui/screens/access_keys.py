@@ -29,6 +29,8 @@ class AccessKeysScreen(ModalScreen[bool]):
         Binding("c", "copy", "Copy key id", id="keys.copy"),
         Binding("escape", "close", "Close", id="keys.close"),
     ]
+    # Hidden (and refused) under --read-only.
+    MUTATING: ClassVar[frozenset[str]] = frozenset({"toggle_key", "delete"})
 
     def __init__(self, app: AcctApp, user: str, keys: Sequence[AccessKey]) -> None:
         super().__init__()
@@ -40,7 +42,11 @@ class AccessKeysScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="access-keys") as box:
             box.border_title = f"Access keys of {self.user}"
-            box.border_subtitle = "d (de)activate · ctrl+d delete · c copy id · escape close"
+            box.border_subtitle = (
+                "read-only · c copy id · escape close"
+                if self.acct.service.read_only
+                else "d (de)activate · ctrl+d delete · c copy id · escape close"
+            )
             table: DataTable[Text] = DataTable(cursor_type="row", id="keys-table")
             table.add_columns("Access key ID", "Status", "Created")
             yield table
@@ -65,7 +71,7 @@ class AccessKeysScreen(ModalScreen[bool]):
             self.query_one("#keys-note", Static).update("This user has no access keys.")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("toggle_key", "delete"):
+        if action in self.MUTATING:
             return not self.acct.service.read_only and bool(self.keys)
         return True
 

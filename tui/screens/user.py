@@ -26,6 +26,8 @@ class UserScreen(DetailsScreen):
         Binding("m", "enroll", "Add MFA", id="user.mfa"),
         Binding("ctrl+d", "remove", "Remove MFA device", id="user.remove_mfa"),
     ]
+    # Hidden (and refused) under --read-only.
+    MUTATING: ClassVar[frozenset[str]] = frozenset({"enroll", "remove"})
 
     def __init__(self, app: AcctApp, user: str, lines: list[tuple[str, str]]) -> None:
         super().__init__(f"User {user}", lines)
@@ -38,7 +40,11 @@ class UserScreen(DetailsScreen):
 
     def on_mount(self) -> None:
         box = self.query_one("#details")
-        box.border_subtitle = "m add MFA · ctrl+d remove device · escape close"
+        box.border_subtitle = (
+            "read-only · escape close"
+            if self.acct.service.read_only
+            else "m add MFA · ctrl+d remove device · escape close"
+        )
         box.mount(Label(Text("MFA devices", style="bold")))
         table: DataTable[Text] = DataTable(cursor_type="row", id="mfa-devices")
         table.add_columns("Serial", "Kind", "Enabled")
@@ -47,7 +53,7 @@ class UserScreen(DetailsScreen):
         self._load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("enroll", "remove"):
+        if action in self.MUTATING:
             return not self.acct.service.read_only
         return True
 

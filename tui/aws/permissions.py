@@ -1,0 +1,274 @@
+"""Every IAM action acct-tui can take, by flow: the one list both shipped policies come from.
+
+``policies/acct-tui-read.json`` grants the read flows (what ``--read-only`` can reach: the
+refresh, a user's MFA devices, a user's access keys); ``policies/acct-tui-admin.json``
+grants every flow. Both files are generated from this module and a test fails when they
+drift from it; other tests count the calls each flow really makes against the list and run
+both policies on a moto_server that enforces IAM.
+
+    python -m tui.aws.permissions --write    # regenerate policies/*.json
+    python -m tui.aws.permissions --check    # exit 1 when they differ from this list
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
+READ_POLICY = "acct-tui-read.json"
+ADMIN_POLICY = "acct-tui-admin.json"
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One thing acct-tui does, how a user starts it, and the IAM actions it needs.
+
+    ``actions`` are the API operations the flow calls (rollback steps included);
+    ``implied`` are actions AWS checks on top of them, which no call counter sees:
+    CreateUser with tags also needs iam:TagUser.
+    """
+
+    name: str
+    start: str
+    actions: tuple[str, ...]
+    implied: tuple[str, ...] = ()
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """Everything the flow's caller must be allowed."""
+        return _unique((*self.actions, *self.implied))
+
+
+READ_FLOWS: tuple[Flow, ...] = (
+    Flow(
+        "refresh",
+        "start-up, r, and the Region status polling",
+        (
+            "sts:GetCallerIdentity",
+            "iam:GetAccountSummary",
+            "iam:GetAccountAuthorizationDetails",
+            "iam:GenerateCredentialReport",
+            "iam:GetCredentialReport",
+            "iam:ListAccountAliases",
+            "iam:GetAccountPasswordPolicy",
+            "account:ListRegions",
+            "account:GetRegionOptStatus",
+            "ec2:DescribeRegions",
+        ),
+    ),
+    Flow("user details", "enter on a user", ("iam:ListMFADevices",)),
+    Flow("access keys", "k on a user", ("iam:ListAccessKeys",)),
+)
+
+WRITE_FLOWS: tuple[Flow, ...] = (
+    Flow(
+        "create group",
+        "n in Groups, the administrators-group fix",
+        (
+            "iam:ListPolicies",
+            "iam:CreateGroup",
+            "iam:AttachGroupPolicy",
+            "iam:DetachGroupPolicy",
+            "iam:DeleteGroup",
+        ),
+    ),
+    Flow(
+        "create user",
+        "n in Users, the new-user fix",
+        (
+            "iam:CreateUser",
+            "iam:CreateLoginProfile",
+            "iam:AttachUserPolicy",
+            "iam:AddUserToGroup",
+            "iam:CreateAccessKey",
+            "iam:DeleteAccessKey",
+            "iam:RemoveUserFromGroup",
+            "iam:DetachUserPolicy",
+            "iam:DeleteLoginProfile",
+            "iam:DeleteUser",
+        ),
+        implied=("iam:TagUser",),
+    ),
+    Flow(
+        "delete user",
+        "ctrl+d in Users",
+        (
+            "iam:GetUser",
+            "iam:GetLoginProfile",
+            "iam:ListAccessKeys",
+            "iam:ListMFADevices",
+            "iam:ListSigningCertificates",
+            "iam:ListSSHPublicKeys",
+            "iam:ListServiceSpecificCredentials",
+            "iam:ListGroupsForUser",
+            "iam:ListUserPolicies",
+            "iam:ListAttachedUserPolicies",
+            "iam:DeleteLoginProfile",
+            "iam:DeleteAccessKey",
+            "iam:DeactivateMFADevice",
+            "iam:DeleteVirtualMFADevice",
+            "iam:DeleteSigningCertificate",
+            "iam:DeleteSSHPublicKey",
+            "iam:DeleteServiceSpecificCredential",
+            "iam:RemoveUserFromGroup",
+            "iam:DeleteUserPolicy",
+            "iam:DetachUserPolicy",
+            "iam:DeleteUser",
+        ),
+    ),
+    Flow(
+        "delete group",
+        "ctrl+d in Groups",
+        (
+            "iam:GetGroup",
+            "iam:ListAttachedGroupPolicies",
+            "iam:ListGroupPolicies",
+            "iam:RemoveUserFromGroup",
+            "iam:DetachGroupPolicy",
+            "iam:DeleteGroupPolicy",
+            "iam:DeleteGroup",
+        ),
+    ),
+    Flow(
+        "change access keys",
+        "d and ctrl+d in a user's access keys, the old-keys fixes",
+        ("iam:ListAccessKeys", "iam:UpdateAccessKey", "iam:DeleteAccessKey"),
+    ),
+    Flow(
+        "enroll MFA",
+        "m on a user, the MFA fix, 'users: add MFA for yourself'",
+        (
+            "iam:CreateVirtualMFADevice",
+            "iam:EnableMFADevice",
+            "iam:ListMFADevices",
+            "iam:DeleteVirtualMFADevice",
+        ),
+    ),
+    Flow(
+        "remove MFA device",
+        "ctrl+d in a user's details",
+        ("iam:ListMFADevices", "iam:DeactivateMFADevice", "iam:DeleteVirtualMFADevice"),
+    ),
+    Flow(
+        "password policy",
+        "enter on the password-policy finding",
+        ("iam:UpdateAccountPasswordPolicy",),
+    ),
+    Flow(
+        "account alias",
+        "n and ctrl+d in Account alias, the alias fix",
+        ("iam:CreateAccountAlias", "iam:DeleteAccountAlias"),
+    ),
+    Flow(
+        "opt-in Regions",
+        "enter on a Region",
+        ("account:EnableRegion", "account:DisableRegion", "account:GetRegionOptStatus"),
+    ),
+    Flow(
+        "root access keys",
+        "enter on the root-keys finding, signed in as root",
+        ("sts:GetCallerIdentity", "iam:ListAccessKeys", "iam:DeleteAccessKey"),
+    ),
+)
+
+FLOWS: tuple[Flow, ...] = (*READ_FLOWS, *WRITE_FLOWS)
+
+
+def _unique(actions: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(actions))
+
+
+def _needs(flows: Iterable[Flow]) -> tuple[str, ...]:
+    """Every action of ``flows``, sorted by service, then name."""
+    return tuple(sorted(_unique(a for f in flows for a in f.needs)))
+
+
+READ_ACTIONS: tuple[str, ...] = _needs(READ_FLOWS)
+"""What the read policy grants: every call ``--read-only`` can make."""
+
+ADMIN_ACTIONS: tuple[str, ...] = _needs(FLOWS)
+"""What the admin policy grants: every action of every flow."""
+
+WRITE_ACTIONS: tuple[str, ...] = tuple(a for a in ADMIN_ACTIONS if a not in READ_ACTIONS)
+"""What only the admin policy grants (the reads that write flows plan with included)."""
+
+
+def flow(name: str) -> Flow:
+    """The flow called ``name``."""
+    return next(f for f in FLOWS if f.name == name)
+
+
+def policy_for(action: str) -> str:
+    """The shipped policy file that grants ``action`` (read if it can, else admin)."""
+    return f"policies/{READ_POLICY if action in READ_ACTIONS else ADMIN_POLICY}"
+
+
+def denied_hint(action: str) -> str:
+    """What to tell a user whose identity was refused ``action``."""
+    return f"Your identity needs {action}: {policy_for(action)} grants it"
+
+
+def policy_document(statements: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Any]:
+    """An IAM policy allowing each ``(sid, actions)`` on every resource."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": sid, "Effect": "Allow", "Action": list(actions), "Resource": "*"}
+            for sid, actions in statements
+        ],
+    }
+
+
+def documents() -> dict[str, str]:
+    """The text of each policy file, by file name, exactly as the repo holds it."""
+    read = policy_document([("AcctTuiRead", READ_ACTIONS)])
+    admin = policy_document([("AcctTuiRead", READ_ACTIONS), ("AcctTuiWrite", WRITE_ACTIONS)])
+    return {
+        name: json.dumps(doc, indent=2) + "\n"
+        for name, doc in (
+            (READ_POLICY, read),
+            (ADMIN_POLICY, admin),
+        )
+    }
+
+
+def stale(directory: Path = POLICY_DIR) -> list[str]:
+    """Names of the policy files in ``directory`` that differ from :func:`documents`."""
+    return [
+        name
+        for name, text in documents().items()
+        if not (directory / name).is_file() or (directory / name).read_text() != text
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``--write`` regenerates the policy files; ``--check`` reports drift (exit 1)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tui.aws.permissions",
+        description="Generate or check policies/acct-tui-read.json and acct-tui-admin.json.",
+    )
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--write", action="store_true", help="write the policy files")
+    mode.add_argument("--check", action="store_true", help="exit 1 when a file is out of date")
+    parser.add_argument("--dir", type=Path, default=POLICY_DIR, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.write:
+        args.dir.mkdir(parents=True, exist_ok=True)
+        for name, text in documents().items():
+            (args.dir / name).write_text(text)
+            print(f"wrote {args.dir / name}")
+        return 0
+    out_of_date = stale(args.dir)
+    for name in out_of_date:
+        print(f"{args.dir / name} is out of date: run python -m tui.aws.permissions --write")
+    return 1 if out_of_date else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
