@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from tui import read_only
 from tui.aws.checks import Finding
 from tui.aws.models import PART_NAMES, Part, Posture
+from tui.config import Config
 from tui.messages import PartLoaded, RefreshFinished, RegionPolled, ViewsPrepared
 from tui.panes import (
     AliasPane,
@@ -102,11 +103,15 @@ class AcctApp(App[None]):
         demo: bool = False,
         vault: Vault | None = None,
         open_guide: bool = True,
+        config: Config | None = None,
     ) -> None:
         super().__init__()
         from textual.signal import Signal
 
         self.service = service
+        # The user's config.toml (theme, keymap); the CLI loads it, tests pass their own.
+        self.config = config or Config()
+        self.keymap: dict[str, str] = {}
         self.demo = demo
         self._vault = vault
         # Open "Getting started" by itself once the first read shows the account needs it.
@@ -154,6 +159,7 @@ class AcctApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._apply_config()
         self.query_one("#recommendations", Pane).add_class("-active")
         self.call_after_refresh(self.action_show_pane, "recommendations")
         for pane_id in PANE_IDS:
@@ -192,7 +198,29 @@ class AcctApp(App[None]):
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.keymap))
+
+    def _apply_config(self) -> None:
+        """Use config.toml's theme and keymap; say what was ignored, and why."""
+        from tui.keys import entries
+
+        config = self.config
+        problems = list(config.problems)
+        where = config.path or "config.toml"
+        if config.theme is not None:
+            if config.theme in self.available_themes:
+                self.theme = config.theme
+            else:
+                known = ", ".join(sorted(self.available_themes))
+                problems.append(f"{where}: no theme {config.theme!r} (known: {known}).")
+        known_ids = {e.binding_id for e in entries() if e.binding_id}
+        self.keymap = {k: v for k, v in config.keymap.items() if k in known_ids}
+        for binding_id in sorted(set(config.keymap) - known_ids):
+            problems.append(f"{where}: no key binding with id {binding_id!r} (see ? for ids).")
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        if problems:
+            self.notify("\n".join(problems), title="config.toml", severity="warning", timeout=15)
 
     def action_getting_started(self) -> None:
         """Open the guided set-up (unless it is already open)."""
@@ -247,18 +275,13 @@ class AcctApp(App[None]):
             )
         yield SystemCommand("app: refresh", "Read the whole account again (r)", self.action_refresh)
         yield SystemCommand("app: help", "Show every key (?)", self.action_help)
+        yield from self._pane_commands()
         yield SystemCommand(
             "app: getting started",
             "The guided set-up: the tutorial's steps with their live status (g)",
             self.action_getting_started,
         )
         if not self.service.read_only:
-            yield SystemCommand(
-                "users: create user", "New IAM user (n in Users)", self.action_create_user
-            )
-            yield SystemCommand(
-                "groups: create group", "New IAM group (n in Groups)", self.action_create_group
-            )
             yield SystemCommand(
                 "groups: create administrators group",
                 "The tutorial's administrators group with AdministratorAccess",
@@ -271,6 +294,48 @@ class AcctApp(App[None]):
                     f"Enroll a virtual MFA device for {me}, the user acct-tui runs as",
                     partial(self.action_enroll_mfa, me),
                 )
+
+    def _pane_commands(self) -> Iterable[SystemCommand]:
+        """ "pane: verb" for every key of every pane, read from the panes' bindings.
+
+        Each runs on the pane's highlighted row, as its key would; actions hidden under
+        --read-only are left out.
+        """
+        from tui.keys import entries
+
+        titles = {PANE_LABELS[p]: p for p in PANE_IDS}
+        titles["Account alias"] = "alias"
+        for entry in entries(self.keymap):
+            pane_id = titles.get(entry.section)
+            if pane_id is None:
+                continue
+            pane = self.pane(pane_id)
+            if not pane.check_action(entry.action, ()):
+                continue
+            verb = entry.description[:1].lower() + entry.description[1:]
+            yield SystemCommand(
+                f"{PANE_LABELS[pane_id].lower()}: {verb}",
+                f"{entry.description} (key {entry.keys} in {PANE_LABELS[pane_id]})",
+                partial(self._run_pane_action, pane_id, entry.action),
+            )
+        for pane_id in PANE_IDS:
+            pane = self.pane(pane_id)
+            if isinstance(pane, TablePane):
+                label = PANE_LABELS[pane_id].lower()
+                yield SystemCommand(
+                    f"{label}: open the highlighted row",
+                    f"What enter does in {PANE_LABELS[pane_id]}",
+                    partial(self._run_pane_action, pane_id, "open_selected"),
+                )
+                yield SystemCommand(
+                    f"{label}: filter the table",
+                    f"Type to filter {PANE_LABELS[pane_id]} (/)",
+                    partial(self._run_pane_action, pane_id, "filter"),
+                )
+
+    async def _run_pane_action(self, pane_id: str, action: str) -> None:
+        self.action_show_pane(pane_id)
+        await self.pane(pane_id).run_action(action)
 
     def _caller_without_mfa(self) -> str | None:
         caller = self.posture.caller.value

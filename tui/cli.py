@@ -160,8 +160,9 @@ def _run(args: argparse.Namespace) -> int:
             return _fail(problem)
 
         from tui.app import AcctApp
+        from tui.config import load_config
 
-        AcctApp(service, demo=settings.demo).run()
+        AcctApp(service, demo=settings.demo, config=load_config()).run()
         return 0
     finally:
         if demo_server is not None:

@@ -1,26 +1,172 @@
-"""The key contract (DESIGN.md §2) as data: the help screen and the README read from it."""
+"""Every key acct-tui understands, read from the bindings themselves.
+
+The help screen (``?``), the README's key table (tests/test_docs.py keeps it equal) and the
+command palette's pane entries all come from :func:`entries`, so none of them is a copy to
+keep in step by hand. A user keymap (``[keymap]`` in config.toml, see tui/config.py) moves
+the keys everywhere, because it is applied by binding id, as Textual applies it.
+"""
 
 from __future__ import annotations
 
-# (keys, action). Only keys that do something in this version are listed.
-KEYS: tuple[tuple[str, str], ...] = (
-    ("1 … 5", "focus Recommendations, Users, Groups, Account alias, Regions"),
-    ("tab / shift+tab", "next / previous pane"),
-    ("↑ ↓ pgup pgdn", "move in the focused table"),
-    ("enter", "open: details, the fix of a recommendation, or enable/disable a Region"),
-    ("n", "new: user (Users), group (Groups), alias (Account alias)"),
-    ("ctrl+d", "delete the selected user or group, or the alias, after a confirmation"),
-    ("m", "enroll a virtual MFA device for the selected user (QR code in the terminal)"),
-    ("k", "access keys of the selected user: d deactivates/activates, ctrl+d deletes"),
-    ("c", "copy: the focused credential field, or the selected row's ARN / URL"),
-    ("/", "filter the focused table (escape clears)"),
-    ("r", "refresh everything"),
-    ("g", "getting started: the tutorial's steps with live status (enter opens one)"),
-    ("?", "this help"),
-    ("ctrl+p", "command palette ('pane: verb' entries)"),
-    ("escape", "close / back"),
-    ("q", "quit"),
-    ("forms", "tab next field · space toggles · ctrl+s review, then create · escape cancel"),
-    ("credentials", "v reveal · c copy field · e export CSV · p AWS CLI profile · s retry keyring"),
-    ("MFA", "enter checks the two codes · ctrl+t show secret · ctrl+y copy it · escape cancels"),
-)
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from textual.app import App
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+# How keys are written for people (Textual's names on the left).
+_KEY_NAMES = {
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "pageup": "pgup",
+    "pagedown": "pgdn",
+    "question_mark": "?",
+    "slash": "/",
+    "space": "space",
+}
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """One binding as the user sees it."""
+
+    section: str
+    keys: str
+    """The keys, as typed (``ctrl+d``, ``↑``), alternatives joined by `` / ``."""
+    description: str
+    binding_id: str | None
+    """The id to remap it by in config.toml (None: not remappable)."""
+    action: str
+    show: bool
+    """Shown in the footer when it applies."""
+
+
+def key_label(keys: str) -> str:
+    """``"escape,question_mark"`` → ``"escape / ?"``."""
+    names = [k.strip() for k in keys.split(",") if k.strip()]
+    return " / ".join(_KEY_NAMES.get(k, k) for k in names)
+
+
+def sections() -> list[tuple[str, type[DOMNode]]]:
+    """(section title, class whose own BINDINGS it lists), in the order help shows them."""
+    from tui.app import AcctApp
+    from tui.forms.alias import AliasScreen
+    from tui.forms.create_group import CreateGroupScreen
+    from tui.forms.create_user import CreateUserScreen
+    from tui.forms.password_policy import PasswordPolicyScreen
+    from tui.forms.review import ReviewScreen
+    from tui.panes import (
+        AliasPane,
+        GroupsPane,
+        Pane,
+        RecommendationsPane,
+        RegionsPane,
+        TablePane,
+        UsersPane,
+    )
+    from tui.rowtable import RowTable
+    from tui.screens.access_keys import AccessKeysScreen
+    from tui.screens.choose import ChooseScreen
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.credentials import CredentialsScreen
+    from tui.screens.details import DetailsScreen
+    from tui.screens.guide import GuideScreen
+    from tui.screens.help import HelpScreen
+    from tui.screens.mfa import MfaScreen
+    from tui.screens.mfa_token import MfaTokenScreen
+    from tui.screens.plan import PlanScreen
+    from tui.screens.prompt import PromptScreen
+    from tui.screens.root_mfa import RootMfaScreen
+    from tui.screens.user import UserScreen
+
+    return [
+        ("Everywhere", AcctApp),
+        ("Every pane", Pane),
+        ("Tables", TablePane),
+        ("Table rows", RowTable),
+        ("Recommendations", RecommendationsPane),
+        ("Users", UsersPane),
+        ("Groups", GroupsPane),
+        ("Account alias", AliasPane),
+        ("Regions", RegionsPane),
+        ("Getting started", GuideScreen),
+        ("New user", CreateUserScreen),
+        ("New group", CreateGroupScreen),
+        ("Password policy", PasswordPolicyScreen),
+        ("Account alias form", AliasScreen),
+        ("Review", ReviewScreen),
+        ("Plan", PlanScreen),
+        ("Credentials", CredentialsScreen),
+        ("MFA enrollment", MfaScreen),
+        ("Root MFA guide", RootMfaScreen),
+        ("Details", DetailsScreen),
+        ("User details", UserScreen),
+        ("Access keys", AccessKeysScreen),
+        ("Confirm", ConfirmScreen),
+        ("Choose", ChooseScreen),
+        ("Prompt", PromptScreen),
+        ("MFA code", MfaTokenScreen),
+        ("Help", HelpScreen),
+    ]
+
+
+def own_bindings(cls: type[DOMNode]) -> list[Binding]:
+    """The bindings ``cls`` itself declares (not those it inherits)."""
+    declared = cls.__dict__.get("BINDINGS") or []
+    bindings = list(Binding.make_bindings(declared))
+    if cls.__name__ == "AcctApp":
+        # Textual's own: ctrl+q quits, ctrl+p opens the command palette.
+        bindings += [b for b in Binding.make_bindings(App.BINDINGS) if b.description]
+        bindings.append(Binding(App.COMMAND_PALETTE_BINDING, "command_palette", "Command palette"))
+    return bindings
+
+
+def entries(keymap: Mapping[str, str] | None = None) -> list[KeyEntry]:
+    """Every binding of every section, with ``keymap`` (binding id → keys) applied.
+
+    A binding declared for several keys (``"escape,q"``) is one entry.
+    """
+    keymap = keymap or {}
+    out: list[KeyEntry] = []
+    for section, cls in sections():
+        merged: dict[tuple[str, str], list[str]] = {}
+        first: dict[tuple[str, str], Binding] = {}
+        for binding in own_bindings(cls):
+            ident = (binding.id or binding.action, binding.tooltip or binding.description)
+            merged.setdefault(ident, []).append(binding.key)
+            first.setdefault(ident, binding)
+        for ident, keys in merged.items():
+            binding = first[ident]
+            typed = ",".join(keys)
+            if binding.id and binding.id in keymap:
+                typed = keymap[binding.id]
+            out.append(
+                KeyEntry(
+                    section=section,
+                    keys=key_label(typed),
+                    description=ident[1] or binding.action,
+                    binding_id=binding.id,
+                    action=binding.action,
+                    show=binding.show,
+                )
+            )
+    return out
+
+
+def readme_rows() -> list[str]:
+    """The README's key table rows (default keys)."""
+    rows = []
+    for entry in entries():
+        binding_id = f"`{entry.binding_id}`" if entry.binding_id else "—"
+        keys = entry.keys.replace("|", "\\|")
+        rows.append(f"| {entry.section} | `{keys}` | {entry.description} | {binding_id} |")
+    return rows
+
+
+if __name__ == "__main__":  # python -m tui.keys: the README's key table
+    print("| where | key | what it does | id (config.toml) |")
+    print("| --- | --- | --- | --- |")
+    print("\n".join(readme_rows()))

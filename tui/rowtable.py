@@ -108,15 +108,52 @@ class RowTable(ScrollView, can_focus=True):
         "rowtable--cursor",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Select", show=False),
-        Binding("up", "cursor_up", "Cursor up", show=False),
-        Binding("down", "cursor_down", "Cursor down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first", "First row", show=False),
-        Binding("end", "last", "Last row", show=False),
-        Binding("left", "scroll_left", "Scroll left", show=False),
-        Binding("right", "scroll_right", "Scroll right", show=False),
+        Binding(
+            "enter",
+            "select_cursor",
+            "Select",
+            show=False,
+            id="rows.select_cursor",
+            tooltip="Open the highlighted row",
+        ),
+        Binding(
+            "up", "cursor_up", "Cursor up", show=False, id="rows.cursor_up", tooltip="Previous row"
+        ),
+        Binding(
+            "down",
+            "cursor_down",
+            "Cursor down",
+            show=False,
+            id="rows.cursor_down",
+            tooltip="Next row",
+        ),
+        Binding("pageup", "page_up", "Page up", show=False, id="rows.page_up", tooltip="Up a page"),
+        Binding(
+            "pagedown",
+            "page_down",
+            "Page down",
+            show=False,
+            id="rows.page_down",
+            tooltip="Down a page",
+        ),
+        Binding("home", "first", "First row", show=False, id="rows.first", tooltip="First row"),
+        Binding("end", "last", "Last row", show=False, id="rows.last", tooltip="Last row"),
+        Binding(
+            "left",
+            "scroll_left",
+            "Scroll left",
+            show=False,
+            id="rows.scroll_left",
+            tooltip="Scroll the columns left",
+        ),
+        Binding(
+            "right",
+            "scroll_right",
+            "Scroll right",
+            show=False,
+            id="rows.scroll_right",
+            tooltip="Scroll the columns right",
+        ),
     ]
 
     class RowHighlighted(Message):

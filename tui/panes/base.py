@@ -207,6 +207,12 @@ class TablePane(Pane):
         box.display = False
         self.table.focus()
 
+    def action_open_selected(self) -> None:
+        """What ``enter`` does on the highlighted row (for the command palette)."""
+        key = self.selected_key()
+        if key is not None:
+            self.open_row(key)
+
     @on(RowTable.RowSelected, "#table")
     def _row_selected(self, event: RowTable.RowSelected) -> None:
         self.open_row(event.key)

@@ -48,7 +48,13 @@ class GuideScreen(ModalScreen[None]):
         Binding("question_mark", "app.help", "Help", show=False, id="guide.help"),
         Binding("q", "app.quit", "Quit", show=False, id="guide.quit"),
         *(
-            Binding(str(n), f"pane('{pane}')", show=False, id=f"guide.pane.{pane}")
+            Binding(
+                str(n),
+                f"pane('{pane}')",
+                f"Close, show pane {n}",
+                show=False,
+                id=f"guide.pane.{pane}",
+            )
             for n, pane in enumerate(PANE_KEYS, start=1)
         ),
     ]

@@ -1,9 +1,10 @@
-"""HelpScreen: the key table of DESIGN.md §2, read from tui.keys."""
+"""HelpScreen: every key, by pane and screen, read from the bindings (tui.keys)."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,23 +13,37 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.keys import KEYS
+from tui.keys import entries
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key acct-tui understands; ``escape`` or ``?`` closes."""
+    """Every key acct-tui understands, with the keymap in use; ``escape`` or ``?`` closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "dismiss(None)", "Close", id="help.close"),
+        Binding(
+            "escape,question_mark,q", "dismiss(None)", "Close", id="help.close", tooltip="Close"
+        ),
     ]
 
+    def __init__(self, keymap: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.keymap = keymap or {}
+
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold cyan", no_wrap=True)
-        table.add_column()
-        for key, action in KEYS:
-            table.add_row(Text(key), Text(action))
+        blocks: list[RenderableType] = []
+        table: Table | None = None
+        section = None
+        for entry in entries(self.keymap):
+            if entry.section != section or table is None:
+                section = entry.section
+                blocks.append(Text(f"\n{section}" if blocks else section, style="bold underline"))
+                table = Table.grid(padding=(0, 2), expand=True)
+                table.add_column(style="bold", no_wrap=True, min_width=14)
+                table.add_column(ratio=1)
+                table.add_column(style="dim", no_wrap=True)
+                blocks.append(table)
+            table.add_row(Text(entry.keys), Text(entry.description), Text(entry.binding_id or ""))
         with VerticalScroll(id="help") as box:
-            box.border_title = "Keys"
+            box.border_title = "Keys (remap by id in ~/.config/acct-tui/config.toml)"
             box.border_subtitle = "escape to close"
-            yield Static(table)
+            yield Static(Group(*blocks))

@@ -1,0 +1,66 @@
+"""The user's configuration file: ``$XDG_CONFIG_HOME/acct-tui/config.toml``.
+
+```toml
+theme = "textual-light"     # any Textual theme (ctrl+p "Change theme" lists them)
+
+[keymap]                    # binding id = "keys" (comma-separated); ids are in `?` help
+"users.new" = "a"
+"app.refresh" = "f5,r"
+```
+
+A missing file is no configuration. A broken one never stops the app: what can be used is
+used, and :attr:`Config.problems` says what was ignored and why (shown as a notification).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Config:
+    theme: str | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()
+    path: Path | None = None
+
+
+def config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "acct-tui" / "config.toml"
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the configuration at ``path`` (default :func:`config_path`)."""
+    path = path or config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config(path=path)
+    except OSError as exc:
+        return Config(problems=(f"{path}: cannot read it ({exc.strerror}); ignored.",), path=path)
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return Config(problems=(f"{path}: not valid TOML ({exc}); ignored.",), path=path)
+    problems: list[str] = []
+    theme = data.pop("theme", None)
+    if theme is not None and not isinstance(theme, str):
+        problems.append(f'{path}: theme must be a string, like theme = "textual-light".')
+        theme = None
+    keymap: dict[str, str] = {}
+    table = data.pop("keymap", {})
+    if not isinstance(table, dict):
+        problems.append(f'{path}: [keymap] must be a table of binding id = "keys".')
+        table = {}
+    for binding_id, keys in table.items():
+        if isinstance(keys, str) and keys.strip():
+            keymap[binding_id] = keys.replace(" ", "")
+        else:
+            problems.append(f'{path}: keymap {binding_id!r} must be keys in a string, like "a".')
+    for unknown in data:
+        problems.append(f"{path}: unknown setting {unknown!r} ignored (known: theme, keymap).")
+    return Config(theme=theme, keymap=keymap, problems=tuple(problems), path=path)
