@@ -216,3 +216,29 @@ async def test_large_account_rows_are_built_off_the_ui_thread_and_match(
         assert users.visible_keys() == ["bob"]
         await pilot.press("escape")
         assert users.visible_keys() == [row[0] for row in expected["users"]]
+
+
+async def test_the_mouse_works_too(demo: DemoEndpoint) -> None:
+    from textual.widgets import Footer
+
+    from tui.screens.user import UserScreen
+
+    app = make_app(demo, read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.click("#tab-users")
+        await pilot.pause(0.1)
+        assert app.active_pane == "users"
+        users = app.query_one("#users", TablePane)
+        second = users.visible_keys()[1]
+        await pilot.click(users.table, offset=(3, 2))  # header, first row, second row
+        assert users.selected_key() == second
+        await pilot.click(users.table, offset=(3, 2))
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, UserScreen), "a second click opens the row"
+        await pilot.press("escape")
+        footer = app.screen.query_one(Footer)
+        help_key = next(k for k in footer.query("FooterKey") if getattr(k, "action", "") == "help")
+        await pilot.click(help_key)
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, HelpScreen)
