@@ -1,31 +1,152 @@
-"""Regenerate the SVG screenshots in this folder from the demo account.
+"""Regenerate the SVG screenshots in this folder from a reproducible demo account.
 
-    python screenshots/generate.py
+    python screenshots/generate.py [--out DIR] [--only NAME ...]
 
-Runs the real app headless over the demo server (moto_server child + Region stand-in), at
-80×24 (one screenshot per pane) and 160×50 (all panes). No secret is ever on these screens.
+Each entry of :data:`SHOTS` starts the real app headless (``run_test``) over the demo
+server, drives it with key presses to one view and saves that view as ``NAME.svg``.
+Shots that change the account get a fresh server of their own, so every shot starts from
+the same account and the list can grow in any order.
+
+Nothing depends on when or where it runs, so regenerating gives byte-identical files
+unless the UI changed (tests/test_screenshots.py fails when the committed files are
+stale):
+
+- the demo server runs with ``--frozen-at`` (:mod:`tui.demo.frozen`): moto's IAM clock
+  stands at :data:`FROZEN_AT`, ids come from a fixed random seed (re-seeded right before a
+  step whose ids are shown), MFA seeds are a fixed fake;
+- the app reads "now" from :mod:`tui.aws.clock`, frozen at the same instant (ages, dates,
+  "enabling for 0s");
+- Regions in transit stay there (an hour-long transition); the theme is pinned, the user's
+  config and NO_COLOR are kept out, animations are off, cursors do not blink,
+  notifications are cleared, and a view is saved once two captures in a row agree;
+- Textual's SVG ids are derived from the content (a hash), not random.
+
+Secrets (passwords, secret access keys, MFA seeds) are masked on every screen; a shot
+that shows one is refused, and the test checks every file again.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import html
+import os
+import re
 import sys
+import tempfile
+import urllib.request
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from keyring.backend import KeyringBackend  # noqa: E402
+from keyring.errors import PasswordDeleteError  # noqa: E402
+from textual.pilot import Pilot  # noqa: E402
+from textual.widgets import Input, TextArea  # noqa: E402
+
 from tui.app import PANE_IDS, AcctApp  # noqa: E402
+from tui.aws import clock  # noqa: E402
+from tui.aws.models import RegionStatus  # noqa: E402
 from tui.aws.service import AccountService  # noqa: E402
 from tui.aws.session import Settings  # noqa: E402
 from tui.demo import DemoEndpoint, DemoServer  # noqa: E402
+from tui.demo.frozen import FAKE_MFA_SEED  # noqa: E402
+from tui.rowtable import RowTable  # noqa: E402
+from tui.vault import Vault  # noqa: E402
+
+#: The instant every screenshot is taken at (server and app clocks alike).
+FROZEN_AT = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+THEME = "textual-dark"
+#: How long any one wait may take before the run gives up (a loaded CI machine is slow).
+TIMEOUT = 60.0
+
+
+# ----------------------------------------------------------------------------- the run
+@dataclass
+class Run:
+    """What a shot's ``drive`` gets: the app, its pilot, the server, and a secrets jar."""
+
+    app: AcctApp
+    pilot: Pilot[None]
+    endpoint: DemoEndpoint
+    secrets: set[str] = field(default_factory=set)
+
+    async def until(self, what: str, predicate: Callable[[], bool]) -> None:
+        """Wait (bounded by :data:`TIMEOUT`) until ``predicate()`` holds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + TIMEOUT
+        while not predicate():
+            if loop.time() > deadline:
+                raise ShotFailed(f"{what}: not reached within {TIMEOUT:g} s")
+            await self.pilot.pause(0.05)
+
+    async def screen(self, kind: type) -> Any:
+        """Wait until the top screen is a ``kind`` and return it."""
+        await self.until(f"{kind.__name__} open", lambda: isinstance(self.app.screen, kind))
+        return self.app.screen
+
+    async def press(self, *keys: str) -> None:
+        await self.pilot.press(*keys)
+
+    async def type(self, text: str) -> None:
+        await self.pilot.press(*text)
+
+    def reseed(self, seed: int) -> None:
+        """Re-seed moto's ids: the next ids are the same on every run (no read in flight)."""
+        url = f"{self.endpoint.endpoint_url}/moto-api/seed?a={seed}"
+        with urllib.request.urlopen(urllib.request.Request(url, data=b"", method="POST")):
+            pass
+
+
+Drive = Callable[[Run], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One screenshot: ``NAME.svg`` at ``size``, after ``drive`` has run."""
+
+    name: str
+    size: tuple[int, int]
+    drive: Drive
+    caption: str
+    changes_account: bool = False
+
+
+class ShotFailed(RuntimeError):
+    """A shot could not be taken (a view did not appear, or a secret would be shown)."""
+
+
+class _MemoryKeyring(KeyringBackend):
+    """A keyring in memory: the credentials screen shows a successful save."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.store.pop((service, username), None) is None:
+            raise PasswordDeleteError(username)
+
+
+# Not a backend keyring may pick on its own in this process (the test suite shares it).
+KeyringBackend._classes.discard(_MemoryKeyring)  # type: ignore[attr-defined]
 
 
 def make_app(endpoint: DemoEndpoint) -> AcctApp:
-    from keyring.backends import fail
-
-    from tui.vault import Vault
-
     settings = Settings(
         region=endpoint.region,
         endpoint_url=endpoint.endpoint_url,
@@ -33,86 +154,238 @@ def make_app(endpoint: DemoEndpoint) -> AcctApp:
         secret_access_key=endpoint.secret_access_key,
         demo=True,
     )
-    # No keyring on a headless box: the screenshot shows what the user is told then.
-    vault = Vault(fail.Keyring())
-    return AcctApp(AccountService(settings, report_poll_interval=0.2), demo=True, vault=vault)
+    service = AccountService(settings, report_poll_interval=0.1)
+    # The guide opens by itself on the demo account; shots open it with g when they want it.
+    app = AcctApp(service, demo=True, vault=Vault(_MemoryKeyring()), open_guide=False)
+    app.animation_level = "none"
+    app.theme = THEME
+    return app
 
 
-async def shoot(endpoint: DemoEndpoint, size: tuple[int, int], panes: list[str]) -> list[Path]:
-    app = make_app(endpoint)
-    written = []
-    async with app.run_test(size=size) as pilot:
-        for _ in range(600):
-            await pilot.pause(0.05)
-            if app.generation and not app.refreshing:
-                break
-        else:
-            raise SystemExit("the demo account did not load in 30 s")
-        await pilot.pause(0.3)
-        for pane_id in panes:
-            await pilot.press(str(PANE_IDS.index(pane_id) + 1))
-            await pilot.pause(0.2)
-            name = f"{size[0]}x{size[1]}-{PANE_IDS.index(pane_id) + 1}-{pane_id}.svg"
-            app.save_screenshot(filename=name, path=str(HERE))
-            written.append(HERE / name)
-    return written
+# ----------------------------------------------------------------------- drive helpers
+def pane(pane_id: str) -> Drive:
+    async def drive(run: Run) -> None:
+        await run.press(str(PANE_IDS.index(pane_id) + 1))
+        await run.until(f"{pane_id} focused", lambda: run.app.active_pane == pane_id)
+
+    return drive
 
 
-async def shoot_create_user(endpoint: DemoEndpoint) -> list[Path]:
-    """The create-user form, its review and the credentials screen (secrets masked)."""
+async def new_user_form(run: Run) -> None:
     from tui.forms.create_user import CreateUserScreen
+
+    await run.press("2", "n")
+    await run.screen(CreateUserScreen)
+    await run.type("nina")
+    # path, console, password mode, reset, access key: on; then pick the first group.
+    await run.press("tab", "tab", "tab", "tab", "tab", "space", "tab", "space")
+
+
+async def review(run: Run) -> None:
     from tui.forms.review import ReviewScreen
+
+    await new_user_form(run)
+    await run.press("ctrl+s")
+    await run.screen(ReviewScreen)
+
+
+async def credentials(run: Run) -> None:
     from tui.screens.credentials import CredentialsScreen
 
+    await review(run)
+    run.reseed(1)  # the new user's access key id is shown
+    await run.press("ctrl+s")
+    screen = await run.screen(CredentialsScreen)
+    creds = screen.credentials
+    run.secrets.update(s for s in (creds.password, creds.secret_access_key) if s)
+    await run.until("keyring save", lambda: screen.saved)
+
+
+async def mfa_qr(run: Run) -> None:
+    from textual.widgets import Static
+
+    from tui.screens.mfa import MfaScreen
+
+    await pane("users")(run)
+    await run.press("down", "m")  # bob: a console user without MFA
+    screen = await run.screen(MfaScreen)
+    run.secrets.add(screen.device.seed)
+    qr = screen.query_one("#mfa-qr", Static)
+    await run.until("QR drawn", lambda: bool(qr.content))
+
+
+async def getting_started(run: Run) -> None:
+    from tui.screens.guide import GuideScreen
+
+    await run.press("g")
+    await run.screen(GuideScreen)
+
+
+async def regions_enabling(run: Run) -> None:
+    from tui.screens.confirm import ConfirmScreen
+
+    await pane("regions")(run)
+    await run.press("enter")  # af-south-1, the first row: DISABLED
+    await run.screen(ConfirmScreen)
+    await run.press("y")
+
+    def enabling() -> bool:
+        listing = run.app.posture.regions.value
+        status = {r.code: r.status for r in listing.regions} if listing else {}
+        return status.get("af-south-1") is RegionStatus.ENABLING
+
+    await run.until("af-south-1 ENABLING", enabling)
+
+
+#: Every screenshot, in the order the README lists them. Add a view by adding a Shot.
+SHOTS: list[Shot] = [
+    *(
+        Shot(f"80x24-{n}-{pane_id}", (80, 24), pane(pane_id), f"{pane_id.title()} at 80×24")
+        for n, pane_id in enumerate(PANE_IDS, start=1)
+    ),
+    Shot("160x50-all-panes", (160, 50), pane("users"), "All five panes at 160×50"),
+    Shot("80x24-getting-started", (80, 24), getting_started, "Getting started: the guided set-up"),
+    Shot("80x24-users-new", (80, 24), new_user_form, "The new-user form"),
+    Shot("80x24-users-review", (80, 24), review, "Review: every API call and its aws CLI twin"),
+    Shot(
+        "80x24-users-credentials",
+        (80, 24),
+        credentials,
+        "Credentials, shown once (secrets masked)",
+        changes_account=True,
+    ),
+    Shot("80x24-mfa-qr", (80, 24), mfa_qr, "Virtual MFA with its QR code", changes_account=True),
+    Shot(
+        "80x24-regions-enabling",
+        (80, 24),
+        regions_enabling,
+        "Regions while one is enabling",
+        changes_account=True,
+    ),
+]
+
+
+# -------------------------------------------------------------------------- the shooting
+async def _steady_svg(run: Run) -> str:
+    """The screen as SVG, once it has stopped changing (no cursor blink, no toasts)."""
+    app = run.app
+    previous = None
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + TIMEOUT
+    while loop.time() < deadline:
+        app.clear_notifications()
+        for widget in app.screen.query("Input, TextArea"):
+            if isinstance(widget, (Input, TextArea)):
+                widget.cursor_blink = False
+        await run.pilot.pause(0.15)
+        svg = app.export_screenshot()
+        if svg == previous:
+            return svg
+        previous = svg
+    raise ShotFailed(f"the screen kept changing for {TIMEOUT:g} s")
+
+
+def svg_text(svg: str) -> str:
+    """The text an SVG screenshot shows, its runs joined (to search it for secrets)."""
+    runs = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    return html.unescape("".join(runs)).replace("\xa0", " ")
+
+
+def shown_secrets(svg: str, secrets: set[str]) -> list[str]:
+    """Which of ``secrets`` appear in clear in ``svg`` (a prefix is enough to count)."""
+    text = svg_text(svg)
+    return [s for s in secrets if s and (s in text or s[:12] in text)]
+
+
+async def take(shot: Shot, endpoint: DemoEndpoint, out: Path, secrets: set[str]) -> Path:
     app = make_app(endpoint)
-    written = []
-
-    async def until(kind: type) -> None:
-        for _ in range(400):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, kind):
-                await pilot.pause(0.3)
-                return
-        raise SystemExit(f"{kind.__name__} did not open")
-
-    async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(600):
-            await pilot.pause(0.05)
-            if app.generation and not app.refreshing:
-                break
-        await pilot.press("2", "n")
-        await until(CreateUserScreen)
-        await pilot.press(*"nina", "tab", "tab", "tab", "tab", "tab", "space")
-        for name, kind, keys in (
-            ("80x24-users-new.svg", ReviewScreen, ("ctrl+s",)),
-            ("80x24-users-review.svg", CredentialsScreen, ("ctrl+s",)),
-        ):
-            app.save_screenshot(filename=name, path=str(HERE))
-            written.append(HERE / name)
-            await pilot.press(*keys)
-            await until(kind)
-        screen = app.screen
-        assert isinstance(screen, CredentialsScreen)
-        secret = screen.credentials.secret_access_key or ""
-        password = screen.credentials.password or ""
-        name = "80x24-users-credentials.svg"
-        app.save_screenshot(filename=name, path=str(HERE))
-        text = (HERE / name).read_text()
-        if not secret or secret in text or password in text:
-            raise SystemExit("a secret reached the screenshot: not written")
-        written.append(HERE / name)
-    return written
+    async with app.run_test(size=shot.size) as pilot:
+        run = Run(app, pilot, endpoint, {endpoint.secret_access_key, FAKE_MFA_SEED})
+        await run.until("demo account loaded", lambda: bool(app.generation) and not app.refreshing)
+        # A table's cursor follows its row while parts arrive in whatever order: start
+        # every shot from the top.
+        for table in app.query(RowTable):
+            table.move_cursor(row=0)
+        await shot.drive(run)
+        svg = await _steady_svg(run)
+        secrets |= run.secrets
+    leaked = shown_secrets(svg, secrets)
+    if leaked:
+        raise ShotFailed(f"{shot.name}: a secret would be shown in clear; not written")
+    path = out / f"{shot.name}.svg"
+    path.write_bytes(svg.encode("utf-8"))
+    return path
 
 
-async def main() -> None:
-    with DemoServer() as server:
-        endpoint = server.start(region_delay=3600)
-        files = await shoot(endpoint, (80, 24), list(PANE_IDS))
-        files += await shoot(endpoint, (160, 50), ["users"])
-        files += await shoot_create_user(endpoint)
-    for f in files:
-        print(f.relative_to(HERE.parent))
+@contextmanager
+def _pinned_environment() -> Iterator[None]:
+    """Keep the developer's settings (theme, colours, keymap) out of the screenshots."""
+    saved = {k: os.environ.get(k) for k in ("NO_COLOR", "XDG_CONFIG_HOME", "TEXTUAL_THEME")}
+    with tempfile.TemporaryDirectory(prefix="acct-tui-shots-") as config:
+        os.environ.pop("NO_COLOR", None)
+        os.environ.pop("TEXTUAL_THEME", None)
+        os.environ["XDG_CONFIG_HOME"] = config
+        try:
+            yield
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+@dataclass(frozen=True)
+class Generated:
+    """The files written, and every secret that existed during the run (to check them)."""
+
+    files: list[Path]
+    secrets: frozenset[str]
+
+
+async def generate(out: Path, only: Sequence[str] = ()) -> Generated:
+    """Take every shot (or those named in ``only``) into ``out``."""
+    shots = [s for s in SHOTS if not only or s.name in only]
+    unknown = set(only) - {s.name for s in SHOTS}
+    if unknown:
+        raise ShotFailed(f"no such shot: {', '.join(sorted(unknown))}")
+    await asyncio.to_thread(out.mkdir, parents=True, exist_ok=True)
+    files: list[Path] = []
+    secrets: set[str] = set()
+    shared: DemoServer | None = None
+    with _pinned_environment(), clock.frozen(FROZEN_AT):
+        try:
+            for shot in shots:
+                if shot.changes_account:
+                    with DemoServer() as server:
+                        endpoint = server.start(region_delay=3600, frozen_at=FROZEN_AT)
+                        files.append(await take(shot, endpoint, out, secrets))
+                    continue
+                if shared is None:
+                    shared = DemoServer()
+                    shared.start(region_delay=3600, frozen_at=FROZEN_AT)
+                assert shared.endpoint is not None
+                files.append(await take(shot, shared.endpoint, out, secrets))
+        finally:
+            if shared is not None:
+                shared.stop()
+    return Generated(files, frozenset(secrets))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=HERE, help="where to write (default: here)")
+    parser.add_argument("--only", nargs="*", default=(), metavar="NAME", help="these shots only")
+    args = parser.parse_args(argv)
+    result = asyncio.run(generate(args.out, args.only))
+    if args.out.resolve() == HERE and not args.only:
+        # Shots removed from the list leave no stale file behind.
+        for orphan in sorted(set(HERE.glob("*.svg")) - set(result.files)):
+            orphan.unlink()
+            print(f"removed {orphan.relative_to(HERE.parent)}")
+    for path in result.files:
+        print(os.path.relpath(path))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -56,20 +58,68 @@ class Tmux:
         )
 
     def send(self, *keys: str) -> None:
+        """Keys by tmux name (``Enter``, ``C-s``, ``Escape``, ``a``)."""
         self.tmux("send-keys", "-t", "t", *keys)
 
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "t")
+    def type(self, text: str) -> None:
+        """``text`` literally, character by character, as a user types it."""
+        self.tmux("send-keys", "-t", "t", "-l", text)
+
+    def screen(self, history: bool = False) -> str:
+        """The visible screen; with ``history``, everything scrolled off above it too."""
+        return self.tmux("capture-pane", "-p", "-t", "t", *(("-S", "-") if history else ()))
+
+    def focused(self, label: str) -> bool:
+        """Whether the first line showing ``label`` draws it bold, as Textual draws the
+        label of the focused toggle or option (``$block-cursor-text-style``)."""
+        raw = self.tmux("capture-pane", "-p", "-e", "-t", "t")
+        for line in raw.splitlines():
+            text, bold = _plain_with_bold(line)
+            at = text.find(label)
+            if at >= 0:
+                return all(bold[at : at + len(label)])
+        return False
+
+    def wait_focused(self, label: str, timeout: float = 30.0) -> None:
+        """Wait until ``label`` is drawn as focused (see :meth:`focused`)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.focused(label):
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"{label!r} not focused within {timeout} s:\n{self.screen()}")
+
+    def buffer(self) -> str:
+        """tmux's newest paste buffer (where OSC 52 lands with ``set-clipboard on``)."""
+        return self.tmux("show-buffer")
 
     def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        return self.wait_until(lambda screen: text in screen, repr(text), timeout)
+
+    def wait_line(self, *parts: str, timeout: float = 30.0) -> str:
+        """Wait for one screen line holding every one of ``parts``; returns that line."""
+        found: list[str] = []
+
+        def has_line(screen: str) -> bool:
+            found[:] = [line for line in screen.splitlines() if all(p in line for p in parts)]
+            return bool(found)
+
+        self.wait_until(has_line, f"a line with {parts!r}", timeout)
+        return found[0]
+
+    def wait_gone(self, text: str, timeout: float = 30.0) -> str:
+        return self.wait_until(lambda screen: text not in screen, f"{text!r} gone", timeout)
+
+    def wait_until(self, check: Callable[[str], bool], what: str, timeout: float = 30.0) -> str:
+        """Poll the screen until ``check(screen)`` holds; fail with the last screen."""
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if check(screen):
                 return screen
             time.sleep(0.2)
-        raise AssertionError(f"{text!r} did not appear within {timeout} s; screen:\n{screen}")
+        raise AssertionError(f"{what} did not appear within {timeout} s; screen:\n{screen}")
 
     def exit_status(self, timeout: float = 20.0) -> int:
         status = self.tmp / "exit-status"
@@ -89,3 +139,30 @@ def terminal_env(home: Path) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "PYTHONPATH")}
     keep.update(TERM="xterm-256color", HOME=str(home), LANG=os.environ.get("LANG", "C.UTF-8"))
     return keep
+
+
+_SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def _plain_with_bold(line: str) -> tuple[str, list[bool]]:
+    """A ``capture-pane -e`` line as its text and, per character, whether it is bold."""
+    text: list[str] = []
+    bold: list[bool] = []
+    on = False
+    pos = 0
+    for match in _SGR.finditer(line):
+        chunk = line[pos : match.start()]
+        text.append(chunk)
+        bold.extend([on] * len(chunk))
+        for code in (match.group(1) or "0").split(";"):
+            if code in ("0", ""):
+                on = False
+            elif code == "1":
+                on = True
+            elif code == "22":
+                on = False
+        pos = match.end()
+    chunk = line[pos:]
+    text.append(chunk)
+    bold.extend([on] * len(chunk))
+    return "".join(text), bold

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui import read_only
+from tui.aws import clock
 from tui.aws.checks import Finding
 from tui.aws.models import PART_NAMES, Part, Posture
 from tui.config import Config
@@ -120,7 +121,7 @@ class AcctApp(App[None]):
         self.posture_changed: Signal[Posture] = Signal(self, "posture-changed")
         """Published with the new posture whenever the app shows one (the guide follows)."""
         self._policies: tuple[ManagedPolicy, ...] | None = None
-        # Regions being enabled/disabled → when we started watching them (monotonic).
+        # Regions being enabled/disabled → when we started watching them (clock.monotonic).
         self.region_since: dict[str, float] = {}
         self._policies_lock = threading.Lock()
         self.posture = Posture()
@@ -431,7 +432,7 @@ class AcctApp(App[None]):
     # -- Regions in transit ----------------------------------------------------------------
     def watch_region(self, code: str) -> None:
         """Poll ``code`` (ENABLING/DISABLING) in the background until it settles."""
-        self.region_since.setdefault(code, time.monotonic())
+        self.region_since.setdefault(code, clock.monotonic())
         self.run_worker(
             partial(self._poll_region, code),
             name=f"poll {code}",
@@ -484,7 +485,7 @@ class AcctApp(App[None]):
         )
         if message.settled:
             since = self.region_since.pop(message.code, None)
-            took = f" after {elapsed(time.monotonic() - since)}" if since else ""
+            took = f" after {elapsed(clock.monotonic() - since)}" if since else ""
             self.notify(f"{message.code} is now {message.status}{took}.", title="Regions")
 
     def action_delete_user(self, name: str) -> None:

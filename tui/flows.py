@@ -445,5 +445,5 @@ async def change_region(app: AcctApp, code: str) -> None:
         app.notify(failure_text(exc), title=region.name, severity="error")
         return
     moving = RegionStatus.ENABLING if action == "enable" else RegionStatus.DISABLING
+    app.watch_region(code)  # first: the new status is drawn with its elapsed time
     app.apply_posture(app.posture.with_region_status(code, moving))
-    app.watch_region(code)

@@ -36,6 +36,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.aws import clock
+
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
@@ -99,7 +101,7 @@ class ExportError(VaultError, ValueError):
 # ------------------------------------------------------------------------------- entry
 def utc_now() -> str:
     """Now, as ISO-8601 UTC with seconds: ``2026-11-29T18:04:05Z``."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _check_ids(account_id: object, user_name: object) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from tui.aws import clock
 from tui.aws.errors import AwsError
 
 T = TypeVar("T")
@@ -350,4 +351,5 @@ def sign_in_url(account_id: str, alias: str | None = None) -> str:
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, from the app's one clock (:mod:`tui.aws.clock`, which screenshots pin)."""
+    return clock.utcnow()

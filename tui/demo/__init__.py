@@ -22,6 +22,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -86,8 +87,14 @@ class DemoServer:
         initial_no_auth_action_count: int | None = None,
         timeout: float = 60,
         port: int = 0,
+        frozen_at: datetime | None = None,
     ) -> DemoEndpoint:
-        """Spawn the server and wait (at most ``timeout`` s) for its endpoint."""
+        """Spawn the server and wait (at most ``timeout`` s) for its endpoint.
+
+        ``frozen_at`` (aware) makes the account reproducible, for screenshots: the IAM
+        clock stands still at that instant, ids come from a fixed random seed and virtual
+        MFA seeds are a fixed fake (see :mod:`tui.demo.frozen`).
+        """
         with self._lock:
             if self._proc is not None:
                 raise DemoServerError("this DemoServer has already been started")
@@ -104,6 +111,8 @@ class DemoServer:
             ]
             if not seed:
                 cmd.append("--no-seed")
+            if frozen_at is not None:
+                cmd += ["--frozen-at", frozen_at.isoformat()]
             if initial_no_auth_action_count is not None:
                 cmd += ["--initial-no-auth-action-count", str(int(initial_no_auth_action_count))]
             # Both stay open for the child's whole life and are closed in stop().

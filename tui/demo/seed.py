@@ -308,8 +308,11 @@ def backdate(result: SeedResult, *, now: datetime | None = None) -> None:
                 device.enable_date = enabled
 
 
-def seed_account(endpoint_url: str, *, region: str = "us-east-1") -> SeedResult:
-    """Seed the account served at ``endpoint_url`` (by this very process) and back-date it."""
+def seed_account(
+    endpoint_url: str, *, region: str = "us-east-1", now: datetime | None = None
+) -> SeedResult:
+    """Seed the account served at ``endpoint_url`` (by this very process) and back-date it
+    from ``now`` (default: the real time)."""
     import boto3
     from botocore.config import Config
 
@@ -323,5 +326,5 @@ def seed_account(endpoint_url: str, *, region: str = "us-east-1") -> SeedResult:
         config=Config(retries={"mode": "standard", "total_max_attempts": 3}),
     )
     result = seed_via_api(iam)
-    backdate(result)
+    backdate(result, now=now)
     return result

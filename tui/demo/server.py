@@ -1,7 +1,7 @@
 """The demo account server: moto_server + the Region stand-in, as a child process.
 
 ``python -m tui.demo.server [--port 0] [--no-seed] [--region-delay SECONDS]
-[--extra-regions N] [--initial-no-auth-action-count N]``
+[--extra-regions N] [--frozen-at ISO-8601] [--initial-no-auth-action-count N]``
 
 Serves moto's WSGI app wrapped in :class:`RegionApiMiddleware` with werkzeug (threaded) on
 127.0.0.1, seeds the demo account unless ``--no-seed``, then prints exactly one JSON line
@@ -26,6 +26,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from types import FrameType
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
@@ -62,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="add N fake DISABLED opt-in Regions xx-test-1..N (pagination tests)",
     )
     parser.add_argument(
+        "--frozen-at",
+        type=_utc_instant,
+        default=None,
+        metavar="ISO-8601",
+        help="for screenshots: freeze the IAM clock at this UTC instant, fix ids and MFA seeds",
+    )
+    parser.add_argument(
         "--initial-no-auth-action-count",
         type=int,
         default=None,
@@ -69,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="enforce IAM policies after N calls (counted from the end of the seed)",
     )
     return parser
+
+
+def _utc_instant(value: str) -> datetime:
+    when = datetime.fromisoformat(value)
+    if when.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{value!r} has no UTC offset (add Z or +00:00)")
+    return when.astimezone(UTC)
 
 
 def exit_now(code: int = 0) -> None:
@@ -200,6 +215,11 @@ def serve(argv: Sequence[str] | None = None) -> None:
     from moto.core.authorization import ActionAuthenticatorMixin
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+    if args.frozen_at is not None:
+        from tui.demo.frozen import pin_moto
+
+        pin_moto(args.frozen_at)
+
     standin = RegionStandIn(transition_seconds=args.region_delay, extra_regions=args.extra_regions)
     moto_app = DomainDispatcherApplication(create_backend_app)
     app = RegionApiMiddleware(moto_app, standin, authorize=_moto_authorizer())
@@ -214,7 +234,7 @@ def serve(argv: Sequence[str] | None = None) -> None:
         no_auth = settings.INITIAL_NO_AUTH_ACTION_COUNT
         settings.INITIAL_NO_AUTH_ACTION_COUNT = math.inf
         try:
-            result = seed_account(endpoint_url, region=REGION)
+            result = seed_account(endpoint_url, region=REGION, now=args.frozen_at)
         finally:
             settings.INITIAL_NO_AUTH_ACTION_COUNT = no_auth
             ActionAuthenticatorMixin.request_count = 0

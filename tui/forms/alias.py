@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 class AliasScreen(ModalScreen[str | None]):
     """Sets the alias (one per account; a new one replaces the old). Returns it, or None."""
 
+    # Focused as the screen opens, so keys typed ahead (over SSH) are never lost.
+    AUTO_FOCUS = "#alias-input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Set alias", id="alias_form.submit"),
         Binding("escape", "dismiss(None)", "Cancel", id="alias_form.cancel"),

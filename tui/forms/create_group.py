@@ -22,6 +22,8 @@ from tui.forms.policy_picker import PolicyPicker
 class CreateGroupScreen(ModalScreen[NewGroup | None]):
     """Returns the reviewed :class:`NewGroup`, or None when cancelled."""
 
+    # Focused as the screen opens, so keys typed ahead (over SSH) are never lost.
+    AUTO_FOCUS = "#name-input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Review", id="group_form.submit"),
         Binding("escape", "dismiss(None)", "Cancel", id="group_form.cancel"),

@@ -49,6 +49,8 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
     next to the field that caused it, after a failed or rolled-back plan.
     """
 
+    # Focused as the screen opens, so keys typed ahead (over SSH) are never lost.
+    AUTO_FOCUS = "#name-input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Review", id="user_form.submit"),
         Binding("escape", "dismiss(None)", "Cancel", id="user_form.cancel"),

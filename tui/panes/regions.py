@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any, ClassVar
 
 from rich.text import Text
 
+from tui.aws import clock
 from tui.aws.models import Posture, Region, RegionStatus
 from tui.panes.base import Prepared, TablePane, error_text, make_row
 from tui.panes.format import elapsed
@@ -47,7 +47,7 @@ class RegionsPane(TablePane):
         text = Text(region.status.value, style=STATUS_STYLE[region.status])
         since = self.since.get(region.code)
         if since is not None and region.status in MOVING:
-            text.append(f" · {elapsed(time.monotonic() - since)}", style="dim")
+            text.append(f" · {elapsed(clock.monotonic() - since)}", style="dim")
         return text
 
     def _tick(self) -> None:

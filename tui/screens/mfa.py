@@ -45,6 +45,8 @@ class _Enabled(Message):
 class MfaScreen(ModalScreen[str | None]):
     """Returns "enabled", "retry" (start over with a new device) or None (cancelled)."""
 
+    # Focused as the screen opens, so keys typed ahead (over SSH) are never lost.
+    AUTO_FOCUS = "#code1"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="mfa.cancel"),
         Binding("ctrl+s", "submit", "Enable", id="mfa.submit"),
