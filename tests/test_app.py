@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Static, Tabs
 
-from tests.pilot import loaded, make_app, plain
+from tests.pilot import loaded, make_app, plain, wait_for_screen
 from tui.app import PANE_IDS, AcctApp
 from tui.demo import DemoEndpoint
 from tui.messages import ViewsPrepared
-from tui.panes import TablePane
+from tui.panes import RecommendationsPane, TablePane
 from tui.rowtable import RowTable
 from tui.screens.details import DetailsScreen
+from tui.screens.guide import GuideScreen
 from tui.screens.help import HelpScreen
 
 pytestmark = pytest.mark.server
@@ -216,6 +217,12 @@ async def test_large_account_rows_are_built_off_the_ui_thread_and_match(
         assert users.visible_keys() == ["bob"]
         await pilot.press("escape")
         assert users.visible_keys() == [row[0] for row in expected["users"]]
+        # "Getting started" shows the steps built in the same worker, for this posture.
+        await pilot.press("g")
+        guide = await wait_for_screen(large, pilot, GuideScreen)
+        assert large.guide_view(large.posture) is not None
+        assert [s.id for s in guide.steps][:3] == ["root-mfa", "root-keys", "admin-group"]
+        assert guide.findings.keys() == large.query_one(RecommendationsPane).findings.keys()
 
 
 async def test_the_mouse_works_too(demo: DemoEndpoint) -> None:

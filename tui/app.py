@@ -137,6 +137,7 @@ class AcctApp(App[None]):
         self._deriving = False
         self._derive_again = False
         self._derive_input: tuple[Posture, dict[str, TablePane]] = (Posture(), {})
+        self._guide_view: tuple[Posture, Any, Any] | None = None
 
     @property
     def vault(self) -> Vault:
@@ -520,7 +521,6 @@ class AcctApp(App[None]):
         self.posture = posture
         self.header.show(posture)
         self._show_posture(PANE_IDS)
-        self.posture_changed.publish(posture)
 
     def _show_posture(self, pane_ids: Iterable[str]) -> None:
         """Update the panes ``pane_ids`` from :attr:`posture`.
@@ -537,6 +537,7 @@ class AcctApp(App[None]):
             else:
                 pane.update_from(self.posture)
         if not large:
+            self.posture_changed.publish(self.posture)
             return
         if self._deriving:
             self._derive_again = True
@@ -558,6 +559,13 @@ class AcctApp(App[None]):
             thread=True,
         )
 
+    def guide_view(self, posture: Posture) -> tuple[Any, Any] | None:
+        """(guide steps, findings by id) already built for ``posture`` off the UI thread."""
+        view = self._guide_view
+        if view is not None and view[0] is posture:
+            return view[1], view[2]
+        return None
+
     def _user_count(self) -> int:
         details, report = self.posture.details.value, self.posture.report.value
         return max(
@@ -568,12 +576,19 @@ class AcctApp(App[None]):
     def _derive(self) -> None:
         posture, panes = self._derive_input
         self._derive_input = (Posture(), {})
+        from tui.aws.guide import guide_steps
+
         try:
             prepared = {pane_id: pane.prepare(posture) for pane_id, pane in panes.items()}
+            # What "Getting started" shows, so it need not evaluate 5,000 users on the UI
+            # thread either (see guide_view).
+            recommendations = prepared.get("recommendations")
+            findings = recommendations.data if recommendations is not None else None
+            guide = (guide_steps(posture), findings) if findings is not None else None
         except Exception as exc:  # noqa: BLE001 - a bug: reported by _views_prepared
             self.post_message(ViewsPrepared(posture, {}, exc))
             return
-        self.post_message(ViewsPrepared(posture, prepared))
+        self.post_message(ViewsPrepared(posture, prepared, guide=guide))
 
     @on(ViewsPrepared)
     def _views_prepared(self, message: ViewsPrepared) -> None:
@@ -591,6 +606,9 @@ class AcctApp(App[None]):
             pane = self.pane(pane_id)
             assert isinstance(pane, TablePane)
             pane.show(message.posture, prepared)
+        if message.guide is not None:
+            self._guide_view = (message.posture, *message.guide)
+            self.posture_changed.publish(message.posture)
         if self._derive_again:
             self._show_posture([p for p in PANE_IDS if isinstance(self.pane(p), TablePane)])
         else:
@@ -687,7 +705,6 @@ class AcctApp(App[None]):
             pane = self.pane(pane_id)
             if self._parts_done(pane):
                 pane.loading = False
-        self.posture_changed.publish(self.posture)
         if not self._guide_decided:
             self._maybe_open_guide()
         self._pending.discard(message.name)

@@ -48,3 +48,5 @@ class ViewsPrepared(Message):
     posture: Any
     prepared: dict[str, Any]
     error: BaseException | None = None
+    guide: tuple[Any, Any] | None = None
+    """(guide steps, findings by id) for "Getting started", built in the same worker."""

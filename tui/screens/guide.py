@@ -103,8 +103,12 @@ class GuideScreen(ModalScreen[None]):
         next step still to do, so the keyboard path is enter, enter, enter….
         """
         before = {s.id: s.state for s in self.steps}
-        self.steps = guide.guide_steps(posture)
-        self.findings = {f.id: f for f in evaluate(posture)}
+        ready = self.acct.guide_view(posture)  # built off the UI thread (large accounts)
+        if ready is not None:
+            self.steps, self.findings = ready
+        else:
+            self.steps = guide.guide_steps(posture)
+            self.findings = {f.id: f for f in evaluate(posture)}
         table = self.table
         row = table.cursor_row if table.row_count else 0
         table.clear()
