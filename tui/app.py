@@ -215,12 +215,14 @@ class AcctApp(App[None]):
             else:
                 known = ", ".join(sorted(self.available_themes))
                 problems.append(f"{where}: no theme {config.theme!r} (known: {known}).")
-        known_ids = {e.binding_id for e in entries() if e.binding_id}
-        self.keymap = {k: v for k, v in config.keymap.items() if k in known_ids}
-        for binding_id in sorted(set(config.keymap) - known_ids):
-            problems.append(f"{where}: no key binding with id {binding_id!r} (see ? for ids).")
-        if self.keymap:
-            self.set_keymap(self.keymap)
+        if config.keymap:
+            # (Reading every screen's bindings imports them all: only with a keymap.)
+            known_ids = {e.binding_id for e in entries() if e.binding_id}
+            self.keymap = {k: v for k, v in config.keymap.items() if k in known_ids}
+            for binding_id in sorted(set(config.keymap) - known_ids):
+                problems.append(f"{where}: no key binding with id {binding_id!r} (see ? for ids).")
+            if self.keymap:
+                self.set_keymap(self.keymap)
         if problems:
             self.notify("\n".join(problems), title="config.toml", severity="warning", timeout=15)
 
