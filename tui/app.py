@@ -27,6 +27,7 @@ from tui.aws.service import AccountService
 from tui.messages import PartLoaded, RefreshFinished, RegionPolled
 from tui.panes import AliasPane, GroupsPane, Pane, RecommendationsPane, RegionsPane, UsersPane
 from tui.vault import Vault
+from tui.visible import visible
 from tui.widgets import AccountHeader
 
 # Pane ids in key order: 1..5 focus these.
@@ -349,8 +350,14 @@ class AcctApp(App[None]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Notifications carry AWS names and error messages: never parse them as markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        """Notifications carry AWS names and error messages: never markup, never controls."""
+        super().notify(
+            visible(message, multiline=True),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     # -- clipboard -----------------------------------------------------------------------
     def copy_text(self, text: str, what: str) -> None:

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from tui.aws import validate
 from tui.aws.models import sign_in_url
 from tui.forms.fields import Field
+from tui.visible import visible
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
@@ -50,7 +51,8 @@ class AliasScreen(ModalScreen[str | None]):
             if self.current:
                 yield Static(
                     Text(
-                        f"Replacing {self.current!s}: {sign_in_url(self.account_id, self.current)}"
+                        f"Replacing {visible(self.current)}: "
+                        f"{visible(sign_in_url(self.account_id, self.current))}"
                         " stops working; the account-id URL keeps working.",
                         style="yellow",
                     ),

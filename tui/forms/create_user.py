@@ -18,6 +18,7 @@ from tui.aws import validate
 from tui.aws.iam import NewUser, Plan, users_can_change_own_password
 from tui.aws.models import PasswordPolicy
 from tui.forms.fields import Field
+from tui.visible import visible
 
 
 def parse_tags(text: str) -> list[tuple[str, str]]:
@@ -104,7 +105,8 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
                 yield Checkbox("Access key (programmatic access)", p.access_key, id="access-key")
                 yield Label("Groups (space to pick)")
                 yield SelectionList[str](
-                    *(Selection(Text(g), g, g in p.groups) for g in self.groups), id="groups"
+                    *(Selection(Text(visible(g)), g, g in p.groups) for g in self.groups),
+                    id="groups",
                 )
                 yield Static("", id="groups-error", classes="field-error", markup=False)
                 yield Label("Tags: key=value, one per line")

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 from tui.aws.checks import Finding, Severity, Status, evaluate
 from tui.aws.models import PART_NAMES, Posture
 from tui.panes.base import TablePane, literal, make_row
+from tui.visible import visible
 
 STATUS_TEXT = {
     Status.FAIL: ("✗ fix", "bold red"),
@@ -49,10 +50,10 @@ class RecommendationsPane(TablePane):
         finding = self.findings.get(key or "")
         text = Text()
         if finding is not None:
-            text.append(finding.reason)
+            text.append(visible(finding.reason, multiline=True))
             if finding.status is not Status.PASS and finding.fix is not None:
                 text.append("\nFix: ", style="bold")
-                text.append(finding.fix.label)
+                text.append(visible(finding.fix.label, multiline=True))
                 runnable = finding.status is Status.FAIL and finding.fix.action
                 hint = "  (enter to fix)" if runnable else "  (enter for details)"
                 text.append(hint, style="dim")
