@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 import time
@@ -24,6 +25,7 @@ from tui.aws.checks import Finding
 from tui.aws.iam import ManagedPolicy
 from tui.aws.models import PART_NAMES, Part, Posture
 from tui.aws.service import AccountService
+from tui.executor import DaemonExecutor
 from tui.messages import PartLoaded, RefreshFinished, RegionPolled
 from tui.panes import AliasPane, GroupsPane, Pane, RecommendationsPane, RegionsPane, UsersPane
 from tui.vault import Vault
@@ -93,6 +95,8 @@ class AcctApp(App[None]):
         self.last_refresh_seconds: float | None = None
         self._refresh_started = 0.0
         self._pending: set[str] = set()
+        self._reading: set[str] = set()  # parts with a read running
+        self._reread: set[str] = set()  # parts to read again once that read returns
         self._asking_mfa = False
 
     # -- layout --------------------------------------------------------------------------
@@ -108,6 +112,8 @@ class AcctApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Quitting must not wait for an AWS call stuck on the network (see tui/executor.py).
+        asyncio.get_running_loop().set_default_executor(DaemonExecutor())
         self.query_one("#recommendations", Pane).add_class("-active")
         self.call_after_refresh(self.action_show_pane, "recommendations")
         self.action_refresh()
@@ -384,7 +390,12 @@ class AcctApp(App[None]):
 
     # -- refresh -------------------------------------------------------------------------
     def action_refresh(self) -> None:
-        """Read every part of the posture again, each in its own thread worker."""
+        """Read every part of the posture again, each in its own thread worker.
+
+        A part whose read is still running is not read twice at once: it is read once
+        more when that read returns. So a burst of ``r`` costs at most two reads per part
+        (a running thread cannot be stopped, only its result ignored).
+        """
         self.generation += 1
         self.refreshing = True
         self._refresh_started = time.monotonic()
@@ -394,15 +405,22 @@ class AcctApp(App[None]):
             for pane_id in PANE_IDS:
                 self.pane(pane_id).loading = True
         for name in PART_NAMES:
-            self.run_worker(
-                partial(self._read_part, name, self.generation),
-                name=f"read {name}",
-                group=f"part-{name}",
-                description=f"Read the {name} part of the account posture",
-                exit_on_error=False,
-                exclusive=True,
-                thread=True,
-            )
+            if name in self._reading:
+                self._reread.add(name)
+            else:
+                self._read(name)
+
+    def _read(self, name: str) -> None:
+        self._reading.add(name)
+        self.run_worker(
+            partial(self._read_part, name, self.generation),
+            name=f"read {name}",
+            group=f"part-{name}",
+            description=f"Read the {name} part of the account posture",
+            exit_on_error=False,
+            exclusive=True,
+            thread=True,
+        )
 
     def _read_part(self, name: str, generation: int) -> None:
         part = self.service.read_part(name)
@@ -411,6 +429,12 @@ class AcctApp(App[None]):
 
     @on(PartLoaded)
     def _part_loaded(self, message: PartLoaded) -> None:
+        self._reading.discard(message.name)
+        if message.name in self._reread:
+            # Read before the latest refresh began: read it again and show that instead.
+            self._reread.discard(message.name)
+            self._read(message.name)
+            return
         if message.generation != self.generation:
             return  # an older refresh finished late
         error = message.part.error
