@@ -12,12 +12,20 @@ from typing import Any
 import boto3
 import pytest
 from keyring.backends import fail
+from textual import events
+from textual.widgets import Checkbox
 
-from tests.pilot import loaded, wait_until
+from tests.pilot import loaded, wait_for_screen, wait_until
 from tui.app import AcctApp
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
+from tui.forms.alias import AliasScreen
+from tui.forms.create_user import CreateUserScreen
+from tui.forms.password_policy import PasswordPolicyScreen
+from tui.forms.review import ReviewScreen
 from tui.panes import TablePane
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.credentials import CredentialsScreen
 from tui.vault import Vault
 
 pytestmark = [pytest.mark.lifecycle, pytest.mark.server]
@@ -123,3 +131,92 @@ async def test_hammering_r_ends_in_one_state_at_a_bounded_cost(account: str) -> 
         assert not errors, [n.message for n in errors]
         for pane_id in ("users", "groups", "recommendations", "alias"):
             assert not app.pane(pane_id).query_one("#status").display, pane_id
+
+
+def burst(app: AcctApp, *keys: str) -> None:
+    """Keys that arrive together, as a terminal delivers a fast double press: all queued
+    before the app handles the first (``pilot.press`` waits for idle after each key)."""
+    assert app._driver is not None
+    for key in keys:
+        event = events.Key(key, "\r" if key == "enter" else None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+@pytest.mark.parametrize("keys", [("ctrl+s", "ctrl+s"), ("enter", "enter"), ("ctrl+s", "enter")])
+async def test_submitting_twice_creates_one_user(account: str, keys: tuple[str, str]) -> None:
+    app = server_app(account)
+    pushed: list[str] = []
+    push_screen = app.push_screen
+
+    def record(screen: Any, *args: Any, **kwargs: Any) -> Any:
+        pushed.append(type(screen).__name__)
+        return push_screen(screen, *args, **kwargs)
+
+    app.push_screen = record  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "n")
+        form = await wait_for_screen(app, pilot, CreateUserScreen)
+        form.query_one("#access-key", Checkbox).value = True
+        await pilot.press(*"twice", "ctrl+s")
+        await wait_for_screen(app, pilot, ReviewScreen)
+        burst(app, *keys)
+        await wait_for_screen(app, pilot, CredentialsScreen)
+        await pilot.press("escape")  # no keyring: it asks before dropping the secrets
+        await wait_for_screen(app, pilot, ConfirmScreen)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(app.screen_stack) == 1)
+    assert app.service.counter.calls()["iam:CreateUser"] == 1
+    # One review, one plan, and nothing opened behind them by the second key.
+    assert pushed == [
+        "CreateUserScreen",
+        "ReviewScreen",
+        "PlanScreen",
+        "CredentialsScreen",
+        "ConfirmScreen",
+    ]
+    names = [u["UserName"] for u in iam(account).list_users()["Users"]]
+    assert names.count("twice") == 1
+
+
+async def test_a_second_enter_while_the_alias_is_being_set_is_ignored(account: str) -> None:
+    app = server_app(account)
+    wire = Wire(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("4", "n")
+        await wait_for_screen(app, pilot, AliasScreen)
+        await pilot.press(*"twice-alias")
+        wire.gate.clear()  # CreateAccountAlias waits at the wire: the form is busy
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: wire.in_flight == 1)
+        await pilot.press("enter")
+        wire.gate.set()
+        await wait_until(pilot, lambda: len(app.screen_stack) == 1)
+        assert app.posture.alias == "twice-alias"
+    assert app.service.counter.calls()["iam:CreateAccountAlias"] == 1
+    assert iam(account).list_account_aliases()["AccountAliases"] == ["twice-alias"]
+
+
+async def test_a_second_ctrl_s_while_the_policy_is_being_applied_is_ignored(account: str) -> None:
+    app = server_app(account)
+    wire = Wire(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        recs = app.query_one("#recommendations", TablePane).table
+        recs.move_cursor(row=recs.get_row_index("password-policy"))
+        recs.focus()
+        await pilot.press("enter")
+        await wait_for_screen(app, pilot, PasswordPolicyScreen)
+        wire.gate.clear()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: wire.in_flight == 1)
+        await pilot.press("ctrl+s")
+        wire.gate.set()
+        await wait_until(pilot, lambda: len(app.screen_stack) == 1)
+        policy = app.posture.password_policy.value
+        assert policy is not None and policy.minimum_length >= 14
+    assert app.service.counter.calls()["iam:UpdateAccountPasswordPolicy"] == 1
+    minimum = iam(account).get_account_password_policy()["PasswordPolicy"]["MinimumPasswordLength"]
+    assert minimum >= 14

@@ -10,7 +10,7 @@ from collections.abc import Coroutine, Iterable
 from functools import partial
 from typing import Any, ClassVar
 
-from textual import getters, on, work
+from textual import events, getters, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -126,6 +126,23 @@ class AcctApp(App[None]):
         self.pane(new).add_class("-active")
         if self.tabs.active != f"tab-{new}":
             self.tabs.active = f"tab-{new}"
+
+    # Keys the main screen still takes while a flow runs.
+    _KEYS_DURING_FLOWS = frozenset({"q", "ctrl+c", "ctrl+q"})
+
+    async def on_event(self, event: events.Event) -> None:
+        # A flow is a conversation in modals; between two of them (and while it waits on
+        # AWS) the main screen shows for a moment. A key meant for the modal, such as the
+        # second of a double enter, must not open or start something behind it.
+        if (
+            isinstance(event, events.Key)
+            and len(self.screen_stack) == 1
+            and event.key not in self._KEYS_DURING_FLOWS
+            and any(w.group == "flow" and w.is_running for w in self.workers)
+        ):
+            event.stop()
+            return
+        await super().on_event(event)
 
     # -- actions -------------------------------------------------------------------------
     def action_show_pane(self, pane_id: str) -> None:

@@ -87,14 +87,21 @@ class AliasScreen(ModalScreen[str | None]):
         field.input.value = str(event.option.id)
         field.input.focus()
 
+    def action_submit(self) -> None:
+        """Set the alias. Pressed again while the call runs, it does nothing: checked here,
+        not in the worker, because starting an exclusive worker cancels the running one
+        (whose call still lands, leaving the form open and the pane stale)."""
+        if not self.busy:
+            self._submit()
+
     @work(exclusive=True, exit_on_error=False, group="alias-form")
-    async def action_submit(self) -> None:
+    async def _submit(self) -> None:
         from tui.aws.alias import suggest_variants
         from tui.flows import failure_text, in_thread
 
         field = self.query_one("#alias", Field)
         alias = field.value.strip()
-        if self.busy or field.problem():
+        if field.problem():
             return
         if alias == self.current:
             field.show_error("That is already the alias.")

@@ -72,6 +72,7 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
         self.planner = planner
         self.prefill = prefill or NewUser(name="", console=True)
         self.errors = errors or {}
+        self.reviewing = False
 
     def compose(self) -> ComposeResult:
         p = self.prefill
@@ -188,8 +189,15 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
             bad.append("console")
         return bad
 
+    def action_submit(self) -> None:
+        """Review, then create. A second ctrl+s that arrives once the review said go (before
+        this form closes) must not review again: checked here, before an exclusive worker
+        would cancel the one about to close the form."""
+        if not self.reviewing:
+            self._submit()
+
     @work(exclusive=True, exit_on_error=False, group="user-form")
-    async def action_submit(self) -> None:
+    async def _submit(self) -> None:
         from tui.forms.review import ReviewScreen
 
         bad = self._problems()
@@ -199,5 +207,8 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
             return
         request = self.request()
         review = ReviewScreen(f"Create user {request.name}?", self.planner(request))
+        self.reviewing = True
         if await self.app.push_screen_wait(review):
             self.dismiss(request)
+        else:
+            self.reviewing = False
