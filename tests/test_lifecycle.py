@@ -5,8 +5,13 @@ Pilot tests run over moto_server; quitting is checked in a real terminal (tmux).
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
+import time
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -16,6 +21,8 @@ from textual import events
 from textual.widgets import Checkbox
 
 from tests.pilot import loaded, wait_for_screen, wait_until
+from tests.test_terminal import _alive, _demo_child_of, acct_tui
+from tests.tmux import Tmux, terminal_env
 from tui.app import AcctApp
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
@@ -220,3 +227,106 @@ async def test_a_second_ctrl_s_while_the_policy_is_being_applied_is_ignored(acco
     assert app.service.counter.calls()["iam:UpdateAccountPasswordPolicy"] == 1
     minimum = iam(account).get_account_password_policy()["PasswordPolicy"]["MinimumPasswordLength"]
     assert minimum >= 14
+
+
+# -- quitting in a real terminal -----------------------------------------------------------------
+@pytest.fixture
+def term(tmp_path: Path) -> Iterator[Tmux]:
+    t = Tmux(tmp_path, 100, 30)
+    try:
+        yield t
+    finally:
+        t.close()
+
+
+def tui_env(tmp_path: Path) -> dict[str, str]:
+    env = terminal_env(tmp_path)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(Path(__file__).resolve().parents[1]), env.get("PYTHONPATH", "")) if p
+    )
+    return env
+
+
+def after_exit(term: Tmux) -> str:
+    """What the terminal shows once acct-tui has left its alternate screen."""
+    screen = term.screen()
+    assert "Traceback" not in screen and "Error" not in screen, screen
+    return screen
+
+
+def test_quit_while_regions_are_polled_is_clean_and_stops_the_demo(
+    term: Tmux, tmp_path: Path
+) -> None:
+    term.start([*acct_tui(), "--demo"], tui_env(tmp_path))
+    term.wait_for("Root user has MFA", timeout=60)
+    child = _demo_child_of(int(term.tmux("display-message", "-p", "-t", "t", "#{pane_pid}")))
+    assert child is not None and _alive(child)
+    term.send("5")
+    term.wait_for("af-south-1      DISABLED")
+    term.send("Enter")  # enable the first Region: acct-tui then polls it in the background
+    term.wait_for("Enable af-south-1?")
+    term.send("y")
+    term.wait_for("af-south-1      ENABLING ·")  # polled, showing how long it has taken
+    term.send("r", "r", "q")  # and a refresh just started
+    assert term.exit_status() == 0
+    after_exit(term)
+    for _ in range(100):
+        if not _alive(child):
+            break
+        time.sleep(0.1)
+    assert not _alive(child), f"the demo server (pid {child}) outlived acct-tui"
+
+
+class BlackHole:
+    """A TCP server on 127.0.0.1 that accepts connections and never answers."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.2)
+        self.port: int = self.sock.getsockname()[1]
+        self.held: list[socket.socket] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                self.held.append(self.sock.accept()[0])
+            except TimeoutError:
+                continue
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.thread.join(5)
+        for conn in self.held:
+            conn.close()
+        self.sock.close()
+
+
+def test_quit_while_every_call_hangs_exits_at_once(term: Tmux, tmp_path: Path) -> None:
+    hole = BlackHole()
+    try:
+        env = tui_env(tmp_path)
+        env.update(
+            AWS_ACCESS_KEY_ID="testing",
+            AWS_SECRET_ACCESS_KEY="testing",
+            AWS_CONFIG_FILE=str(tmp_path / "none"),
+            AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
+            AWS_EC2_METADATA_DISABLED="true",
+        )
+        url = f"http://127.0.0.1:{hole.port}"
+        term.start([*acct_tui(), "--endpoint-url", url, "--region", "us-east-1"], env)
+        term.wait_for("connecting…")
+        for _ in range(100):  # every part's first call is waiting on the black hole
+            if len(hole.held) >= 5:
+                break
+            time.sleep(0.1)
+        term.send("q")
+        # Before tui/executor.py this took ~60 s: botocore's 20 s read timeout x 3 attempts.
+        assert term.exit_status(timeout=20) == 0
+        after_exit(term)
+    finally:
+        hole.close()
