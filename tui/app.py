@@ -14,6 +14,7 @@ from textual import events, getters, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.geometry import Size
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -117,6 +118,27 @@ class AcctApp(App[None]):
         self.query_one("#recommendations", Pane).add_class("-active")
         self.call_after_refresh(self.action_show_pane, "recommendations")
         self.action_refresh()
+        self._check_size(self.size)
+
+    # -- terminal size -------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size)
+
+    def _check_size(self, size: Size) -> None:
+        """Cover everything with a notice below the minimum size; uncover once it fits."""
+        from tui.screens.too_small import TooSmallScreen, too_small
+
+        showing = isinstance(self.screen, TooSmallScreen)
+        if too_small(size) and not showing:
+            self.push_screen(TooSmallScreen())
+        elif not too_small(size) and showing:
+            self.screen.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from tui.screens.too_small import TooSmallScreen
+
+        # Behind the too-small notice only quitting works (no palette, help or refresh).
+        return action == "quit" or not isinstance(self.screen, TooSmallScreen)
 
     def pane(self, pane_id: str) -> Pane:
         return self.query_one(f"#{pane_id}", Pane)
