@@ -18,9 +18,10 @@ import boto3
 import pytest
 from keyring.backends import fail
 from textual import events
-from textual.widgets import Checkbox
+from textual.widgets import Checkbox, Input, Static
 
-from tests.pilot import loaded, wait_for_screen, wait_until
+from tests.hostile import assert_terminal_safe, frame
+from tests.pilot import loaded, plain, wait_for_screen, wait_until
 from tests.test_terminal import _alive, _demo_child_of, acct_tui
 from tests.tmux import Tmux, terminal_env
 from tui.app import AcctApp
@@ -33,6 +34,7 @@ from tui.forms.review import ReviewScreen
 from tui.panes import TablePane
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.credentials import CredentialsScreen
+from tui.screens.too_small import TooSmallScreen
 from tui.vault import Vault
 
 pytestmark = [pytest.mark.lifecycle, pytest.mark.server]
@@ -229,6 +231,54 @@ async def test_a_second_ctrl_s_while_the_policy_is_being_applied_is_ignored(acco
     assert minimum >= 14
 
 
+# -- a terminal too small ------------------------------------------------------------------------
+async def test_resize_to_40x12_and_back_shows_a_notice_then_works_again(account: str) -> None:
+    app = server_app(account)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "n")
+        form = await wait_for_screen(app, pilot, CreateUserScreen)
+        await pilot.press(*"half-typed")
+
+        await pilot.resize_terminal(40, 12)
+        notice = await wait_for_screen(app, pilot, TooSmallScreen)
+        text = plain(notice.query_one("#too-small", Static))
+        assert "needs at least 60×16" in text and "this one is 40×12" in text
+        shot = frame(app)
+        assert_terminal_safe(shot)
+        assert len(shot.grid) == 12 and len(shot.grid[0]) == 40
+        assert "Terminal too small" in shot.text
+        generation = app.generation
+        await pilot.press("r", "ctrl+p", "question_mark", "escape")  # nothing behind it acts
+        assert app.screen is notice and app.generation == generation
+
+        await pilot.resize_terminal(59, 24)  # one column short is still too small
+        assert app.screen is notice and "this one is 59×24" in plain(notice.query_one(Static))
+
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: app.screen is form)
+        assert form.query_one("#name-input", Input).value == "half-typed", "nothing lost"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: len(app.screen_stack) == 1)
+
+        await pilot.press("2", "r")  # usable again: panes, keys, a refresh
+        await loaded(app, pilot)
+        assert app.generation == generation + 1
+        assert sorted(app.query_one("#users", TablePane).visible_keys()) == USERS
+        assert_terminal_safe(frame(app))
+
+
+async def test_starting_in_a_tiny_terminal_shows_the_notice_first(account: str) -> None:
+    app = server_app(account)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await wait_for_screen(app, pilot, TooSmallScreen)
+        await loaded(app, pilot)  # the account is read meanwhile
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: len(app.screen_stack) == 1)
+        await pilot.press("2")
+        assert sorted(app.query_one("#users", TablePane).visible_keys()) == USERS
+
+
 # -- quitting in a real terminal -----------------------------------------------------------------
 @pytest.fixture
 def term(tmp_path: Path) -> Iterator[Tmux]:
@@ -330,3 +380,26 @@ def test_quit_while_every_call_hangs_exits_at_once(term: Tmux, tmp_path: Path) -
         after_exit(term)
     finally:
         hole.close()
+
+
+def test_resize_in_a_real_terminal(account: str, term: Tmux, tmp_path: Path) -> None:
+    env = tui_env(tmp_path)
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_CONFIG_FILE=str(tmp_path / "none"),
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    term.start([*acct_tui(), "--endpoint-url", account, "--region", "us-east-1"], env)
+    term.wait_for("Security recommendations")
+    term.tmux("resize-window", "-t", "t", "-x", "40", "-y", "12")
+    screen = term.wait_for("Terminal too small")
+    assert "this one is 40×12" in " ".join(screen.split())
+    term.tmux("resize-window", "-t", "t", "-x", "100", "-y", "30")
+    term.wait_for("Security recommendations")
+    term.send("2")
+    term.wait_for(USERS[-1])
+    term.send("q")
+    assert term.exit_status() == 0
+    after_exit(term)
