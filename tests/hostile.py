@@ -300,3 +300,31 @@ def snapshot_posture() -> Posture:
         report=Part.ok(CredentialReport(created, rows)),
         aliases=Part.ok(()),
     )
+
+
+# -- the app with injected text, for a real terminal -------------------------------------------
+def main(argv: list[str] | None = None) -> None:
+    """``python -m tests.hostile URL``: acct-tui over a (seeded) moto_server, with the
+    control characters of :func:`inject` in its responses, in whatever terminal runs it."""
+    import sys
+
+    from keyring.backends import fail
+
+    from tui.app import AcctApp
+    from tui.aws.session import Settings
+    from tui.vault import Vault
+
+    (endpoint_url,) = sys.argv[1:] if argv is None else argv
+    settings = Settings(
+        region="us-east-1",
+        endpoint_url=endpoint_url,
+        access_key_id="testing",
+        secret_access_key="testing",
+    )
+    service = AccountService(settings)
+    inject(service)
+    AcctApp(service, vault=Vault(fail.Keyring())).run()
+
+
+if __name__ == "__main__":
+    main()

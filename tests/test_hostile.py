@@ -12,6 +12,10 @@ bytes a terminal would receive in a full redraw.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +30,7 @@ from textual.widgets._toast import Toast
 
 from tests import hostile as h
 from tests.pilot import loaded, plain, wait_for_screen, wait_until
+from tests.tmux import Tmux, terminal_env
 from tui.app import AcctApp
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
@@ -289,3 +294,50 @@ async def test_modal_titles_and_plans_carry_names_literally(hostile_url: str) ->
         await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
     names = {u["UserName"] for u in h.iam_client(hostile_url).list_users()["Users"]}
     assert h.MARKUP_NAMES[0] in names, "cancelled: nothing deleted"
+
+
+@pytest.mark.server
+def test_a_real_terminal_gets_no_clipboard_title_or_colour_from_aws_text(
+    hostile_url: str, tmp_path: Path
+) -> None:
+    """tmux obeys OSC 52 (``set-clipboard on``) and OSC 0: had the tag's bytes reached it,
+    its paste buffer would hold "pwned" and the pane would be titled "pwned"."""
+    term = Tmux(tmp_path, 100, 30)
+    try:
+        env = terminal_env(tmp_path)
+        env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+        term.start([sys.executable, "-m", "tests.hostile", hostile_url], env)
+        term.wait_for("Security recommendations")
+        title = term.tmux("display-message", "-p", "-t", "t", "#{pane_title}").strip()
+        term.wait_for("account 123456789012")
+        term.send("2")
+        term.wait_for(h.MARKUP_NAMES[4])  # the users are listed
+        term.send("/")
+        term.wait_for("filter…")
+        term.send("-l", "ansi")
+        term.send("Enter")
+        term.wait_for("1 of ")
+        term.send("Enter")  # the details of the user whose tags hold OSC 52 and controls
+        screen = term.wait_for(h.OSC52_SHOWN)
+        assert h.ESC_PATH_SHOWN in screen and "ctl=nul␀ cr␍ bs␈ tab␉ del␡" in screen
+        assert f"User {h.ESC_USER_SHOWN}" in screen
+        buffers = subprocess.run(
+            ["tmux", "-L", term.socket, "list-buffers", "-F", "#{buffer_sample}"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        ).stdout
+        assert "pwned" not in buffers, "OSC 52 reached the terminal and set its clipboard"
+        assert term.tmux("display-message", "-p", "-t", "t", "#{pane_title}").strip() == title
+        # Every line still ends with its box's right edge: nothing moved the cursor.
+        box = [line for line in screen.splitlines() if "│ ARN" in line or "│ Path" in line]
+        assert box and all(line.rstrip().endswith("│") for line in box), screen
+        term.send("Escape")
+        for _ in range(100):  # q on the details would only close them
+            if "User ansi" not in term.screen():
+                break
+            time.sleep(0.1)
+        term.send("q")
+        assert term.exit_status() == 0
+    finally:
+        term.close()
