@@ -104,6 +104,7 @@ MISUSE = [
 ]
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize(("argv", "says"), MISUSE, ids=[" ".join(a) for a, _ in MISUSE])
 def test_misuse_is_a_usage_error_exit_2(argv: list[str], says: str) -> None:
     result = run(["-m", "tui", *argv])

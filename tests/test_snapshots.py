@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from keyring.backends import fail
 from textual.widgets import Input, Static
 
@@ -70,10 +71,12 @@ async def _show_hostile_users(pilot: Any) -> None:
     await pilot.pause(0.1)
 
 
+@pytest.mark.hostile
 def test_hostile_users_table_at_80x24(snap_compare: Any) -> None:
     assert snap_compare(offline_app(), terminal_size=(80, 24), run_before=_show_hostile_users)
 
 
+@pytest.mark.hostile
 def test_hostile_user_details_at_80x24(snap_compare: Any) -> None:
     app = offline_app()
 
