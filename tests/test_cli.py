@@ -75,7 +75,52 @@ def test_unknown_profile_is_a_clear_error(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_bad_argument_exits_non_zero() -> None:
-    result = run(["-m", "tui", "--no-such-flag"])
-    assert result.returncode == 2
-    assert "unrecognized arguments" in result.stderr
+# Misuse → argparse's usage line and one error line naming the problem, exit 2, no traceback,
+# nothing on stdout. No credentials in the environment: were a check missing, the run would
+# still exit 2 ("no AWS credentials"), but without the usage line and the named option.
+MISUSE = [
+    (["--no-such-flag"], "unrecognized arguments: --no-such-flag"),
+    (["stray"], "unrecognized arguments: stray"),
+    (["--region"], "argument --region: expected one argument"),
+    (["--region", "not a region!"], "argument --region: not a Region name: 'not a region!'"),
+    (["--region", ""], "argument --region: not a Region name: ''"),
+    (["--region", "eu-west-1\x1b[31m"], "argument --region: not a Region name"),
+    (["--endpoint-url", "localhost:5000"], "argument --endpoint-url: not an http(s) URL"),
+    (["--endpoint-url", "ftp://127.0.0.1/"], "argument --endpoint-url: not an http(s) URL"),
+    (["--endpoint-url", "http://"], "argument --endpoint-url: not an http(s) URL"),
+    (["--endpoint-url", "http://127.0.0.1:99999"], "argument --endpoint-url: not an http(s) URL"),
+    (["--endpoint-url", "http://[::1"], "argument --endpoint-url: not an http(s) URL"),
+    (["--endpoint-url", "http://a b/"], "argument --endpoint-url: not an http(s) URL"),
+    (["--demo", "--endpoint-url", "http://127.0.0.1:5000"], "cannot be combined with --endpoint"),
+    (["--demo", "--profile", "admin"], "cannot be combined with --profile"),
+    (["--demo", "--region", "eu-west-1"], "cannot be combined with --region"),
+    (["--read-only=yes"], "argument --read-only: ignored explicit argument 'yes'"),
+    (["credentials"], "the following arguments are required: COMMAND"),
+    (["credentials", "frobnicate"], "invalid choice: 'frobnicate'"),
+    (["credentials", "get"], "the following arguments are required: USER"),
+    (["credentials", "get", "a/b"], "not an IAM user name: 'a/b'"),
+    (["credentials", "get", "alice", "--account", "12"], "an account id is 12 digits"),
+    (["credentials", "list", "extra"], "unrecognized arguments: extra"),
+]
+
+
+@pytest.mark.hostile
+@pytest.mark.parametrize(("argv", "says"), MISUSE, ids=[" ".join(a) for a, _ in MISUSE])
+def test_misuse_is_a_usage_error_exit_2(argv: list[str], says: str) -> None:
+    result = run(["-m", "tui", *argv])
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert "\x1b" not in result.stderr, "a value is echoed escaped, never raw"
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("usage: acct-tui"), result.stderr
+    assert says in lines[-1], result.stderr
+
+
+def test_good_values_pass_the_checks() -> None:
+    from tui.cli import build_parser
+
+    args = build_parser().parse_args(
+        ["--region", "us-gov-west-1", "--endpoint-url", "https://localhost:4566/path"]
+    )
+    assert (args.region, args.endpoint_url) == ("us-gov-west-1", "https://localhost:4566/path")

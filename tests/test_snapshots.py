@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from keyring.backends import fail
 from textual.widgets import Input, Static
 
+from tests import hostile
 from tui.app import AcctApp
 from tui.aws.mfa import VirtualMfa, otpauth_uri
 from tui.aws.service import AccountService
@@ -53,6 +55,40 @@ def test_mfa_modal_at_80x24(snap_compare: Any) -> None:
             if qr.content:
                 break
             await pilot.pause(0.02)
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=show)
+
+
+# -- hostile data (tests/hostile.py): markup, escapes and controls shown literally --------------
+async def _show_hostile_users(pilot: Any) -> None:
+    from tests.pilot import loaded
+
+    app = pilot.app
+    await loaded(app, pilot)  # the offline refresh has failed everywhere
+    app.apply_posture(hostile.snapshot_posture())
+    await pilot.press("2")
+    await pilot.pause(0.1)
+
+
+@pytest.mark.hostile
+def test_hostile_users_table_at_80x24(snap_compare: Any) -> None:
+    assert snap_compare(offline_app(), terminal_size=(80, 24), run_before=_show_hostile_users)
+
+
+@pytest.mark.hostile
+def test_hostile_user_details_at_80x24(snap_compare: Any) -> None:
+    app = offline_app()
+
+    async def show(pilot: Any) -> None:
+        from tests.pilot import wait_until
+        from tui.screens.user import UserScreen
+
+        await _show_hostile_users(pilot)
+        await pilot.press("down", "down", "down", "enter")  # the user with escapes
+        await wait_until(pilot, lambda: isinstance(app.screen, UserScreen))
+        note = app.screen.query_one("#mfa-note", Static)
+        await wait_until(pilot, lambda: "Loading" not in str(note.render()))
         await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=show)

@@ -42,7 +42,13 @@ class Tmux:
         status = self.tmp / "exit-status"
         line = " ".join(shlex.quote(c) for c in command)
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        script = f"env {exports} {line}; echo $? > {shlex.quote(str(status))}; sleep 30"
+        # COLUMNS/LINES can reach the pane's environment (seen when tmux is started under
+        # pytest: 80/24); shutil.get_terminal_size() prefers them to the terminal, which
+        # pinned the app at 80×24 whatever the pane's size, and through every resize.
+        script = (
+            f"env -u COLUMNS -u LINES {exports} {line}; "
+            f"echo $? > {shlex.quote(str(status))}; sleep 30"
+        )
         self.tmux(
             "new-session",
             "-d",

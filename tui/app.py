@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import threading
@@ -14,6 +15,7 @@ from textual import events, getters, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.geometry import Size
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -25,6 +27,7 @@ from tui.aws import clock
 from tui.aws.checks import Finding
 from tui.aws.models import PART_NAMES, Part, Posture
 from tui.config import Config
+from tui.executor import DaemonExecutor
 from tui.messages import PartLoaded, RefreshFinished, RegionPolled, ViewsPrepared
 from tui.panes import (
     AliasPane,
@@ -36,6 +39,7 @@ from tui.panes import (
     UsersPane,
 )
 from tui.panes.format import elapsed
+from tui.visible import visible
 from tui.widgets import AccountHeader
 
 if TYPE_CHECKING:
@@ -130,6 +134,8 @@ class AcctApp(App[None]):
         self.last_refresh_seconds: float | None = None
         self._refresh_started = 0.0
         self._pending: set[str] = set()
+        self._reading: set[str] = set()  # parts with a read running
+        self._reread: set[str] = set()  # parts to read again once that read returns
         self._asking_mfa = False
         # Above this many IAM users the table panes' rows are built in a thread worker, so
         # the event loop never stalls on a large account (tests set 0 to use that path).
@@ -162,6 +168,8 @@ class AcctApp(App[None]):
 
     def on_mount(self) -> None:
         self._apply_config()
+        # Quitting must not wait for an AWS call stuck on the network (see tui/executor.py).
+        asyncio.get_running_loop().set_default_executor(DaemonExecutor())
         self.query_one("#recommendations", Pane).add_class("-active")
         self.call_after_refresh(self.action_show_pane, "recommendations")
         for pane_id in PANE_IDS:
@@ -171,6 +179,27 @@ class AcctApp(App[None]):
         # Read the account once the first frame is up: the workers import boto3, which
         # would otherwise compete with that frame for the interpreter.
         self.action_refresh()
+        self._check_size(self.size)
+
+    # -- terminal size -------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size)
+
+    def _check_size(self, size: Size) -> None:
+        """Cover everything with a notice below the minimum size; uncover once it fits."""
+        from tui.screens.too_small import TooSmallScreen, too_small
+
+        showing = isinstance(self.screen, TooSmallScreen)
+        if too_small(size) and not showing:
+            self.push_screen(TooSmallScreen())
+        elif not too_small(size) and showing:
+            self.screen.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from tui.screens.too_small import TooSmallScreen
+
+        # Behind the too-small notice only quitting works (no palette, help or refresh).
+        return action == "quit" or not isinstance(self.screen, TooSmallScreen)
 
     def pane(self, pane_id: str) -> Pane:
         return self.query_one(f"#{pane_id}", Pane)
@@ -180,6 +209,23 @@ class AcctApp(App[None]):
         self.pane(new).add_class("-active")
         if self.tabs.active != f"tab-{new}":
             self.tabs.active = f"tab-{new}"
+
+    # Keys the main screen still takes while a flow runs.
+    _KEYS_DURING_FLOWS = frozenset({"q", "ctrl+c", "ctrl+q"})
+
+    async def on_event(self, event: events.Event) -> None:
+        # A flow is a conversation in modals; between two of them (and while it waits on
+        # AWS) the main screen shows for a moment. A key meant for the modal, such as the
+        # second of a double enter, must not open or start something behind it.
+        if (
+            isinstance(event, events.Key)
+            and len(self.screen_stack) == 1
+            and event.key not in self._KEYS_DURING_FLOWS
+            and any(w.group == "flow" and w.is_running for w in self.workers)
+        ):
+            event.stop()
+            return
+        await super().on_event(event)
 
     # -- actions -------------------------------------------------------------------------
     def action_show_pane(self, pane_id: str) -> None:
@@ -635,8 +681,14 @@ class AcctApp(App[None]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Notifications carry AWS names and error messages: never parse them as markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        """Notifications carry AWS names and error messages: never markup, never controls."""
+        super().notify(
+            visible(message, multiline=True),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     # -- clipboard -----------------------------------------------------------------------
     def copy_text(self, text: str, what: str) -> None:
@@ -665,7 +717,12 @@ class AcctApp(App[None]):
 
     # -- refresh -------------------------------------------------------------------------
     def action_refresh(self) -> None:
-        """Read every part of the posture again, each in its own thread worker."""
+        """Read every part of the posture again, each in its own thread worker.
+
+        A part whose read is still running is not read twice at once: it is read once
+        more when that read returns. So a burst of ``r`` costs at most two reads per part
+        (a running thread cannot be stopped, only its result ignored).
+        """
         self.generation += 1
         self.refreshing = True
         self._refresh_started = time.monotonic()
@@ -674,15 +731,22 @@ class AcctApp(App[None]):
         # (Panes show "loading" from mount until their first part arrives; later
         # refreshes keep the old data on screen until the new data arrives.)
         for name in PART_NAMES:
-            self.run_worker(
-                partial(self._read_part, name, self.generation),
-                name=f"read {name}",
-                group=f"part-{name}",
-                description=f"Read the {name} part of the account posture",
-                exit_on_error=False,
-                exclusive=True,
-                thread=True,
-            )
+            if name in self._reading:
+                self._reread.add(name)
+            else:
+                self._read(name)
+
+    def _read(self, name: str) -> None:
+        self._reading.add(name)
+        self.run_worker(
+            partial(self._read_part, name, self.generation),
+            name=f"read {name}",
+            group=f"part-{name}",
+            description=f"Read the {name} part of the account posture",
+            exit_on_error=False,
+            exclusive=True,
+            thread=True,
+        )
 
     def _read_part(self, name: str, generation: int) -> None:
         part = self.service.read_part(name)
@@ -691,6 +755,12 @@ class AcctApp(App[None]):
 
     @on(PartLoaded)
     def _part_loaded(self, message: PartLoaded) -> None:
+        self._reading.discard(message.name)
+        if message.name in self._reread:
+            # Read before the latest refresh began: read it again and show that instead.
+            self._reread.discard(message.name)
+            self._read(message.name)
+            return
         if message.generation != self.generation or not self.is_running:
             return  # an older refresh finished late, or the app is shutting down
         error = message.part.error

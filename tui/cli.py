@@ -8,9 +8,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from tui import __version__
 
@@ -22,6 +24,31 @@ NO_CREDENTIALS = (
     "SSO, container and instance metadata). Fix: run `aws configure`, pass "
     "--profile NAME, or try `acct-tui --demo` (no AWS account needed)."
 )
+
+
+# botocore's own rule for a Region name (a DNS label); checked here so a typo is a usage
+# error at once instead of a failure in every pane.
+_REGION_RE = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
+
+
+def _region(text: str) -> str:
+    if not _REGION_RE.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"not a Region name: {text!r} (for example eu-west-1)")
+    return text
+
+
+def _endpoint_url(text: str) -> str:
+    try:
+        parts = urlsplit(text)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        ok = ok and (parts.port is None or parts.port > 0)  # .port raises when out of range
+    except ValueError:
+        ok = False
+    if not ok or not text.isprintable() or any(ch.isspace() for ch in text):
+        raise argparse.ArgumentTypeError(
+            f"not an http(s) URL: {text!r} (for example http://127.0.0.1:5000)"
+        )
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,10 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"acct-tui {__version__}")
     parser.add_argument("--profile", metavar="NAME", help="AWS profile (default: boto3's chain)")
-    parser.add_argument("--region", metavar="REGION", help="AWS Region for regional calls")
+    parser.add_argument(
+        "--region", metavar="REGION", type=_region, help="AWS Region for regional calls"
+    )
     parser.add_argument(
         "--endpoint-url",
         metavar="URL",
+        type=_endpoint_url,
         help="send every AWS call to this URL (moto_server, LocalStack)",
     )
     parser.add_argument(
@@ -103,7 +133,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui import credentials_cli
 
         return credentials_cli.run(arguments[1:])
-    args = build_parser().parse_args(arguments)
+    parser = build_parser()
+    args = parser.parse_args(arguments)
+    if args.demo:
+        # The demo brings its own account, endpoint and Region: say so rather than ignore.
+        given = [
+            o
+            for o, v in (
+                ("--profile", args.profile),
+                ("--region", args.region),
+                ("--endpoint-url", args.endpoint_url),
+            )
+            if v is not None
+        ]
+        if given:
+            parser.error(f"--demo runs its own account; it cannot be combined with {given[0]}")
     # botocore logs warnings (with tracebacks) on credential refresh failures; with no
     # handler, Python's last-resort handler would print them over the TUI.
     logging.getLogger().addHandler(logging.NullHandler())

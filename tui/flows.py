@@ -240,10 +240,13 @@ def _vault_has(app: AcctApp, account: str, name: str) -> bool:
 
 
 def failure_text(exc: BaseException) -> str:
+    """What went wrong, for the screen (AWS's text with its control characters visible)."""
+    from tui.visible import visible
+
     error = getattr(exc, "error", None)
     if error is not None and hasattr(error, "summary"):
-        return str(error.summary())
-    return f"{type(exc).__name__}: {exc}"
+        return visible(error.summary(), multiline=True)
+    return visible(f"{type(exc).__name__}: {exc}", multiline=True)
 
 
 async def access_keys(app: AcctApp, name: str) -> None:

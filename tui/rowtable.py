@@ -28,6 +28,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.visible import visible
+
 # Widest a column grows; longer values end in "…" (the details screen shows them whole).
 MAX_COLUMN_WIDTH = 64
 GAP = 2  # cells between columns
@@ -57,9 +59,18 @@ class Row:
     haystack: str
 
 
+def _safe(cell: CellValue | str) -> CellValue:
+    if isinstance(cell, str):
+        return Cell(visible(cell))
+    if isinstance(cell, Cell) and not cell.plain.isprintable():
+        return Cell(visible(cell.plain), cell.style)
+    return cell  # a Text: built with tui.panes.base.literal(), already visible
+
+
 def make_row(key: str, *cells: CellValue | str) -> Row:
-    """A row from strings (shown literally), :class:`Cell` s or Rich ``Text`` s."""
-    values = tuple(Cell(c) if isinstance(c, str) else c for c in cells)
+    """A row from strings and :class:`Cell` s (shown literally, control characters as
+    visible stand-ins: see :mod:`tui.visible`) or Rich ``Text`` s."""
+    values = tuple(_safe(c) for c in cells)
     plains = [c.plain for c in values]
     return Row(key, values, tuple(_width(p) for p in plains), " ".join(plains).lower())
 

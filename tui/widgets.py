@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.aws.models import Posture
+from tui.visible import visible
 
 
 class AccountHeader(Static):
@@ -30,13 +31,13 @@ class AccountHeader(Static):
         caller = posture.caller
         if caller.value is not None:
             text.append("account ")
-            text.append(caller.value.account_id, style="bold")
+            text.append(visible(caller.value.account_id), style="bold")
             if posture.alias:
-                text.append(f" ({posture.alias})")
+                text.append(f" ({visible(posture.alias)})")
             text.append(" · ")
-            text.append(caller.value.arn, style="cyan")
+            text.append(visible(caller.value.arn), style="cyan")
         elif caller.error is not None:
-            text.append(f"caller unknown: {caller.error.code}", style="red")
+            text.append(f"caller unknown: {visible(caller.error.code)}", style="red")
         else:
             text.append("connecting…", style="dim")
         self.update(text)

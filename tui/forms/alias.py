@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from tui.aws import validate
 from tui.aws.models import sign_in_url
 from tui.forms.fields import Field
+from tui.visible import visible
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
@@ -52,7 +53,8 @@ class AliasScreen(ModalScreen[str | None]):
             if self.current:
                 yield Static(
                     Text(
-                        f"Replacing {self.current!s}: {sign_in_url(self.account_id, self.current)}"
+                        f"Replacing {visible(self.current)}: "
+                        f"{visible(sign_in_url(self.account_id, self.current))}"
                         " stops working; the account-id URL keeps working.",
                         style="yellow",
                     ),
@@ -87,14 +89,21 @@ class AliasScreen(ModalScreen[str | None]):
         field.input.value = str(event.option.id)
         field.input.focus()
 
+    def action_submit(self) -> None:
+        """Set the alias. Pressed again while the call runs, it does nothing: checked here,
+        not in the worker, because starting an exclusive worker cancels the running one
+        (whose call still lands, leaving the form open and the pane stale)."""
+        if not self.busy:
+            self._submit()
+
     @work(exclusive=True, exit_on_error=False, group="alias-form")
-    async def action_submit(self) -> None:
+    async def _submit(self) -> None:
         from tui.aws.alias import suggest_variants
         from tui.flows import failure_text, in_thread
 
         field = self.query_one("#alias", Field)
         alias = field.value.strip()
-        if self.busy or field.problem():
+        if field.problem():
             return
         if alias == self.current:
             field.show_error("That is already the alias.")

@@ -44,6 +44,7 @@ class CreateGroupScreen(ModalScreen[NewGroup | None]):
         self.planner = planner
         self.prefill = prefill or NewGroup(name="")
         self.errors = errors or {}
+        self.reviewing = False
 
     def compose(self) -> ComposeResult:
         p = self.prefill
@@ -95,8 +96,13 @@ class CreateGroupScreen(ModalScreen[NewGroup | None]):
             policy_arns=self.query_one(PolicyPicker).selected_arns,
         )
 
+    def action_submit(self) -> None:
+        """Review, then create; never a second review (see CreateUserScreen)."""
+        if not self.reviewing:
+            self._submit()
+
     @work(exclusive=True, exit_on_error=False, group="group-form")
-    async def action_submit(self) -> None:
+    async def _submit(self) -> None:
         from tui.forms.review import ReviewScreen
 
         bad = [f for f in self.query(Field) if f.problem()]
@@ -104,7 +110,10 @@ class CreateGroupScreen(ModalScreen[NewGroup | None]):
             bad[0].input.focus()
             return
         request = self.request()
+        self.reviewing = True
         if await self.app.push_screen_wait(
             ReviewScreen(f"Create group {request.name}?", self.planner(request))
         ):
             self.dismiss(request)
+        else:
+            self.reviewing = False

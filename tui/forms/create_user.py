@@ -18,6 +18,7 @@ from tui.aws import validate
 from tui.aws.iam import NewUser, Plan, users_can_change_own_password
 from tui.aws.models import PasswordPolicy
 from tui.forms.fields import Field
+from tui.visible import visible
 
 
 def parse_tags(text: str) -> list[tuple[str, str]]:
@@ -73,6 +74,7 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
         self.planner = planner
         self.prefill = prefill or NewUser(name="", console=True)
         self.errors = errors or {}
+        self.reviewing = False
 
     def compose(self) -> ComposeResult:
         p = self.prefill
@@ -106,7 +108,8 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
                 yield Checkbox("Access key (programmatic access)", p.access_key, id="access-key")
                 yield Label("Groups (space to pick)")
                 yield SelectionList[str](
-                    *(Selection(Text(g), g, g in p.groups) for g in self.groups), id="groups"
+                    *(Selection(Text(visible(g)), g, g in p.groups) for g in self.groups),
+                    id="groups",
                 )
                 yield Static("", id="groups-error", classes="field-error", markup=False)
                 yield Label("Tags: key=value, one per line")
@@ -188,8 +191,15 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
             bad.append("console")
         return bad
 
+    def action_submit(self) -> None:
+        """Review, then create. A second ctrl+s that arrives once the review said go (before
+        this form closes) must not review again: checked here, before an exclusive worker
+        would cancel the one about to close the form."""
+        if not self.reviewing:
+            self._submit()
+
     @work(exclusive=True, exit_on_error=False, group="user-form")
-    async def action_submit(self) -> None:
+    async def _submit(self) -> None:
         from tui.forms.review import ReviewScreen
 
         bad = self._problems()
@@ -199,5 +209,8 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
             return
         request = self.request()
         review = ReviewScreen(f"Create user {request.name}?", self.planner(request))
+        self.reviewing = True
         if await self.app.push_screen_wait(review):
             self.dismiss(request)
+        else:
+            self.reviewing = False

@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
 
+from tui.visible import visible
+
 
 class RuleValidator(Validator):
     """A Textual Validator over one of ``tui.aws.validate``'s ``*_error`` functions."""
@@ -75,7 +77,7 @@ class Field(Vertical):
 
     def show_error(self, message: str | None) -> None:
         error = self.query_one(".field-error", Static)
-        error.update(message or "")
+        error.update(visible(message or "", multiline=True))
         error.display = bool(message)
 
     def problem(self) -> str | None:

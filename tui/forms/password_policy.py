@@ -65,12 +65,15 @@ class PasswordPolicyScreen(ModalScreen[PasswordPolicy | None]):
     def action_copy(self) -> None:
         self.acct.copy_text(PolicyWriter.command(self.proposed), "the aws command")
 
+    def action_apply(self) -> None:
+        """Apply the policy; pressed again while the call runs, nothing (see AliasScreen)."""
+        if not self.busy:
+            self._apply()
+
     @work(exclusive=True, exit_on_error=False, group="password-policy")
-    async def action_apply(self) -> None:
+    async def _apply(self) -> None:
         from tui.flows import failure_text, in_thread
 
-        if self.busy:
-            return
         self.busy = True
         message = self.query_one("#policy-message", Static)
         message.update(Text("Updating…", style="dim"))

@@ -12,6 +12,7 @@ from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from tui.aws.iam import ManagedPolicy
+from tui.visible import visible
 
 MAX_SHOWN = 200
 
@@ -80,7 +81,7 @@ class PolicyPicker(Vertical):
         box.clear_options()
         box.add_options(
             Selection(
-                Text(f"{p.name}{'' if p.aws_managed else '  (customer)'}"),
+                Text(f"{visible(p.name)}{'' if p.aws_managed else '  (customer)'}"),
                 p.arn,
                 p.arn in self.chosen,
             )
@@ -89,5 +90,5 @@ class PolicyPicker(Vertical):
         self._summary()
 
     def _summary(self) -> None:
-        names = ", ".join(self.chosen.values()) or "none"
+        names = ", ".join(map(visible, self.chosen.values())) or "none"
         self.query_one(".picked", Static).update(Text(f"Chosen: {names}"))

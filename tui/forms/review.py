@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.aws.iam import Plan
+from tui.visible import visible
 
 
 def cli_script(plan: Plan) -> str:
@@ -37,11 +38,11 @@ class ReviewScreen(ModalScreen[bool]):
         text = Text()
         for n, step in enumerate(self.plan.steps, start=1):
             text.append(f"{n}. {step.action}", style="bold")
-            text.append(f"  {step.description}\n")
+            text.append(f"  {visible(step.description)}\n")
         text.append("\nThe same with the AWS CLI:\n", style="bold")
-        text.append(cli_script(self.plan), style="cyan")
+        text.append(visible(cli_script(self.plan), multiline=True), style="cyan")
         with Vertical(id="review") as box:
-            box.border_title = self.title_text
+            box.border_title = Text(visible(self.title_text))
             box.border_subtitle = "ctrl+s create · c copy commands · escape back"
             with VerticalScroll():
                 yield Static(text, markup=False)

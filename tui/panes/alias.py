@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from tui.aws.models import Posture, sign_in_url
 from tui.panes.base import Pane, error_text
+from tui.visible import visible
 
 
 class AliasPane(Pane, can_focus=True):
@@ -53,19 +54,19 @@ class AliasPane(Pane, can_focus=True):
         if posture.aliases.loaded and posture.aliases.error is None:
             if posture.alias:
                 text.append("Alias     ", style="bold")
-                text.append(posture.alias + "\n")
+                text.append(visible(posture.alias) + "\n")
             else:
                 text.append("No alias set: the sign-in URL shows the account id.\n", style="yellow")
                 text.append("Press n to set one.\n", style="dim")
         if caller is not None:
             text.append("Account   ", style="bold")
-            text.append(caller.account_id + "\n")
+            text.append(visible(caller.account_id) + "\n")
             text.append("Sign-in   ", style="bold")
             self.url = sign_in_url(caller.account_id, posture.alias)
-            text.append(self.url + "\n")
+            text.append(visible(self.url) + "\n")
             if posture.alias:
                 text.append("          ")
-                text.append(sign_in_url(caller.account_id) + "\n")
+                text.append(visible(sign_in_url(caller.account_id)) + "\n")
         elif posture.caller.error is not None:
             text.append_text(error_text(posture.caller.error))
         body.update(text)

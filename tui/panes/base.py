@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 from tui.aws.errors import AwsError
 from tui.aws.models import Posture
 from tui.rowtable import Row, RowTable, make_row
+from tui.visible import visible
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
@@ -24,17 +25,18 @@ __all__ = ["Pane", "Prepared", "Row", "TablePane", "error_text", "literal", "mak
 
 
 def literal(value: object, style: str = "") -> Text:
-    """AWS text as a Rich Text, so brackets in names or messages are never markup."""
-    return Text(str(value), style=style, no_wrap=True, overflow="ellipsis")
+    """AWS text as a Rich Text: brackets are never markup, control characters never reach
+    the terminal (see :mod:`tui.visible`)."""
+    return Text(visible(value), style=style, no_wrap=True, overflow="ellipsis")
 
 
 def error_text(error: AwsError) -> Text:
     """A denial or failure, naming the action, with AWS's message shown literally."""
-    text = Text(error.headline(), style="bold red")
+    text = Text(visible(error.headline()), style="bold red")
     if error.message:
-        text.append(f" — {error.message}")
+        text.append(f" — {visible(error.message, multiline=True)}")
     if error.hint:
-        text.append(f"\n{error.hint}", style="italic")
+        text.append(f"\n{visible(error.hint, multiline=True)}", style="italic")
     return text
 
 

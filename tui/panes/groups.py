@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from tui.aws.models import AuthDetails, Posture
 from tui.panes import format as fmt
 from tui.panes.base import Prepared, TablePane, error_text, make_row
+from tui.visible import visible
 
 
 class GroupsPane(TablePane):
@@ -75,11 +76,11 @@ class GroupsPane(TablePane):
         if group is None:
             return
         lines = [
-            ("ARN", group.arn),
-            ("Path", group.path),
+            ("ARN", visible(group.arn)),
+            ("Path", visible(group.path)),
             ("Created", fmt.date(group.created)),
-            ("Members", ", ".join(self.details.members(group.name)) or "none"),
-            ("Policies", "\n".join(p.arn for p in group.attached_policies) or "none"),
-            ("Inline", ", ".join(group.inline_policies) or "none"),
+            ("Members", ", ".join(map(visible, self.details.members(group.name))) or "none"),
+            ("Policies", "\n".join(visible(p.arn) for p in group.attached_policies) or "none"),
+            ("Inline", ", ".join(map(visible, group.inline_policies)) or "none"),
         ]
         self.app.push_screen(DetailsScreen(f"Group {group.name}", lines))

@@ -14,6 +14,7 @@ from tui.aws.models import PART_NAMES, Posture
 from tui.panes.base import Prepared, TablePane, make_row
 from tui.read_only import NOTICE
 from tui.rowtable import Cell, RowTable
+from tui.visible import visible
 
 STATUS_TEXT = {
     Status.FAIL: ("✗ fix", "bold red"),
@@ -51,10 +52,10 @@ class RecommendationsPane(TablePane):
         finding = self.findings.get(key or "")
         text = Text()
         if finding is not None:
-            text.append(finding.reason)
+            text.append(visible(finding.reason, multiline=True))
             if finding.status is not Status.PASS and finding.fix is not None:
                 text.append("\nFix: ", style="bold")
-                text.append(finding.fix.label)
+                text.append(visible(finding.fix.label, multiline=True))
                 runnable = finding.status is Status.FAIL and finding.fix.action
                 if runnable and self._refused(finding):
                     hint = "  (read-only: enter for details)"

@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from tui.aws.models import Posture, UserView, utcnow
 from tui.panes import format as fmt
 from tui.panes.base import Prepared, TablePane, error_text, make_row
+from tui.visible import visible
 
 
 class UsersPane(TablePane):
@@ -105,15 +106,17 @@ class UsersPane(TablePane):
             return
         user, row = view.user, view.row
         now = utcnow()
+        # Single-line values are made visible here, so a newline inside one (an ARN path,
+        # a tag value) shows as ␊ and cannot pass for the next item.
         lines: list[tuple[str, str]] = [
-            ("ARN", user.arn),
-            ("User id", user.user_id),
-            ("Path", user.path),
+            ("ARN", visible(user.arn)),
+            ("User id", visible(user.user_id)),
+            ("Path", visible(user.path)),
             ("Created", fmt.date(user.created)),
-            ("Groups", ", ".join(user.groups) or "none"),
-            ("Policies", ", ".join(p.name for p in user.attached_policies) or "none"),
-            ("Inline", ", ".join(user.inline_policies) or "none"),
-            ("Tags", ", ".join(f"{k}={v}" for k, v in user.tags) or "none"),
+            ("Groups", ", ".join(map(visible, user.groups)) or "none"),
+            ("Policies", ", ".join(visible(p.name) for p in user.attached_policies) or "none"),
+            ("Inline", ", ".join(map(visible, user.inline_policies)) or "none"),
+            ("Tags", "\n".join(f"{visible(k)}={visible(v)}" for k, v in user.tags) or "none"),
         ]
         if row is None:
             lines.append(("Credentials", "unknown: no credential report"))

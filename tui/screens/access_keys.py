@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 
 from tui.aws.iam import AccessKey
 from tui.panes import format as fmt
+from tui.visible import visible
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
@@ -41,7 +42,7 @@ class AccessKeysScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="access-keys") as box:
-            box.border_title = f"Access keys of {self.user}"
+            box.border_title = Text(f"Access keys of {visible(self.user)}")
             box.border_subtitle = (
                 "read-only · c copy id · escape close"
                 if self.acct.service.read_only
@@ -62,7 +63,7 @@ class AccessKeysScreen(ModalScreen[bool]):
         for key in self.keys:
             style = "green" if key.active else "dim"
             table.add_row(
-                Text(key.key_id),
+                Text(visible(key.key_id)),
                 Text("Active" if key.active else "Inactive", style=style),
                 Text(fmt.date(key.created)),
                 key=key.key_id,

@@ -14,6 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from tui.visible import visible
+
 
 class ChooseScreen(ModalScreen[str | None]):
     """Returns the chosen item, or None on escape. Items are shown literally."""
@@ -30,10 +32,12 @@ class ChooseScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choose") as box:
-            box.border_title = self.title_text
+            box.border_title = Text(visible(self.title_text))
             box.border_subtitle = "enter to choose · escape to cancel"
             yield Label(self.prompt, markup=False)
-            yield OptionList(*(Option(Text(item), id=str(n)) for n, item in enumerate(self.items)))
+            yield OptionList(
+                *(Option(Text(visible(item)), id=str(n)) for n, item in enumerate(self.items))
+            )
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

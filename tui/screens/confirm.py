@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
 
+from tui.visible import visible
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Returns True only when the user presses the confirm button (or ``y``).
@@ -45,9 +47,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm") as box:
-            box.border_title = self.title_text
+            box.border_title = Text(visible(self.title_text))
             with VerticalScroll(id="confirm-lines"):
-                yield Static(Text("\n".join(self.lines)), markup=False)
+                yield Static(Text("\n".join(map(visible, self.lines))), markup=False)
             if self.option_label:
                 yield Checkbox(self.option_label, id="confirm-option")
             with Horizontal(id="confirm-buttons"):

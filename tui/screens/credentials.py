@@ -29,6 +29,7 @@ from textual.worker import get_current_worker
 
 from tui.aws.iam import UserCredentials
 from tui.vault import CsvRow, Vault, VaultEntry, VaultUnavailable, add_cli_profile, export_csv
+from tui.visible import visible
 
 T = TypeVar("T")
 MASK = "•" * 16
@@ -57,7 +58,7 @@ class CredentialField(Widget, can_focus=True):
             text.append(MASK, style="dim")
             text.append("  (v reveals)", style="dim italic")
         else:
-            text.append(self.value)
+            text.append(visible(self.value))
         return text
 
     def forget(self) -> None:
@@ -103,7 +104,7 @@ class CredentialsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         c = self.credentials
         with Vertical(id="credentials") as box:
-            box.border_title = f"Credentials for {c.user_name} — shown once"
+            box.border_title = Text(f"Credentials for {visible(c.user_name)} — shown once")
             box.border_subtitle = "c copy · v reveal · e CSV · p CLI profile · escape close"
             yield CredentialField("User", c.user_name, id="cred-user")
             yield CredentialField("Sign-in URL", c.sign_in_url, id="cred-url")

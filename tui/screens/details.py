@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.visible import visible
+
 
 class DetailsScreen(ModalScreen[None]):
     """Shows one user, group, Region or finding; ``escape`` or ``enter`` closes."""
@@ -30,8 +32,8 @@ class DetailsScreen(ModalScreen[None]):
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(overflow="fold")
         for label, value in self.lines:
-            grid.add_row(Text(label), Text(value))
+            grid.add_row(Text(visible(label)), Text(visible(value, multiline=True)))
         with VerticalScroll(id="details") as box:
-            box.border_title = self.title_text
+            box.border_title = Text(visible(self.title_text))  # a str would be markup
             box.border_subtitle = "escape to close"
             yield Static(grid, id="details-body")

@@ -26,6 +26,7 @@ from tui import qr
 from tui.aws.errors import AwsFailure
 from tui.aws.mfa import MfaEnableFailed, VirtualMfa, format_seed
 from tui.aws.totp import verify_pair
+from tui.visible import visible
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
@@ -68,7 +69,7 @@ class MfaScreen(ModalScreen[str | None]):
         with Horizontal(id="mfa"):
             yield Static(id="mfa-qr", markup=False)
             with Vertical(id="mfa-text"):
-                yield Label(Text(f"MFA for {self.device.user_name}", style="bold"))
+                yield Label(Text(f"MFA for {visible(self.device.user_name)}", style="bold"))
                 yield Static(id="mfa-help", markup=False)
                 yield Static(id="mfa-secret", markup=False)
                 yield Label("Code 1")

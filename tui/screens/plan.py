@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from tui.aws.errors import AwsError
 from tui.aws.iam import Plan, PlanResult, StepReport, StepState, field_for
+from tui.visible import visible
 
 ICONS: dict[StepState, tuple[str, str]] = {
     StepState.PENDING: ("·", "dim"),
@@ -56,11 +57,11 @@ def render_reports(reports: Iterable[StepReport]) -> Text:
     for report in reports:
         icon, style = ICONS[report.state]
         text.append(f" {icon} ", style=style)
-        text.append(report.step.description)
+        text.append(visible(report.step.description))
         if report.error is not None:
-            text.append(f"\n     {report.error.headline()}", style="red")
+            text.append(f"\n     {visible(report.error.headline())}", style="red")
             if report.error.message:
-                text.append(f": {report.error.message}")
+                text.append(f": {visible(report.error.message, multiline=True)}")
         text.append("\n")
     return text
 
@@ -87,7 +88,7 @@ class PlanScreen(ModalScreen[PlanOutcome]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="plan") as box:
-            box.border_title = self.title_text
+            box.border_title = Text(visible(self.title_text))
             with VerticalScroll(id="plan-scroll"):
                 yield Static(id="plan-steps", markup=False)
                 yield Static(id="plan-summary", markup=False)
@@ -139,7 +140,7 @@ class PlanScreen(ModalScreen[PlanOutcome]):
         if result is not None and not self.running:
             summary.append("\nWhat exists now:\n", style="bold")
             for line in result.exists_now:
-                summary.append(f"  {line}\n")
+                summary.append(f"  {visible(line)}\n")
             if self.rollback_result is None:
                 summary.append(
                     "\nb roll back (undo the steps above) · k keep and fix", style="bold"

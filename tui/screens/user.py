@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Label, Static
 from tui.aws.mfa import MfaDevice
 from tui.panes import format as fmt
 from tui.screens.details import DetailsScreen
+from tui.visible import visible
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
@@ -73,7 +74,9 @@ class UserScreen(DetailsScreen):
         table = self.query_one("#mfa-devices", DataTable)
         table.clear()
         for d in self.devices:
-            table.add_row(Text(d.serial), Text(d.kind), Text(fmt.date(d.enabled)), key=d.serial)
+            table.add_row(
+                Text(visible(d.serial)), Text(d.kind), Text(fmt.date(d.enabled)), key=d.serial
+            )
         note.update("" if self.devices else Text("No MFA device.", style="yellow"))
         self.acct.apply_posture(
             self.acct.posture.with_row(self.user, mfa_active=bool(self.devices))
