@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     service = AccountService(settings)
     inject(service)
-    AcctApp(service, vault=Vault(fail.Keyring())).run()
+    AcctApp(service, vault=Vault(fail.Keyring()), open_guide=False).run()
 
 
 if __name__ == "__main__":

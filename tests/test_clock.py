@@ -9,8 +9,8 @@ import pytest
 
 from tui.aws import clock
 from tui.aws.models import utcnow
-from tui.flows import elapsed
 from tui.panes import format as fmt
+from tui.panes.format import elapsed
 
 AT = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 

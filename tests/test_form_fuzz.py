@@ -260,7 +260,7 @@ def harness(moto_url: str) -> Iterator[tuple[Harness, Auditor]]:
     service = AccountService(settings_, report_poll_interval=0.1)
     auditor = Auditor()
     service.session.iam().meta.events.register("before-parameter-build.iam", auditor)
-    h = Harness(AcctApp(service, vault=Vault(fail.Keyring())))
+    h = Harness(AcctApp(service, vault=Vault(fail.Keyring()), open_guide=False))
     try:
         yield h, auditor
     finally:

@@ -49,7 +49,8 @@ def server_app(endpoint_url: str) -> AcctApp:
         access_key_id="testing",
         secret_access_key="testing",
     )
-    return AcctApp(AccountService(settings, report_poll_interval=0.1), vault=Vault(fail.Keyring()))
+    service = AccountService(settings, report_poll_interval=0.1)
+    return AcctApp(service, vault=Vault(fail.Keyring()), open_guide=False)
 
 
 def iam(endpoint_url: str) -> Any:

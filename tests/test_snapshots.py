@@ -33,7 +33,7 @@ def offline_app() -> AcctApp:
         access_key_id="testing",
         secret_access_key="testing",
     )
-    return AcctApp(AccountService(settings), vault=Vault(fail.Keyring()))
+    return AcctApp(AccountService(settings), vault=Vault(fail.Keyring()), open_guide=False)
 
 
 def test_mfa_modal_at_80x24(snap_compare: Any) -> None:
