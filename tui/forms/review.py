@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.aws.iam import Plan
+from tui.colours import INFO
 
 
 def cli_script(plan: Plan) -> str:
@@ -34,12 +35,11 @@ class ReviewScreen(ModalScreen[bool]):
         self.plan = plan
 
     def compose(self) -> ComposeResult:
-        text = Text()
+        parts: list[str | tuple[str, str]] = []
         for n, step in enumerate(self.plan.steps, start=1):
-            text.append(f"{n}. {step.action}", style="bold")
-            text.append(f"  {step.description}\n")
-        text.append("\nThe same with the AWS CLI:\n", style="bold")
-        text.append(cli_script(self.plan), style="cyan")
+            parts += [(f"{n}. {step.action}", "bold"), f"  {step.description}\n"]
+        parts += [("\nThe same with the AWS CLI:\n", "bold"), (cli_script(self.plan), INFO)]
+        text = Content.assemble(*parts)
         with Vertical(id="review") as box:
             box.border_title = self.title_text
             box.border_subtitle = "ctrl+s create · c copy commands · escape back"

@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -26,6 +27,7 @@ from tui import qr
 from tui.aws.errors import AwsFailure
 from tui.aws.mfa import MfaEnableFailed, VirtualMfa, format_seed
 from tui.aws.totp import verify_pair
+from tui.colours import FAIL, MUTED, SUCCESS, WARNING
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
@@ -75,10 +77,10 @@ class MfaScreen(ModalScreen[str | None]):
                 yield Input(placeholder="654321", max_length=6, restrict=r"[0-9]*", id="code2")
                 yield Static(id="mfa-message", markup=False)
                 yield Static(
-                    Text(
+                    Content.styled(
                         "enter: check & enable · ctrl+t show secret · ctrl+y copy it · "
                         "escape: cancel",
-                        style="dim",
+                        MUTED,
                     ),
                     markup=False,
                 )
@@ -106,26 +108,22 @@ class MfaScreen(ModalScreen[str | None]):
             qr_box.display = False
             columns, rows = qr.qr_size(self.device.uri)
             help_text.update(
-                Text(
+                Content.styled(
                     f"The terminal is too small for the QR code (it needs "
                     f"{columns + TEXT_COLUMNS}×{rows + 1}). Add the account by typing the "
                     "secret in your app (time-based, 6 digits), then type two codes.",
-                    style="yellow",
+                    WARNING,
                 )
             )
         self._draw_secret()
 
     def _draw_secret(self) -> None:
-        text = Text("Secret ", style="bold")
-        if self.revealed:
-            text.append(format_seed(self.device.seed))
-        else:
-            text.append(MASK, style="dim")
-        self.query_one("#mfa-secret", Static).update(text)
+        shown = format_seed(self.device.seed) if self.revealed else (MASK, MUTED)
+        self.query_one("#mfa-secret", Static).update(Content.assemble(("Secret ", "bold"), shown))
 
     def _say(self, message: str, *, error: bool = True) -> None:
         box = self.query_one("#mfa-message", Static)
-        box.update(Text(message, style="bold red" if error else "green"))
+        box.update(Content.styled(message, FAIL if error else SUCCESS))
 
     # -- actions ------------------------------------------------------------------------------
     def action_reveal(self) -> None:

@@ -8,9 +8,11 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import DataTable, Label, Static
 
 from tui.aws.mfa import MfaDevice
+from tui.colours import ERROR, WARNING
 from tui.panes import format as fmt
 from tui.screens.details import DetailsScreen
 
@@ -68,13 +70,13 @@ class UserScreen(DetailsScreen):
                 self.acct, lambda: mfa.list_devices(self.user), "ListMFADevices"
             )
         except Exception as exc:  # noqa: BLE001
-            note.update(Text(failure_text(exc), style="red"))
+            note.update(Content.styled(failure_text(exc), ERROR))
             return
         table = self.query_one("#mfa-devices", DataTable)
         table.clear()
         for d in self.devices:
             table.add_row(Text(d.serial), Text(d.kind), Text(fmt.date(d.enabled)), key=d.serial)
-        note.update("" if self.devices else Text("No MFA device.", style="yellow"))
+        note.update("" if self.devices else Content.styled("No MFA device.", WARNING))
         self.acct.apply_posture(
             self.acct.posture.with_row(self.user, mfa_active=bool(self.devices))
         )
