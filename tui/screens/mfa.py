@@ -1,6 +1,11 @@
 """MfaScreen: enroll a virtual MFA device with a QR code drawn in the terminal.
 
-The QR (segno, half blocks) is pinned black on white so it scans on dark and light themes.
+The QR (segno, half blocks) is pinned black on white so it scans on dark and light themes,
+and under NO_COLOR with a colour theme (Textual then paints greys: black and white stay).
+Only NO_COLOR in an app started in an ANSI theme leaves no colour at all (Textual's NoColor
+filter): the code is then drawn in the terminal's own colours, by glyph alone, with the ink
+on the light modules for ``ansi-dark`` (light text on a dark terminal) and on the dark ones
+for ``ansi-light``, so the terminal shows dark modules on a light quiet zone either way.
 The two codes are checked locally against the seed (RFC 6238) before EnableMFADevice, so a
 typo, the same code twice or a phone clock that is off is explained, not sent to AWS. The
 seed is a secret: masked until revealed, never logged, dropped when the screen closes.
@@ -18,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.filter import NoColor
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -87,6 +93,7 @@ class MfaScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self._draw()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._draw())
         self.query_one("#code1", Input).focus()
 
     def on_resize(self) -> None:
@@ -98,7 +105,8 @@ class MfaScreen(ModalScreen[str | None]):
         help_text = self.query_one("#mfa-help", Static)
         room = (size.width - TEXT_COLUMNS, size.height - 1)
         if qr.fits(self.device.uri, *room):
-            qr_box.update("\n".join(qr.qr_lines(self.device.uri)))
+            invert = self.colourless and qr.invert_for_theme(dark=self.app.current_theme.dark)
+            qr_box.update("\n".join(qr.qr_lines(self.device.uri, invert=invert)))
             qr_box.display = True
             help_text.update(
                 "1. Scan the code with an authenticator app, or type the secret below.\n"
@@ -116,6 +124,16 @@ class MfaScreen(ModalScreen[str | None]):
                 )
             )
         self._draw_secret()
+
+    @property
+    def colourless(self) -> bool:
+        """True when no colour reaches the terminal: Textual's NoColor filter is on.
+
+        Textual picks it when NO_COLOR is set and the app *starts* in an ANSI theme
+        (``TEXTUAL_THEME=ansi-dark``); otherwise NO_COLOR turns colours into greys, which
+        keep the pinned black on white.
+        """
+        return any(isinstance(f, NoColor) for f in self.app.get_line_filters())
 
     def _draw_secret(self) -> None:
         shown = format_seed(self.device.seed) if self.revealed else (MASK, MUTED)
