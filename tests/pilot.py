@@ -10,6 +10,7 @@ import boto3
 from keyring.backends import fail
 from rich.console import Console
 from rich.text import Text
+from textual.content import Content
 from textual.widgets import Static
 
 from tui.app import AcctApp
@@ -93,11 +94,11 @@ async def wait_until(pilot: Any, predicate: Any, seconds: float = 20.0) -> None:
 
 
 def plain(widget: Static) -> str:
-    """The text a Static shows, whatever it holds (str, Text, or a Rich table)."""
+    """The text a Static shows, whatever it holds (str, Text, Content, or a Rich table)."""
     content = widget.content
     if isinstance(content, str):
         return content
-    if isinstance(content, Text):
+    if isinstance(content, Text | Content):
         return content.plain
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(content)

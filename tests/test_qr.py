@@ -20,7 +20,9 @@ import pytest
 import zxingcpp
 from moto import mock_aws
 from PIL import Image
+from textual.geometry import Region
 
+from tests.render import DARK_TERMINAL, LIGHT_TERMINAL, Paint, screen_cells
 from tui.qr import fits, invert_for_theme, qr_lines, qr_size, qr_version
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -241,3 +243,155 @@ def test_qr_module_imports_neither_textual_nor_rich() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+# ------------------------------------------------------------------------------ on screen
+# The MFA screen as the terminal shows it: the cells of the QR widget with the colours the
+# app really sends (theme, ANSI palette, NO_COLOR's filters), rasterised and decoded by a
+# scanner that never inverts. Outside the screen is the terminal's own background.
+TERMINALS = {"dark": DARK_TERMINAL, "light": LIGHT_TERMINAL}
+IN_PROCESS_MODES = {
+    # mode: (theme, NO_COLOR, the terminal around it)
+    "textual-dark": ("textual-dark", False, "dark"),
+    "textual-light": ("textual-light", False, "light"),
+    "ansi-dark": ("ansi-dark", False, "dark"),
+    # NO_COLOR in a colour theme: Textual paints greys (its Monochrome filter).
+    "no-color": ("textual-dark", True, "dark"),
+    "no-color-light": ("textual-light", True, "light"),
+    "no-color-then-ansi-light": ("ansi-light", True, "light"),
+}
+
+
+def grey(rgb: tuple[int, int, int]) -> int:
+    r, g, b = rgb
+    return round(0.2126 * r + 0.7152 * g + 0.0722 * b)
+
+
+def rasterise_screen(
+    cells: list[list[Paint]], box: Region, outside: tuple[int, int, int], margin: int = 3
+) -> Image.Image:
+    """The screen around ``box`` (``margin`` cells each side) as a scanner's camera sees it.
+
+    A cell is one module wide and two tall; each half is the glyph's ink (foreground) or the
+    cell's background, so half and full blocks come out as modules. Cells beyond the screen
+    are the terminal's ``outside`` colour; any other glyph near the code counts as blank.
+    """
+    left, top = box.x - margin, box.y - margin
+    columns, rows = box.width + 2 * margin, box.height + 2 * margin
+    width, height = columns * MODULE_PX, rows * 2 * MODULE_PX
+    pixels = bytearray(width * height)
+    for row in range(rows):
+        for col in range(columns):
+            y, x = top + row, left + col
+            if 0 <= y < len(cells) and 0 <= x < len(cells[y]):
+                paint = cells[y][x]
+                halves = HALVES.get(paint.char, (False, False))
+                colours = [paint.fg if ink else paint.bg for ink in halves]
+            else:
+                colours = [outside, outside]
+            for half, colour in enumerate(colours):
+                value = grey(colour)
+                y0 = (2 * row + half) * MODULE_PX
+                for py in range(y0, y0 + MODULE_PX):
+                    start = py * width + col * MODULE_PX
+                    pixels[start : start + MODULE_PX] = bytes([value] * MODULE_PX)
+    return Image.frombytes("L", (width, height), bytes(pixels))
+
+
+async def shown_qr(theme: str | None, terminal: str) -> tuple[str, Image.Image, bool]:
+    """Open the MFA screen at 80×24 (in ``theme``, if given, else the app's own): the URI,
+    the QR as a ``terminal`` ("dark"/"light") shows it, and whether the screen knew that no
+    colour reaches the terminal. NO_COLOR comes from the environment, as in real use."""
+    from tests.test_snapshots import ACCOUNT as SNAP_ACCOUNT
+    from tests.test_snapshots import SEED, offline_app
+    from tui.aws.mfa import VirtualMfa
+    from tui.aws.mfa import otpauth_uri as app_uri
+    from tui.screens.mfa import MfaScreen
+
+    app = offline_app()
+    uri = app_uri(SEED, SNAP_ACCOUNT, "alice")
+    device = VirtualMfa(f"arn:aws:iam::{SNAP_ACCOUNT}:mfa/alice", "alice", SEED, uri)
+    async with app.run_test(size=(80, 24)) as pilot:
+        if theme is not None:
+            app.theme = theme
+        screen = MfaScreen(app, device)
+        await app.push_screen(screen)
+        box = screen.query_one("#mfa-qr")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if box.region.width and box.display:
+                break
+        await pilot.pause(0.1)
+        colours = TERMINALS[terminal]
+        background = colours.background_color
+        outside = (background.red, background.green, background.blue)
+        image = rasterise_screen(screen_cells(app, colours), box.region, outside)
+        return uri, image, screen.colourless
+
+
+def assert_scans(uri: str, image: Image.Image) -> None:
+    # Dark modules on a light quiet zone: even a scanner that never inverts reads it.
+    assert_round_trip(
+        uri, parse_qs(urlsplit(uri).query)["secret"][0], decode(image, try_invert=False)
+    )
+
+
+@pytest.mark.parametrize("mode", list(IN_PROCESS_MODES))
+async def test_the_qr_on_screen_scans_in_every_theme(
+    mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    theme, no_color, terminal = IN_PROCESS_MODES[mode]
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    uri, image, colourless = await shown_qr(theme, terminal)
+    assert not colourless  # greys at worst: the pinned black on white survives
+    assert_scans(uri, image)
+
+
+def qr_in_a_fresh_process(theme: str, terminal: str) -> tuple[str, Image.Image, bool]:
+    """The MFA screen of an app *started* with TEXTUAL_THEME=theme and NO_COLOR set, the one
+    way Textual sends no colour at all (its NoColor filter is chosen at start-up)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    env.update(TEXTUAL_THEME=theme, NO_COLOR="1", PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.test_qr", terminal],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    uri, colourless, size, data = result.stdout.split()
+    width, height = map(int, size.split("x"))
+    image = Image.frombytes("L", (width, height), base64.b64decode(data))
+    return uri, image, colourless == "True"
+
+
+@pytest.mark.parametrize("theme,terminal", [("ansi-dark", "dark"), ("ansi-light", "light")])
+def test_without_any_colour_the_qr_is_drawn_by_glyph_and_still_scans(
+    theme: str, terminal: str
+) -> None:
+    uri, image, colourless = qr_in_a_fresh_process(theme, terminal)
+    assert colourless
+    assert_scans(uri, image)
+
+
+def test_without_colour_the_ansi_theme_must_match_the_terminal() -> None:
+    """ansi-dark on a light terminal: the code comes out light-on-dark, which only an
+    inverting scanner reads (the README says to pick the matching ANSI theme)."""
+    uri, image, colourless = qr_in_a_fresh_process("ansi-dark", "light")
+    assert colourless
+    assert decode(image, try_invert=False) == []
+    assert decode(image, try_invert=True) == [uri]
+
+
+if __name__ == "__main__":
+    # The child of qr_in_a_fresh_process: prints "URI COLOURLESS WxH BASE64-PIXELS".
+    import asyncio
+
+    uri, image, colourless = asyncio.run(shown_qr(None, sys.argv[1]))
+    pixels = base64.b64encode(image.tobytes()).decode("ascii")
+    print(uri, colourless, f"{image.width}x{image.height}", pixels)

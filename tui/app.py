@@ -26,6 +26,7 @@ from tui import read_only
 from tui.aws import clock
 from tui.aws.checks import Finding
 from tui.aws.models import PART_NAMES, Part, Posture
+from tui.colours import readable_variables
 from tui.config import Config
 from tui.executor import DaemonExecutor
 from tui.messages import PartLoaded, RefreshFinished, RegionPolled, ViewsPrepared
@@ -153,6 +154,11 @@ class AcctApp(App[None]):
 
             self._vault = Vault()
         return self._vault
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables plus ``$readable-*`` (see :mod:`tui.colours`)."""
+        variables = super().get_css_variables()
+        return {**variables, **readable_variables(variables)}
 
     # -- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

@@ -36,7 +36,11 @@ GAP = 2  # cells between columns
 
 
 class Cell(NamedTuple):
-    """One table cell: its text (shown literally) and a Rich style string."""
+    """One table cell: its text (shown literally) and a Textual style string.
+
+    The style may name theme variables (``"bold $readable-error"``, see
+    :mod:`tui.colours`): they are resolved at render time, so a theme switch recolours it.
+    """
 
     plain: str
     style: str = ""
@@ -198,6 +202,7 @@ class RowTable(ScrollView, can_focus=True):
         self._index: dict[str, int] = {}
         self._widths: tuple[int, ...] = tuple(_width(c) for c in self.columns)
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._cell_styles: dict[str, Style] = {}
         self._last_highlight: str | None = None
 
     # -- data ------------------------------------------------------------------------------
@@ -341,6 +346,14 @@ class RowTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._cell_styles.clear()  # the theme (and so its variables) may have changed
+
+    def _cell_style(self, spec: str) -> Style:
+        style = self._cell_styles.get(spec)
+        if style is None:
+            style = self.app.stylesheet.parse_style(spec).rich_style
+            self._cell_styles[spec] = style
+        return style
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -392,7 +405,7 @@ class RowTable(ScrollView, can_focus=True):
             text = cell.plain
             if _width(text) > inner:
                 text = set_cell_size(text, inner - 1) + "…"
-            cell_style = style + Style.parse(cell.style) if cell.style else style
+            cell_style = style + self._cell_style(cell.style) if cell.style else style
             if cursor is not None:
                 cell_style += cursor
             yield Segment(" " + set_cell_size(text, inner) + " ", cell_style)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from textual.content import Content
 from textual.widgets import Static
 
 from tui.aws.models import Posture
+from tui.colours import BADGE_INFO, BADGE_WARNING, ERROR, INFO, MUTED
 from tui.visible import visible
 
 
@@ -21,23 +22,20 @@ class AccountHeader(Static):
         self.show(Posture())
 
     def show(self, posture: Posture) -> None:
-        text = Text("acct-tui ", style="bold")
+        # The badges are words; their reversed colours only make them stand out.
+        parts: list[str | tuple[str, str]] = [("acct-tui ", "bold")]
         if self.demo:
-            text.append(" DEMO ", style="bold black on yellow")
-            text.append(" ")
+            parts += [(" DEMO ", BADGE_WARNING), " "]
         if self.read_only:
-            text.append(" READ-ONLY ", style="bold white on blue")
-            text.append(" ")
+            parts += [(" READ-ONLY ", BADGE_INFO), " "]
         caller = posture.caller
         if caller.value is not None:
-            text.append("account ")
-            text.append(visible(caller.value.account_id), style="bold")
+            parts += ["account ", (visible(caller.value.account_id), "bold")]
             if posture.alias:
-                text.append(f" ({visible(posture.alias)})")
-            text.append(" · ")
-            text.append(visible(caller.value.arn), style="cyan")
+                parts.append(f" ({visible(posture.alias)})")
+            parts += [" · ", (visible(caller.value.arn), INFO)]
         elif caller.error is not None:
-            text.append(f"caller unknown: {visible(caller.error.code)}", style="red")
+            parts.append((f"caller unknown: {visible(caller.error.code)}", ERROR))
         else:
-            text.append("connecting…", style="dim")
-        self.update(text)
+            parts.append(("connecting…", MUTED))
+        self.update(Content.assemble(*parts))

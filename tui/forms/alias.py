@@ -9,12 +9,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.aws import validate
 from tui.aws.models import sign_in_url
+from tui.colours import SUCCESS, WARNING
 from tui.forms.fields import Field
 from tui.visible import visible
 
@@ -52,11 +54,11 @@ class AliasScreen(ModalScreen[str | None]):
             )
             if self.current:
                 yield Static(
-                    Text(
+                    Content.styled(
                         f"Replacing {visible(self.current)}: "
                         f"{visible(sign_in_url(self.account_id, self.current))}"
                         " stops working; the account-id URL keeps working.",
-                        style="yellow",
+                        WARNING,
                     ),
                     id="alias-replace",
                     markup=False,
@@ -75,7 +77,9 @@ class AliasScreen(ModalScreen[str | None]):
         value = event.value.strip()
         url = self.query_one("#alias-url", Static)
         if value and validate.alias_error(value) is None:
-            url.update(Text(f"Sign-in URL: {sign_in_url(self.account_id, value)}", style="green"))
+            url.update(
+                Content.styled(f"Sign-in URL: {sign_in_url(self.account_id, value)}", SUCCESS)
+            )
         else:
             url.update("")
 

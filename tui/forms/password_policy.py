@@ -10,11 +10,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.aws.models import PasswordPolicy
 from tui.aws.password_policy import PolicyWriter, diff, proposed_policy
+from tui.colours import FAIL, INFO, MUTED, SUCCESS
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
@@ -45,15 +47,19 @@ class PasswordPolicyScreen(ModalScreen[PasswordPolicy | None]):
         table.add_column("Now")
         table.add_column("Proposed")
         for setting, now, proposed in diff(self.current, self.proposed):
-            style = "bold green" if now != proposed else "dim"
-            table.add_row(Text(setting), Text(now), Text(proposed, style=style))
-        note = Text(
-            "\nUpdateAccountPasswordPolicy has no partial update: every setting is sent. "
-            "No setting gets weaker than it is now.\n\n",
-            style="italic",
+            # Content (not Rich Text) so the theme's readable colours apply; a changed
+            # value also differs from "Now" in words, and is bold.
+            style = f"bold {SUCCESS}" if now != proposed else MUTED
+            table.add_row(Text(setting), Text(now), Content.styled(proposed, style))
+        note = Content.assemble(
+            (
+                "\nUpdateAccountPasswordPolicy has no partial update: every setting is sent. "
+                "No setting gets weaker than it is now.\n\n",
+                "italic",
+            ),
+            ("Same with the AWS CLI:\n", "bold"),
+            (PolicyWriter.command(self.proposed), INFO),
         )
-        note.append("Same with the AWS CLI:\n", style="bold")
-        note.append(PolicyWriter.command(self.proposed), style="cyan")
         with Vertical(id="password-policy", classes="form") as box:
             box.border_title = "Account password policy"
             box.border_subtitle = "ctrl+s apply · c copy command · escape cancel"
@@ -76,12 +82,12 @@ class PasswordPolicyScreen(ModalScreen[PasswordPolicy | None]):
 
         self.busy = True
         message = self.query_one("#policy-message", Static)
-        message.update(Text("Updating…", style="dim"))
+        message.update(Content.styled("Updating…", MUTED))
         writer = self.acct.service.policy_writer
         try:
             await in_thread(self.acct, lambda: writer.update(self.proposed), "password policy")
         except Exception as exc:  # noqa: BLE001 - AwsFailure, InvalidRequest
             self.busy = False
-            message.update(Text(f"Not changed: {failure_text(exc)}", style="bold red"))
+            message.update(Content.styled(f"Not changed: {failure_text(exc)}", FAIL))
             return
         self.dismiss(self.proposed)

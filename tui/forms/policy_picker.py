@@ -8,10 +8,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from tui.aws.iam import ManagedPolicy
+from tui.colours import ERROR
 from tui.visible import visible
 
 MAX_SHOWN = 200
@@ -54,7 +56,7 @@ class PolicyPicker(Vertical):
         self._show()
 
     def show_error(self, message: str) -> None:
-        self.query_one(".picked", Static).update(Text(message, style="red"))
+        self.query_one(".picked", Static).update(Content.styled(message, ERROR))
 
     @property
     def selected_arns(self) -> tuple[str, ...]:

@@ -8,10 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.aws.iam import Plan
+from tui.colours import INFO
 from tui.visible import visible
 
 
@@ -35,12 +37,14 @@ class ReviewScreen(ModalScreen[bool]):
         self.plan = plan
 
     def compose(self) -> ComposeResult:
-        text = Text()
+        parts: list[str | tuple[str, str]] = []
         for n, step in enumerate(self.plan.steps, start=1):
-            text.append(f"{n}. {step.action}", style="bold")
-            text.append(f"  {visible(step.description)}\n")
-        text.append("\nThe same with the AWS CLI:\n", style="bold")
-        text.append(visible(cli_script(self.plan), multiline=True), style="cyan")
+            parts += [(f"{n}. {step.action}", "bold"), f"  {visible(step.description)}\n"]
+        parts += [
+            ("\nThe same with the AWS CLI:\n", "bold"),
+            (visible(cli_script(self.plan), multiline=True), INFO),
+        ]
+        text = Content.assemble(*parts)
         with Vertical(id="review") as box:
             box.border_title = Text(visible(self.title_text))
             box.border_subtitle = "ctrl+s create · c copy commands · escape back"

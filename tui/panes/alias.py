@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import Static
 
 from tui.aws.models import Posture, sign_in_url
+from tui.colours import MUTED, WARNING
 from tui.panes.base import Pane, error_text
 from tui.visible import visible
 
@@ -50,23 +51,21 @@ class AliasPane(Pane, can_focus=True):
         else:
             self.set_status(None)
         caller = posture.caller.value
-        text = Text()
+        parts: list[str | tuple[str, str] | Content] = []
         if posture.aliases.loaded and posture.aliases.error is None:
             if posture.alias:
-                text.append("Alias     ", style="bold")
-                text.append(visible(posture.alias) + "\n")
+                parts += [("Alias     ", "bold"), visible(posture.alias) + "\n"]
             else:
-                text.append("No alias set: the sign-in URL shows the account id.\n", style="yellow")
-                text.append("Press n to set one.\n", style="dim")
+                parts += [
+                    ("No alias set: the sign-in URL shows the account id.\n", WARNING),
+                    ("Press n to set one.\n", MUTED),
+                ]
         if caller is not None:
-            text.append("Account   ", style="bold")
-            text.append(visible(caller.account_id) + "\n")
-            text.append("Sign-in   ", style="bold")
             self.url = sign_in_url(caller.account_id, posture.alias)
-            text.append(visible(self.url) + "\n")
+            parts += [("Account   ", "bold"), visible(caller.account_id) + "\n"]
+            parts += [("Sign-in   ", "bold"), visible(self.url) + "\n"]
             if posture.alias:
-                text.append("          ")
-                text.append(visible(sign_in_url(caller.account_id)) + "\n")
+                parts.append("          " + visible(sign_in_url(caller.account_id)) + "\n")
         elif posture.caller.error is not None:
-            text.append_text(error_text(posture.caller.error))
-        body.update(text)
+            parts.append(error_text(posture.caller.error))
+        body.update(Content.assemble(*parts))

@@ -11,10 +11,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Input, Static
 
 from tui.aws.errors import AwsError
 from tui.aws.models import Posture
+from tui.colours import FAIL
 from tui.rowtable import Row, RowTable, make_row
 from tui.visible import visible
 
@@ -30,14 +32,14 @@ def literal(value: object, style: str = "") -> Text:
     return Text(visible(value), style=style, no_wrap=True, overflow="ellipsis")
 
 
-def error_text(error: AwsError) -> Text:
+def error_text(error: AwsError) -> Content:
     """A denial or failure, naming the action, with AWS's message shown literally."""
-    text = Text(visible(error.headline()), style="bold red")
+    parts: list[str | tuple[str, str]] = [(visible(error.headline()), FAIL)]
     if error.message:
-        text.append(f" — {visible(error.message, multiline=True)}")
+        parts.append(f" — {visible(error.message, multiline=True)}")
     if error.hint:
-        text.append(f"\n{visible(error.hint, multiline=True)}", style="italic")
-    return text
+        parts.append((f"\n{visible(error.hint, multiline=True)}", "italic"))
+    return Content.assemble(*parts)
 
 
 class Pane(Vertical, can_focus=False):
@@ -63,7 +65,7 @@ class Pane(Vertical, can_focus=False):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
-    def set_status(self, text: Text | str | None) -> None:
+    def set_status(self, text: Content | str | None) -> None:
         status = self.query_one("#status", Static)
         status.update(text or "")
         status.display = bool(text)

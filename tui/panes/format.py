@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from tui.aws.models import CredentialRow, KeyInfo, utcnow
+from tui.colours import FAIL, MUTED, SUCCESS
 from tui.rowtable import Cell
 
 
@@ -21,18 +22,18 @@ def ago(value: datetime | None, now: datetime | None = None, empty: str = "never
 
 def console_cell(row: CredentialRow | None) -> Cell:
     if row is None or row.password_enabled is None:
-        return Cell("?", "dim")
-    return Cell("yes") if row.password_enabled else Cell("no", "dim")
+        return Cell("?", MUTED)
+    return Cell("yes") if row.password_enabled else Cell("no", MUTED)
 
 
 def mfa_cell(row: CredentialRow | None) -> Cell:
     if row is None:
-        return Cell("?", "dim")
+        return Cell("?", MUTED)
     if row.mfa_active:
-        return Cell("✓ yes", "green")
+        return Cell("✓ yes", SUCCESS)
     if row.password_enabled:
-        return Cell("✗ no", "bold red")
-    return Cell("no", "dim")
+        return Cell("✗ no", FAIL)
+    return Cell("no", MUTED)
 
 
 def key_summary(key: KeyInfo, now: datetime) -> str:
@@ -43,9 +44,9 @@ def key_summary(key: KeyInfo, now: datetime) -> str:
 
 def keys_cell(row: CredentialRow | None, now: datetime) -> Cell:
     if row is None:
-        return Cell("?", "dim")
+        return Cell("?", MUTED)
     if not row.keys:
-        return Cell("0", "dim")
+        return Cell("0", MUTED)
     oldest = max(
         ((now - k.last_rotated).days for k in row.keys if k.last_rotated is not None), default=0
     )

@@ -4,28 +4,30 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import Static
 
 from tui.aws.checks import Finding, Severity, Status, evaluate
 from tui.aws.models import PART_NAMES, Posture
+from tui.colours import ERROR, FAIL, MUTED, SUCCESS, WARNING
 from tui.panes.base import Prepared, TablePane, make_row
 from tui.read_only import NOTICE
 from tui.rowtable import Cell, RowTable
 from tui.visible import visible
 
+# A symbol and a word for each status, and the severity as a word: colour only repeats them.
 STATUS_TEXT = {
-    Status.FAIL: ("✗ fix", "bold red"),
-    Status.UNKNOWN: ("? unknown", "yellow"),
-    Status.PASS: ("✓ ok", "green"),
+    Status.FAIL: ("✗ fix", FAIL),
+    Status.UNKNOWN: ("? unknown", WARNING),
+    Status.PASS: ("✓ ok", SUCCESS),
 }
 SEVERITY_STYLE = {
-    Severity.CRITICAL: "bold red",
-    Severity.HIGH: "red",
-    Severity.MEDIUM: "yellow",
-    Severity.LOW: "dim",
+    Severity.CRITICAL: FAIL,
+    Severity.HIGH: ERROR,
+    Severity.MEDIUM: WARNING,
+    Severity.LOW: MUTED,
 }
 
 
@@ -50,19 +52,18 @@ class RecommendationsPane(TablePane):
 
     def _show_reason(self, key: str | None) -> None:
         finding = self.findings.get(key or "")
-        text = Text()
+        parts: list[str | tuple[str, str]] = []
         if finding is not None:
-            text.append(visible(finding.reason, multiline=True))
+            parts.append(visible(finding.reason, multiline=True))
             if finding.status is not Status.PASS and finding.fix is not None:
-                text.append("\nFix: ", style="bold")
-                text.append(visible(finding.fix.label, multiline=True))
+                parts += [("\nFix: ", "bold"), visible(finding.fix.label, multiline=True)]
                 runnable = finding.status is Status.FAIL and finding.fix.action
                 if runnable and self._refused(finding):
                     hint = "  (read-only: enter for details)"
                 else:
                     hint = "  (enter to fix)" if runnable else "  (enter for details)"
-                text.append(hint, style="dim")
-        self.query_one("#reason", Static).update(text)
+                parts.append((hint, MUTED))
+        self.query_one("#reason", Static).update(Content.assemble(*parts))
 
     def prepare(self, posture: Posture) -> Prepared | None:
         findings = evaluate(posture)

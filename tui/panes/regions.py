@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.text import Text
+from textual.content import Content
 
 from tui.aws import clock
 from tui.aws.models import Posture, Region, RegionStatus
+from tui.colours import MUTED, SUCCESS, WARNING
 from tui.panes.base import Prepared, TablePane, error_text, make_row
 from tui.panes.format import elapsed
+from tui.rowtable import Cell
 
 MOVING = (RegionStatus.ENABLING, RegionStatus.DISABLING)
+# The status is always shown as its word; colour only repeats it.
 STATUS_STYLE = {
-    RegionStatus.ENABLED: "green",
-    RegionStatus.ENABLED_BY_DEFAULT: "dim",
-    RegionStatus.ENABLING: "yellow",
-    RegionStatus.DISABLING: "yellow",
+    RegionStatus.ENABLED: SUCCESS,
+    RegionStatus.ENABLED_BY_DEFAULT: MUTED,
+    RegionStatus.ENABLING: WARNING,
+    RegionStatus.DISABLING: WARNING,
     RegionStatus.DISABLED: "",
 }
 
@@ -43,12 +46,12 @@ class RegionsPane(TablePane):
         # Regions being enabled/disabled show how long they have been at it.
         self.set_interval(1.0, self._tick)
 
-    def _status_cell(self, region: Region) -> Text:
-        text = Text(region.status.value, style=STATUS_STYLE[region.status])
+    def _status_cell(self, region: Region) -> Cell:
+        text = region.status.value
         since = self.since.get(region.code)
         if since is not None and region.status in MOVING:
-            text.append(f" · {elapsed(clock.monotonic() - since)}", style="dim")
-        return text
+            text += f" · {elapsed(clock.monotonic() - since)}"
+        return Cell(text, STATUS_STYLE[region.status])
 
     def _tick(self) -> None:
         if not self.acct.region_since:
@@ -64,9 +67,12 @@ class RegionsPane(TablePane):
         if part.error is not None:
             self.set_status(error_text(part.error))
         elif part.value is not None and part.value.fallback_reason is not None:
-            text = Text("Read-only list from ec2:DescribeRegions, because ", style="yellow")
-            text.append_text(error_text(part.value.fallback_reason))
-            self.set_status(text)
+            self.set_status(
+                Content.assemble(
+                    ("Read-only list from ec2:DescribeRegions, because ", WARNING),
+                    error_text(part.value.fallback_reason),
+                )
+            )
         elif part.value is not None:
             self.set_status(None)
 

@@ -44,9 +44,10 @@ class UsersPane(TablePane):
         if details.error is not None:
             self.set_status(error_text(details.error))
         elif posture.report.error is not None:
-            text = error_text(posture.report.error)
-            text.append("\nConsole, MFA and key columns are unknown (?) without the report.")
-            self.set_status(text)
+            self.set_status(
+                error_text(posture.report.error)
+                + "\nConsole, MFA and key columns are unknown (?) without the report."
+            )
         elif details.loaded and not posture.report.loaded:
             self.set_status("Waiting for the credential report…")
         else:

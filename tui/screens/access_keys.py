@@ -10,10 +10,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from tui.aws.iam import AccessKey
+from tui.colours import ERROR, MUTED, SUCCESS
 from tui.panes import format as fmt
 from tui.visible import visible
 
@@ -48,7 +50,7 @@ class AccessKeysScreen(ModalScreen[bool]):
                 if self.acct.service.read_only
                 else "d (de)activate · ctrl+d delete · c copy id · escape close"
             )
-            table: DataTable[Text] = DataTable(cursor_type="row", id="keys-table")
+            table: DataTable[Text | Content] = DataTable(cursor_type="row", id="keys-table")
             table.add_columns("Access key ID", "Status", "Created")
             yield table
             yield Static("", id="keys-note", markup=False)
@@ -61,10 +63,11 @@ class AccessKeysScreen(ModalScreen[bool]):
         table = self.query_one(DataTable)
         table.clear()
         for key in self.keys:
-            style = "green" if key.active else "dim"
             table.add_row(
                 Text(visible(key.key_id)),
-                Text("Active" if key.active else "Inactive", style=style),
+                Content.styled("Active", SUCCESS)
+                if key.active
+                else Content.styled("Inactive", MUTED),
                 Text(fmt.date(key.created)),
                 key=key.key_id,
             )
@@ -158,7 +161,7 @@ class AccessKeysScreen(ModalScreen[bool]):
     def _note(self, exc: BaseException) -> None:
         from tui.flows import failure_text
 
-        self.query_one("#keys-note", Static).update(Text(failure_text(exc), style="red"))
+        self.query_one("#keys-note", Static).update(Content.styled(failure_text(exc), ERROR))
 
     def action_close(self) -> None:
         self.dismiss(self.changed)

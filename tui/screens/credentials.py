@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
@@ -28,6 +29,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from tui.aws.iam import UserCredentials
+from tui.colours import HINT
 from tui.vault import CsvRow, Vault, VaultEntry, VaultUnavailable, add_cli_profile, export_csv
 from tui.visible import visible
 
@@ -52,14 +54,11 @@ class CredentialField(Widget, can_focus=True):
         self.value = value
         self.secret = secret
 
-    def render(self) -> Text:
-        text = Text(f"{self.label:<15}", style="bold")
+    def render(self) -> Content:
+        label = (f"{self.label:<15}", "bold")
         if self.secret and not self.revealed:
-            text.append(MASK, style="dim")
-            text.append("  (v reveals)", style="dim italic")
-        else:
-            text.append(visible(self.value))
-        return text
+            return Content.assemble(label, (MASK, HINT), ("  (v reveals)", f"{HINT} italic"))
+        return Content.assemble(label, visible(self.value))
 
     def forget(self) -> None:
         self.value = ""

@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
@@ -23,17 +24,19 @@ from tui.aws import guide
 from tui.aws.checks import Finding, evaluate
 from tui.aws.guide import Step, StepState
 from tui.aws.models import Posture
+from tui.colours import FAIL, MUTED, SUCCESS, WARNING
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
 
+# Each state's label is a symbol and a word (``Step.label``); colour only repeats it.
 STATE_STYLE: dict[StepState, str] = {
-    StepState.DONE: "green",
-    StepState.TODO: "bold red",
-    StepState.WAITING: "yellow",
-    StepState.OPTIONAL: "dim",
-    StepState.LOADING: "dim",
-    StepState.UNKNOWN: "yellow",
+    StepState.DONE: SUCCESS,
+    StepState.TODO: FAIL,
+    StepState.WAITING: WARNING,
+    StepState.OPTIONAL: MUTED,
+    StepState.LOADING: MUTED,
+    StepState.UNKNOWN: WARNING,
 }
 READ_ONLY_REFUSAL = "acct-tui runs with --read-only: this step would change the account."
 PANE_KEYS = ("recommendations", "users", "groups", "alias", "regions")
@@ -74,7 +77,7 @@ class GuideScreen(ModalScreen[None]):
                 id="guide-intro",
                 markup=False,
             )
-            table: DataTable[Text] = DataTable(
+            table: DataTable[Text | Content] = DataTable(
                 cursor_type="row", show_header=False, zebra_stripes=False, id="guide-steps"
             )
             table.add_column("Status", key="status", width=14)
@@ -88,7 +91,7 @@ class GuideScreen(ModalScreen[None]):
         self.query_one("#guide-steps", DataTable).focus()
 
     @property
-    def table(self) -> DataTable[Text]:
+    def table(self) -> DataTable[Text | Content]:
         return self.query_one("#guide-steps", DataTable)
 
     def step(self, step_id: str) -> Step:
@@ -114,7 +117,7 @@ class GuideScreen(ModalScreen[None]):
         table.clear()
         for s in self.steps:
             title = Text(f"{s.number}. {s.title}", no_wrap=True, overflow="ellipsis")
-            label = Text(s.label, style=STATE_STYLE[s.state])
+            label = Content.styled(s.label, STATE_STYLE[s.state])
             table.add_row(label, title, key=s.id)
         if initial:
             row = self._next_todo(-1, wrap=True)

@@ -1,6 +1,11 @@
 """MfaScreen: enroll a virtual MFA device with a QR code drawn in the terminal.
 
-The QR (segno, half blocks) is pinned black on white so it scans on dark and light themes.
+The QR (segno, half blocks) is pinned black on white so it scans on dark and light themes,
+and under NO_COLOR with a colour theme (Textual then paints greys: black and white stay).
+Only NO_COLOR in an app started in an ANSI theme leaves no colour at all (Textual's NoColor
+filter): the code is then drawn in the terminal's own colours, by glyph alone, with the ink
+on the light modules for ``ansi-dark`` (light text on a dark terminal) and on the dark ones
+for ``ansi-light``, so the terminal shows dark modules on a light quiet zone either way.
 The two codes are checked locally against the seed (RFC 6238) before EnableMFADevice, so a
 typo, the same code twice or a phone clock that is off is explained, not sent to AWS. The
 seed is a secret: masked until revealed, never logged, dropped when the screen closes.
@@ -17,6 +22,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.filter import NoColor
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -26,6 +33,7 @@ from tui import qr
 from tui.aws.errors import AwsFailure
 from tui.aws.mfa import MfaEnableFailed, VirtualMfa, format_seed
 from tui.aws.totp import verify_pair
+from tui.colours import FAIL, MUTED, SUCCESS, WARNING
 from tui.visible import visible
 
 if TYPE_CHECKING:
@@ -78,16 +86,17 @@ class MfaScreen(ModalScreen[str | None]):
                 yield Input(placeholder="654321", max_length=6, restrict=r"[0-9]*", id="code2")
                 yield Static(id="mfa-message", markup=False)
                 yield Static(
-                    Text(
+                    Content.styled(
                         "enter: check & enable · ctrl+t show secret · ctrl+y copy it · "
                         "escape: cancel",
-                        style="dim",
+                        MUTED,
                     ),
                     markup=False,
                 )
 
     def on_mount(self) -> None:
         self._draw()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._draw())
         self.query_one("#code1", Input).focus()
 
     def on_resize(self) -> None:
@@ -99,7 +108,8 @@ class MfaScreen(ModalScreen[str | None]):
         help_text = self.query_one("#mfa-help", Static)
         room = (size.width - TEXT_COLUMNS, size.height - 1)
         if qr.fits(self.device.uri, *room):
-            qr_box.update("\n".join(qr.qr_lines(self.device.uri)))
+            invert = self.colourless and qr.invert_for_theme(dark=self.app.current_theme.dark)
+            qr_box.update("\n".join(qr.qr_lines(self.device.uri, invert=invert)))
             qr_box.display = True
             help_text.update(
                 "1. Scan the code with an authenticator app, or type the secret below.\n"
@@ -109,26 +119,32 @@ class MfaScreen(ModalScreen[str | None]):
             qr_box.display = False
             columns, rows = qr.qr_size(self.device.uri)
             help_text.update(
-                Text(
+                Content.styled(
                     f"The terminal is too small for the QR code (it needs "
                     f"{columns + TEXT_COLUMNS}×{rows + 1}). Add the account by typing the "
                     "secret in your app (time-based, 6 digits), then type two codes.",
-                    style="yellow",
+                    WARNING,
                 )
             )
         self._draw_secret()
 
+    @property
+    def colourless(self) -> bool:
+        """True when no colour reaches the terminal: Textual's NoColor filter is on.
+
+        Textual picks it when NO_COLOR is set and the app *starts* in an ANSI theme
+        (``TEXTUAL_THEME=ansi-dark``); otherwise NO_COLOR turns colours into greys, which
+        keep the pinned black on white.
+        """
+        return any(isinstance(f, NoColor) for f in self.app.get_line_filters())
+
     def _draw_secret(self) -> None:
-        text = Text("Secret ", style="bold")
-        if self.revealed:
-            text.append(format_seed(self.device.seed))
-        else:
-            text.append(MASK, style="dim")
-        self.query_one("#mfa-secret", Static).update(text)
+        shown = format_seed(self.device.seed) if self.revealed else (MASK, MUTED)
+        self.query_one("#mfa-secret", Static).update(Content.assemble(("Secret ", "bold"), shown))
 
     def _say(self, message: str, *, error: bool = True) -> None:
         box = self.query_one("#mfa-message", Static)
-        box.update(Text(message, style="bold red" if error else "green"))
+        box.update(Content.styled(message, FAIL if error else SUCCESS))
 
     # -- actions ------------------------------------------------------------------------------
     def action_reveal(self) -> None:

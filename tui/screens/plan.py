@@ -11,22 +11,25 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.aws.errors import AwsError
 from tui.aws.iam import Plan, PlanResult, StepReport, StepState, field_for
+from tui.colours import ERROR, FAIL, INFO, MUTED, SUCCESS, WARNING
 from tui.visible import visible
 
+# One symbol per state, all different: the colour only repeats what the symbol says.
 ICONS: dict[StepState, tuple[str, str]] = {
-    StepState.PENDING: ("·", "dim"),
-    StepState.RUNNING: ("…", "yellow"),
-    StepState.DONE: ("✓", "green"),
-    StepState.FAILED: ("✗", "bold red"),
-    StepState.SKIPPED: ("-", "dim"),
-    StepState.UNDONE: ("↶", "cyan"),
-    StepState.UNDO_FAILED: ("✗", "bold red"),
+    StepState.PENDING: ("·", MUTED),
+    StepState.RUNNING: ("…", WARNING),
+    StepState.DONE: ("✓", SUCCESS),
+    StepState.FAILED: ("✗", FAIL),
+    StepState.SKIPPED: ("-", MUTED),
+    StepState.UNDONE: ("↶", INFO),
+    StepState.UNDO_FAILED: ("!", FAIL),
 }
 
 
@@ -52,18 +55,17 @@ class _Finished(Message):
     rollback: bool
 
 
-def render_reports(reports: Iterable[StepReport]) -> Text:
-    text = Text()
+def render_reports(reports: Iterable[StepReport]) -> Content:
+    parts: list[str | tuple[str, str]] = []
     for report in reports:
         icon, style = ICONS[report.state]
-        text.append(f" {icon} ", style=style)
-        text.append(visible(report.step.description))
+        parts += [(f" {icon} ", style), visible(report.step.description)]
         if report.error is not None:
-            text.append(f"\n     {visible(report.error.headline())}", style="red")
+            parts.append((f"\n     {visible(report.error.headline())}", ERROR))
             if report.error.message:
-                text.append(f": {visible(report.error.message, multiline=True)}")
-        text.append("\n")
-    return text
+                parts.append(f": {visible(report.error.message, multiline=True)}")
+        parts.append("\n")
+    return Content.assemble(*parts)
 
 
 class PlanScreen(ModalScreen[PlanOutcome]):
@@ -135,21 +137,18 @@ class PlanScreen(ModalScreen[PlanOutcome]):
 
     def _redraw(self) -> None:
         self.query_one("#plan-steps", Static).update(render_reports(self.reports.values()))
-        summary = Text()
+        summary: list[str | tuple[str, str]] = []
         result = self.rollback_result or self.result
         if result is not None and not self.running:
-            summary.append("\nWhat exists now:\n", style="bold")
-            for line in result.exists_now:
-                summary.append(f"  {visible(line)}\n")
+            summary.append(("\nWhat exists now:\n", "bold"))
+            summary += [f"  {visible(line)}\n" for line in result.exists_now]
             if self.rollback_result is None:
-                summary.append(
-                    "\nb roll back (undo the steps above) · k keep and fix", style="bold"
-                )
+                summary.append(("\nb roll back (undo the steps above) · k keep and fix", "bold"))
             else:
-                summary.append("\nenter: back to the form", style="bold")
+                summary.append(("\nenter: back to the form", "bold"))
         elif self.running:
-            summary.append("\nWorking…", style="dim")
-        self.query_one("#plan-summary", Static).update(summary)
+            summary.append(("\nWorking…", MUTED))
+        self.query_one("#plan-summary", Static).update(Content.assemble(*summary))
 
     def action_rollback(self) -> None:
         self.running = True

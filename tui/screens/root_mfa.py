@@ -9,11 +9,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.aws.checks import ROOT_CREDENTIALS_URL
 from tui.aws.models import AccountSummary, sign_in_url
+from tui.colours import ERROR, FAIL, MUTED, SUCCESS
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
@@ -73,7 +75,7 @@ class RootMfaScreen(ModalScreen[bool]):
         from tui.flows import in_thread
 
         state = self.query_one("#root-mfa-state", Static)
-        state.update(Text("Checking…", style="dim"))
+        state.update(Content.styled("Checking…", MUTED))
         part = await in_thread(
             self.acct, lambda: self.acct.service.read_part("summary"), "GetAccountSummary"
         )
@@ -81,11 +83,11 @@ class RootMfaScreen(ModalScreen[bool]):
         summary = part.value
         if isinstance(summary, AccountSummary) and summary.root_mfa_enabled:
             self.enabled = True
-            state.update(Text("✓ Root has MFA now.", style="bold green"))
+            state.update(Content.styled("✓ Root has MFA now.", f"bold {SUCCESS}"))
         elif part.error is not None:
-            state.update(Text(part.error.summary(), style="red"))
+            state.update(Content.styled(part.error.summary(), ERROR))
         else:
-            state.update(Text("✗ Root still has no MFA device.", style="bold red"))
+            state.update(Content.styled("✗ Root still has no MFA device.", FAIL))
 
     def action_close(self) -> None:
         self.dismiss(self.enabled)

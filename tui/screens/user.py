@@ -8,9 +8,11 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import DataTable, Label, Static
 
 from tui.aws.mfa import MfaDevice
+from tui.colours import ERROR, WARNING
 from tui.panes import format as fmt
 from tui.screens.details import DetailsScreen
 from tui.visible import visible
@@ -69,7 +71,7 @@ class UserScreen(DetailsScreen):
                 self.acct, lambda: mfa.list_devices(self.user), "ListMFADevices"
             )
         except Exception as exc:  # noqa: BLE001
-            note.update(Text(failure_text(exc), style="red"))
+            note.update(Content.styled(failure_text(exc), ERROR))
             return
         table = self.query_one("#mfa-devices", DataTable)
         table.clear()
@@ -77,7 +79,7 @@ class UserScreen(DetailsScreen):
             table.add_row(
                 Text(visible(d.serial)), Text(d.kind), Text(fmt.date(d.enabled)), key=d.serial
             )
-        note.update("" if self.devices else Text("No MFA device.", style="yellow"))
+        note.update("" if self.devices else Content.styled("No MFA device.", WARNING))
         self.acct.apply_posture(
             self.acct.posture.with_row(self.user, mfa_active=bool(self.devices))
         )
