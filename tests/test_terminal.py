@@ -97,8 +97,9 @@ def test_demo_opens_five_panes_with_data_and_cleans_up(term: Tmux, tmp_path: Pat
         p for p in (str(Path(__file__).resolve().parents[1]), env.get("PYTHONPATH", "")) if p
     )
     term.start([*acct_tui(), "--demo"], env)
-    screen = term.wait_for("Root user has MFA", timeout=60)
-    assert "DEMO" in screen and "Root user has MFA" in screen
+    # The demo account is read, then opens "Getting started" over the panes.
+    screen = term.wait_for("Getting started —", timeout=60)
+    assert "DEMO" in screen and "Protect the root user with MFA" in screen
     child = _demo_child_of(int(term.tmux("display-message", "-p", "-t", "t", "#{pane_pid}")))
     assert child is not None and _alive(child), "the demo runs moto in a child process"
     for key, expected in (
@@ -120,7 +121,8 @@ def test_copy_reaches_tmux_through_osc52(term: Tmux, tmp_path: Path) -> None:
         p for p in (str(Path(__file__).resolve().parents[1]), env.get("PYTHONPATH", "")) if p
     )
     term.start([*acct_tui(), "--demo"], env)
-    term.wait_for("Root user has MFA", timeout=60)
+    # The demo account opens "Getting started" once it is read; 2 closes it and shows Users.
+    term.wait_for("Getting started —", timeout=60)
     term.send("2")
     term.wait_for("2 Users")
     term.send("/")
