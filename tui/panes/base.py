@@ -35,6 +35,17 @@ def error_text(error: AwsError) -> Text:
     return text
 
 
+STALE_NOTE = "The rows below are from an earlier read and may be out of date (r reads again)."
+
+
+def stale_text(error: AwsError, rows_shown: bool) -> Text:
+    """``error_text``, saying so when rows from an earlier read are still on screen."""
+    text = error_text(error)
+    if rows_shown:
+        text.append(f"\n{STALE_NOTE}", style="yellow")
+    return text
+
+
 class Pane(Vertical, can_focus=False):
     """A titled region of the main screen fed by some parts of the posture."""
 

@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 
 from tui.aws.models import AuthDetails, Posture
 from tui.panes import format as fmt
-from tui.panes.base import TablePane, error_text, make_row
+from tui.panes.base import TablePane, make_row, stale_text
 
 
 class GroupsPane(TablePane):
@@ -30,7 +30,7 @@ class GroupsPane(TablePane):
 
     def update_from(self, posture: Posture) -> None:
         part = posture.details
-        self.set_status(error_text(part.error) if part.error else None)
+        self.set_status(stale_text(part.error, self.table.row_count > 0) if part.error else None)
         if part.value is None:
             return
         self.details = part.value

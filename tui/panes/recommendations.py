@@ -59,6 +59,16 @@ class RecommendationsPane(TablePane):
         self.query_one("#reason", Static).update(text)
 
     def update_from(self, posture: Posture) -> None:
+        failed = [p.error for p in map(posture.__getattribute__, PART_NAMES) if p.error]
+        if failed:
+            # Only the checks that need a part turn unknown: say which reads failed here,
+            # not only in the reason of a row the user may never highlight.
+            text = Text("Could not read: ", style="yellow")
+            text.append("; ".join(e.headline() for e in failed))
+            text.append(". Checks that need it show ? unknown.", style="yellow")
+            self.set_status(text)
+        else:
+            self.set_status(None)
         findings = evaluate(posture)
         self.findings = {f.id: f for f in findings}
         failing = sum(f.status is Status.FAIL for f in findings)

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from tui.aws.models import Posture, Region, RegionStatus
 from tui.flows import elapsed
-from tui.panes.base import TablePane, error_text, make_row
+from tui.panes.base import TablePane, error_text, make_row, stale_text
 
 MOVING = (RegionStatus.ENABLING, RegionStatus.DISABLING)
 STATUS_STYLE = {
@@ -44,6 +44,8 @@ class RegionsPane(TablePane):
         since = self.acct.region_since.get(region.code)
         if since is not None and region.status in MOVING:
             text.append(f" · {elapsed(time.monotonic() - since)}", style="dim")
+        elif region.code in self.acct.region_unwatched:
+            text.append(" · out of date (r)", style="yellow")
         return text
 
     def _tick(self) -> None:
@@ -58,7 +60,7 @@ class RegionsPane(TablePane):
     def update_from(self, posture: Posture) -> None:
         part = posture.regions
         if part.error is not None:
-            self.set_status(error_text(part.error))
+            self.set_status(stale_text(part.error, self.table.row_count > 0))
             return
         if part.value is None:
             return

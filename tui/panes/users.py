@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 
 from tui.aws.models import Posture, UserView, utcnow
 from tui.panes import format as fmt
-from tui.panes.base import TablePane, error_text, make_row
+from tui.panes.base import TablePane, error_text, make_row, stale_text
 
 
 class UsersPane(TablePane):
@@ -41,7 +41,7 @@ class UsersPane(TablePane):
     def update_from(self, posture: Posture) -> None:
         details = posture.details
         if details.error is not None:
-            self.set_status(error_text(details.error))
+            self.set_status(stale_text(details.error, self.table.row_count > 0))
         elif posture.report.error is not None:
             text = error_text(posture.report.error)
             text.append("\nConsole, MFA and key columns are unknown (?) without the report.")
