@@ -315,19 +315,23 @@ async def enroll_mfa(app: AcctApp, user: str) -> None:
             return
         screen = MfaScreen(app, device)
         outcome: str | None = None
+        serial = device.serial
         try:
             outcome = await app.push_screen_wait(screen)
-        finally:
+        except BaseException:
             if not screen.enabled and not screen.failed:
-                # Cancelled (or the app is closing): the unassigned device must go.
-                try:
-                    mfa.discard(device.serial)
-                except Exception as exc:  # noqa: BLE001
-                    app.notify(
-                        f"The unassigned device {device.serial} could not be removed: "
-                        f"{failure_text(exc)}",
-                        severity="error",
-                    )
+                # The app is closing: the unassigned device must still go (best effort).
+                _discard_quietly(mfa, serial)
+            raise
+        if not screen.enabled and not screen.failed:
+            # Cancelled: the unassigned device must go, off the UI thread.
+            try:
+                await in_thread(app, partial(mfa.discard, serial), f"discard {serial}")
+            except Exception as exc:  # noqa: BLE001
+                app.notify(
+                    f"The unassigned device {serial} could not be removed: {failure_text(exc)}",
+                    severity="error",
+                )
         del device, screen
         if outcome == "enabled":
             app.apply_posture(app.posture.with_row(user, mfa_active=True))
@@ -335,6 +339,13 @@ async def enroll_mfa(app: AcctApp, user: str) -> None:
             return
         if outcome != "retry":
             return
+
+
+def _discard_quietly(mfa: Any, serial: str) -> None:
+    try:
+        mfa.discard(serial)
+    except Exception:  # noqa: BLE001 - closing anyway; nothing left to tell
+        return
 
 
 async def password_policy(app: AcctApp) -> None:
