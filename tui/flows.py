@@ -195,7 +195,11 @@ async def delete_user(app: AcctApp, name: str) -> None:
     entry = await in_thread(app, lambda: _vault_has(app, account, name), "keyring lookup")
     confirm = ConfirmScreen(
         f"Delete user {name}?",
-        ["These steps will run, in order:", *(f"  • {s.description}" for s in plan.steps)],
+        [
+            "These steps will run, in order:",
+            *(f"  • {s.description}" for s in plan.steps),
+            *(f"Note: {note}" for note in plan.notes),
+        ],
         option="Also remove its entry from the OS keyring" if entry else None,
     )
     if not await app.push_screen_wait(confirm):

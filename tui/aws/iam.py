@@ -512,7 +512,7 @@ class IamWriter:
                 return read()
             except AwsFailure as exc:
                 notes.append(
-                    f"Could not list the {label} of {name} ({exc.error.code}); "
+                    f"Could not list the {label} of {name} ({exc.error.headline()}); "
                     "if there are any, deleting the user will fail"
                 )
                 return []
