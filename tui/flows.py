@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual.worker import WorkerFailed
 
 from tui.aws.checks import Finding
+from tui.aws.errors import AwsError
 from tui.aws.iam import NewGroup, NewUser, UserCredentials, users_can_change_own_password
 from tui.aws.models import (
     ADMIN_POLICY_ARN,
@@ -243,6 +244,13 @@ def _vault_has(app: AcctApp, account: str, name: str) -> bool:
         return False
 
 
+def reread_if_unknown(app: AcctApp, exc: BaseException) -> None:
+    """After a change that got no answer (it may have been made), read the account again."""
+    error = getattr(exc, "error", None)
+    if isinstance(error, AwsError) and error.outcome_unknown:
+        app.action_refresh()
+
+
 def failure_text(exc: BaseException) -> str:
     error = getattr(exc, "error", None)
     if error is not None and hasattr(error, "summary"):
@@ -417,6 +425,7 @@ async def delete_alias(app: AcctApp) -> None:
         await in_thread(app, lambda: writer.delete(alias), "DeleteAccountAlias")
     except Exception as exc:  # noqa: BLE001
         app.notify(failure_text(exc), title="Account alias", severity="error")
+        reread_if_unknown(app, exc)
         return
     app.apply_posture(app.posture.with_aliases(()))
     app.notify(f"Alias {alias} deleted.", title="Account alias")
@@ -458,6 +467,7 @@ async def change_region(app: AcctApp, code: str) -> None:
         await in_thread(app, lambda: call(code, region.status), f"{label} {code}")
     except Exception as exc:  # noqa: BLE001 - RegionRefused, AwsFailure
         app.notify(failure_text(exc), title=region.name, severity="error")
+        reread_if_unknown(app, exc)
         return
     moving = RegionStatus.ENABLING if action == "enable" else RegionStatus.DISABLING
     app.apply_posture(app.posture.with_region_status(code, moving))

@@ -67,7 +67,7 @@ class PasswordPolicyScreen(ModalScreen[PasswordPolicy | None]):
 
     @work(exclusive=True, exit_on_error=False, group="password-policy")
     async def action_apply(self) -> None:
-        from tui.flows import failure_text, in_thread
+        from tui.flows import failure_text, in_thread, reread_if_unknown
 
         if self.busy:
             return
@@ -79,6 +79,9 @@ class PasswordPolicyScreen(ModalScreen[PasswordPolicy | None]):
             await in_thread(self.acct, lambda: writer.update(self.proposed), "password policy")
         except Exception as exc:  # noqa: BLE001 - AwsFailure, InvalidRequest
             self.busy = False
-            message.update(Text(f"Not changed: {failure_text(exc)}", style="bold red"))
+            unknown = getattr(getattr(exc, "error", None), "outcome_unknown", False)
+            prefix = "Maybe changed" if unknown else "Not changed"
+            message.update(Text(f"{prefix}: {failure_text(exc)}", style="bold red"))
+            reread_if_unknown(self.acct, exc)
             return
         self.dismiss(self.proposed)

@@ -23,6 +23,7 @@ ICONS: dict[StepState, tuple[str, str]] = {
     StepState.RUNNING: ("…", "yellow"),
     StepState.DONE: ("✓", "green"),
     StepState.FAILED: ("✗", "bold red"),
+    StepState.UNKNOWN: ("?", "bold yellow"),
     StepState.SKIPPED: ("-", "dim"),
     StepState.UNDONE: ("↶", "cyan"),
     StepState.UNDO_FAILED: ("✗", "bold red"),
@@ -61,6 +62,8 @@ def render_reports(reports: Iterable[StepReport]) -> Text:
             text.append(f"\n     {report.error.headline()}", style="red")
             if report.error.message:
                 text.append(f": {report.error.message}")
+            if report.state is StepState.UNKNOWN:
+                text.append(f"\n     {report.error.why_unknown()}", style="yellow")
         text.append("\n")
     return text
 
@@ -158,7 +161,8 @@ class PlanScreen(ModalScreen[PlanOutcome]):
 
     def _failure(self) -> tuple[AwsError | None, str | None]:
         for report in self.reports.values():
-            if report.state is StepState.FAILED and report.error is not None:
+            failed = report.state in (StepState.FAILED, StepState.UNKNOWN)
+            if failed and report.error is not None:
                 return report.error, field_for(report.error, report.step)
         return None, None
 
