@@ -134,6 +134,13 @@ async def create_user(app: AcctApp, prefill: NewUser | None = None) -> None:
                 await app.push_screen_wait(screen)
             app.notify(f"User {request.name} created.", title="Users")
             return
+        # Failed, kept or rolled back: a password that is (or may be) in force now must be
+        # shown and kept, or it is lost.
+        kept = plan.credentials
+        if kept is not None and (kept.password or kept.secret_access_key):
+            screen = CredentialsScreen(kept, app.vault)
+            del kept
+            await app.push_screen_wait(screen)
         prefill = request
         errors = {outcome.field or "name": _error_line(outcome)}
 
