@@ -33,6 +33,7 @@ from tui.aws.models import (
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
+    from tui.aws.plan import Plan
 
 T = TypeVar("T")
 
@@ -75,9 +76,8 @@ async def create_group(app: AcctApp, prefill: NewGroup | None = None) -> None:
         request = await app.push_screen_wait(form)
         if request is None:
             return
-        outcome = await app.push_screen_wait(
-            PlanScreen(f"Creating group {request.name}", writer.plan_create_group(request))
-        )
+        plan = writer.plan_create_group(request)
+        outcome = await app.push_screen_wait(PlanScreen(f"Creating group {request.name}", plan))
         if outcome.succeeded:
             account, _ = _account(app)
             names = {p.arn: p.name for p in app.cached_policies()}
@@ -93,6 +93,7 @@ async def create_group(app: AcctApp, prefill: NewGroup | None = None) -> None:
             app.apply_posture(app.posture.with_group(group))
             app.notify(f"Group {request.name} created.", title="Groups")
             return
+        reread_if_changed(app, plan)
         prefill = request
         errors = {outcome.field or "name": _error_line(outcome)}
 
@@ -141,6 +142,7 @@ async def create_user(app: AcctApp, prefill: NewUser | None = None) -> None:
             screen = CredentialsScreen(kept, app.vault)
             del kept
             await app.push_screen_wait(screen)
+        reread_if_changed(app, plan)
         prefill = request
         errors = {outcome.field or "name": _error_line(outcome)}
 
@@ -220,6 +222,8 @@ async def delete_user(app: AcctApp, name: str) -> None:
             removed = await in_thread(app, lambda: app.vault.delete(account, name), "keyring")
             message += " Keyring entry removed." if removed else " No keyring entry was found."
         app.notify(message, title="Users")
+    else:
+        reread_if_changed(app, plan)
 
 
 async def delete_group(app: AcctApp, name: str) -> None:
@@ -242,6 +246,8 @@ async def delete_group(app: AcctApp, name: str) -> None:
     if outcome.succeeded:
         app.apply_posture(app.posture.without_group(name))
         app.notify(f"Group {name} deleted.", title="Groups")
+    else:
+        reread_if_changed(app, plan)
 
 
 def _vault_has(app: AcctApp, account: str, name: str) -> bool:
@@ -249,6 +255,13 @@ def _vault_has(app: AcctApp, account: str, name: str) -> bool:
         return app.vault.get(account, name) is not None
     except Exception:  # noqa: BLE001 - no usable keyring: nothing to remove
         return False
+
+
+def reread_if_changed(app: AcctApp, plan: Plan) -> None:
+    """After a plan that failed part-way (or got no answer), read the account again:
+    the panes must not show what was there before as if it still were."""
+    if plan.changed:
+        app.action_refresh()
 
 
 def reread_if_unknown(app: AcctApp, exc: BaseException) -> None:
