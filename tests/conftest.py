@@ -193,6 +193,14 @@ def real_keyring() -> Iterator[Any]:
         keyring.set_keyring(previous)
 
 
+# ------------------------------------------------------------------------------ fault matrix
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Print the fault matrix (tests/test_faults.py) when this run recorded cells."""
+    from tests import faults_table
+
+    faults_table.report(terminalreporter, config)
+
+
 # ------------------------------------------------------------------------------ demo account
 @pytest.fixture(scope="module")
 def demo(request: pytest.FixtureRequest) -> Iterator[Any]:

@@ -594,7 +594,8 @@ def test_delete_user_removes_everything(writer: IamWriter, aws: AwsSession) -> N
     ]
     # moto 5.2 has no ListServiceSpecificCredentials (NotImplementedError): a note says so.
     assert plan.notes == (
-        "Could not list the service-specific credentials of hank (NotImplementedError); "
+        "Could not list the service-specific credentials of hank "
+        "(iam:ListServiceSpecificCredentials failed (NotImplementedError)); "
         "if there are any, deleting the user will fail",
     )
     assert not plan.can_rollback

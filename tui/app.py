@@ -128,6 +128,8 @@ class AcctApp(App[None]):
         self._policies: tuple[ManagedPolicy, ...] | None = None
         # Regions being enabled/disabled → when we started watching them (clock.monotonic).
         self.region_since: dict[str, float] = {}
+        # Regions whose watch stopped on an error: their status may be out of date.
+        self.region_unwatched: set[str] = set()
         self._policies_lock = threading.Lock()
         self.posture = Posture()
         self.generation = 0
@@ -533,8 +535,11 @@ class AcctApp(App[None]):
 
         if message.error is not None:
             self.region_since.pop(message.code, None)
+            self.region_unwatched.add(message.code)
+            self.pane("regions").update_from(self.posture)
             self.notify(message.error, title=f"Region {message.code}", severity="error")
             return
+        self.region_unwatched.discard(message.code)
         self.apply_posture(
             self.posture.with_region_status(message.code, RegionStatus(message.status))
         )
@@ -775,6 +780,8 @@ class AcctApp(App[None]):
             return
         self.posture = self.posture.with_part(message.name, message.part)
         if message.name == "regions":
+            if message.part.value is not None:
+                self.region_unwatched.clear()
             self._watch_moving_regions()
         self.header.show(self.posture)
         affected = [p for p in PANE_IDS if message.name in self.pane(p).PARTS]

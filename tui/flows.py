@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual.worker import WorkerFailed
 
 from tui.aws.checks import Finding
+from tui.aws.errors import AwsError
 from tui.aws.iam import NewGroup, NewUser, UserCredentials, users_can_change_own_password
 from tui.aws.models import (
     ADMIN_POLICY_ARN,
@@ -32,6 +33,7 @@ from tui.aws.models import (
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
+    from tui.aws.plan import Plan
 
 T = TypeVar("T")
 
@@ -74,9 +76,8 @@ async def create_group(app: AcctApp, prefill: NewGroup | None = None) -> None:
         request = await app.push_screen_wait(form)
         if request is None:
             return
-        outcome = await app.push_screen_wait(
-            PlanScreen(f"Creating group {request.name}", writer.plan_create_group(request))
-        )
+        plan = writer.plan_create_group(request)
+        outcome = await app.push_screen_wait(PlanScreen(f"Creating group {request.name}", plan))
         if outcome.succeeded:
             account, _ = _account(app)
             names = {p.arn: p.name for p in app.cached_policies()}
@@ -92,6 +93,7 @@ async def create_group(app: AcctApp, prefill: NewGroup | None = None) -> None:
             app.apply_posture(app.posture.with_group(group))
             app.notify(f"Group {request.name} created.", title="Groups")
             return
+        reread_if_changed(app, plan)
         prefill = request
         errors = {outcome.field or "name": _error_line(outcome)}
 
@@ -133,6 +135,14 @@ async def create_user(app: AcctApp, prefill: NewUser | None = None) -> None:
                 await app.push_screen_wait(screen)
             app.notify(f"User {request.name} created.", title="Users")
             return
+        # Failed, kept or rolled back: a password that is (or may be) in force now must be
+        # shown and kept, or it is lost.
+        kept = plan.credentials
+        if kept is not None and (kept.password or kept.secret_access_key):
+            screen = CredentialsScreen(kept, app.vault)
+            del kept
+            await app.push_screen_wait(screen)
+        reread_if_changed(app, plan)
         prefill = request
         errors = {outcome.field or "name": _error_line(outcome)}
 
@@ -195,7 +205,11 @@ async def delete_user(app: AcctApp, name: str) -> None:
     entry = await in_thread(app, lambda: _vault_has(app, account, name), "keyring lookup")
     confirm = ConfirmScreen(
         f"Delete user {name}?",
-        ["These steps will run, in order:", *(f"  • {s.description}" for s in plan.steps)],
+        [
+            "These steps will run, in order:",
+            *(f"  • {s.description}" for s in plan.steps),
+            *(f"Note: {note}" for note in plan.notes),
+        ],
         option="Also remove its entry from the OS keyring" if entry else None,
     )
     if not await app.push_screen_wait(confirm):
@@ -208,6 +222,8 @@ async def delete_user(app: AcctApp, name: str) -> None:
             removed = await in_thread(app, lambda: app.vault.delete(account, name), "keyring")
             message += " Keyring entry removed." if removed else " No keyring entry was found."
         app.notify(message, title="Users")
+    else:
+        reread_if_changed(app, plan)
 
 
 async def delete_group(app: AcctApp, name: str) -> None:
@@ -230,6 +246,8 @@ async def delete_group(app: AcctApp, name: str) -> None:
     if outcome.succeeded:
         app.apply_posture(app.posture.without_group(name))
         app.notify(f"Group {name} deleted.", title="Groups")
+    else:
+        reread_if_changed(app, plan)
 
 
 def _vault_has(app: AcctApp, account: str, name: str) -> bool:
@@ -237,6 +255,20 @@ def _vault_has(app: AcctApp, account: str, name: str) -> bool:
         return app.vault.get(account, name) is not None
     except Exception:  # noqa: BLE001 - no usable keyring: nothing to remove
         return False
+
+
+def reread_if_changed(app: AcctApp, plan: Plan) -> None:
+    """After a plan that failed part-way (or got no answer), read the account again:
+    the panes must not show what was there before as if it still were."""
+    if plan.changed:
+        app.action_refresh()
+
+
+def reread_if_unknown(app: AcctApp, exc: BaseException) -> None:
+    """After a change that got no answer (it may have been made), read the account again."""
+    error = getattr(exc, "error", None)
+    if isinstance(error, AwsError) and error.outcome_unknown:
+        app.action_refresh()
 
 
 def failure_text(exc: BaseException) -> str:
@@ -318,19 +350,23 @@ async def enroll_mfa(app: AcctApp, user: str) -> None:
             return
         screen = MfaScreen(app, device)
         outcome: str | None = None
+        serial = device.serial
         try:
             outcome = await app.push_screen_wait(screen)
-        finally:
+        except BaseException:
             if not screen.enabled and not screen.failed:
-                # Cancelled (or the app is closing): the unassigned device must go.
-                try:
-                    mfa.discard(device.serial)
-                except Exception as exc:  # noqa: BLE001
-                    app.notify(
-                        f"The unassigned device {device.serial} could not be removed: "
-                        f"{failure_text(exc)}",
-                        severity="error",
-                    )
+                # The app is closing: the unassigned device must still go (best effort).
+                _discard_quietly(mfa, serial)
+            raise
+        if not screen.enabled and not screen.failed:
+            # Cancelled: the unassigned device must go, off the UI thread.
+            try:
+                await in_thread(app, partial(mfa.discard, serial), f"discard {serial}")
+            except Exception as exc:  # noqa: BLE001
+                app.notify(
+                    f"The unassigned device {serial} could not be removed: {failure_text(exc)}",
+                    severity="error",
+                )
         del device, screen
         if outcome == "enabled":
             app.apply_posture(app.posture.with_row(user, mfa_active=True))
@@ -338,6 +374,13 @@ async def enroll_mfa(app: AcctApp, user: str) -> None:
             return
         if outcome != "retry":
             return
+
+
+def _discard_quietly(mfa: Any, serial: str) -> None:
+    try:
+        mfa.discard(serial)
+    except Exception:  # noqa: BLE001 - closing anyway; nothing left to tell
+        return
 
 
 async def password_policy(app: AcctApp) -> None:
@@ -405,6 +448,7 @@ async def delete_alias(app: AcctApp) -> None:
         await in_thread(app, lambda: writer.delete(alias), "DeleteAccountAlias")
     except Exception as exc:  # noqa: BLE001
         app.notify(failure_text(exc), title="Account alias", severity="error")
+        reread_if_unknown(app, exc)
         return
     app.apply_posture(app.posture.with_aliases(()))
     app.notify(f"Alias {alias} deleted.", title="Account alias")
@@ -446,6 +490,7 @@ async def change_region(app: AcctApp, code: str) -> None:
         await in_thread(app, lambda: call(code, region.status), f"{label} {code}")
     except Exception as exc:  # noqa: BLE001 - RegionRefused, AwsFailure
         app.notify(failure_text(exc), title=region.name, severity="error")
+        reread_if_unknown(app, exc)
         return
     moving = RegionStatus.ENABLING if action == "enable" else RegionStatus.DISABLING
     app.watch_region(code)  # first: the new status is drawn with its elapsed time

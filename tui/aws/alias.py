@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -82,9 +83,7 @@ class AliasWriter:
             error = from_exception(exc, "iam", operation)
             hint = _hint(error.code, operation, error.action) or error.hint
             field = FIELD_ALIAS if error.code in _FIELD_CODES else None
-            raise AliasFailure(
-                AwsError(error.action, error.code, error.message, hint), field
-            ) from None
+            raise AliasFailure(replace(error, hint=hint), field) from None
 
     def current(self) -> str | None:
         """The account's alias now (iam:ListAccountAliases), or ``None``."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
+    ConnectionClosedError,
     ConnectTimeoutError,
     EndpointConnectionError,
     NoCredentialsError,
@@ -30,6 +31,8 @@ _IAM_PREFIX = {
 }
 
 _MAX_MESSAGE = 300
+NO_ANSWER = "AWS did not answer, so the change may have been made anyway"
+AFTER_RETRY = "That answered a retry: an earlier attempt may have made the change"
 _VALUE_RE = re.compile(r"value: [^,\n]*")
 
 _DENIED_CODES = frozenset(
@@ -39,6 +42,23 @@ _DENIED_CODES = frozenset(
         "UnauthorizedOperation",
         "UnauthorizedAccess",
         "AuthFailure",
+    }
+)
+
+
+# Failures after which the request may have reached AWS without its answer coming back
+# (a read timeout, a connection dropped mid-call). botocore retries them, so even a final
+# connect error may follow an earlier attempt that AWS carried out.
+_NO_ANSWER_CODES = frozenset({"ConnectionError", "ConnectionClosedError"})
+# Answers that, after a retry, may describe what an earlier attempt (whose answer was lost)
+# did: "it already exists", "no such thing" (already deleted), "not in a state for that".
+_ALREADY_CODES = frozenset(
+    {
+        "EntityAlreadyExists",
+        "NoSuchEntity",
+        "LimitExceeded",
+        "ValidationException",
+        "ConflictException",
     }
 )
 
@@ -56,11 +76,29 @@ class AwsError:
     code: str
     message: str
     hint: str = ""
+    retried: int = 0  # how many times botocore retried the call before this answer
 
     @property
     def denied(self) -> bool:
         """True when the caller lacks permission for :attr:`action`."""
         return self.code in _DENIED_CODES
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """True when a call that changes something may have been carried out although it
+        failed: no answer came, or the answer came to a retry and may describe what an
+        earlier attempt did (a retried CreateUser answering EntityAlreadyExists)."""
+        from tui.aws.session import is_read_operation  # session imports this module
+
+        if is_read_operation(self.action.partition(":")[2]):
+            return False
+        return self.code in _NO_ANSWER_CODES or (self.retried > 0 and self.code in _ALREADY_CODES)
+
+    def why_unknown(self) -> str:
+        """Why the change may have been made although the call failed ("" when it was not)."""
+        if not self.outcome_unknown:
+            return ""
+        return NO_ANSWER if self.code in _NO_ANSWER_CODES else AFTER_RETRY
 
     def headline(self) -> str:
         """``iam:ListUsers denied`` or ``iam:ListUsers failed (Throttling)``."""
@@ -71,6 +109,8 @@ class AwsError:
         text = f"{self.action} failed: {self.code}"
         if self.message:
             text += f" — {self.message}"
+        if self.outcome_unknown:
+            text += f". {self.why_unknown()}"
         if self.hint:
             text += f". {self.hint}"
         return text
@@ -153,13 +193,18 @@ def from_exception(exc: BaseException, service: str, operation: str) -> AwsError
         err = exc.response.get("Error", {})
         code = str(err.get("Code") or "Unknown")
         message = _clean_message(str(err.get("Message") or ""), exc)
-        return AwsError(action, code, message, _hint_for(code, action))
+        retried = int(exc.response.get("ResponseMetadata", {}).get("RetryAttempts") or 0)
+        return AwsError(action, code, message, _hint_for(code, action), retried)
     if isinstance(exc, NoCredentialsError):
         return AwsError(
             action, "NoCredentials", "no AWS credentials found", _hint_for("NoCredentials", action)
         )
     if isinstance(exc, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError):
         return AwsError(action, "ConnectionError", str(exc), _hint_for("ConnectionError", action))
+    if isinstance(exc, ConnectionClosedError):
+        return AwsError(
+            action, "ConnectionClosedError", str(exc), _hint_for("ConnectionError", action)
+        )
     # Parameter validation messages quote the offending value, which may be a password.
     text = _VALUE_RE.sub("value: (withheld)", str(exc))
     if isinstance(exc, BotoCoreError):

@@ -294,6 +294,36 @@ class IamWriter:
             operation, description, description, params, retry=retry, gone_ok=True, undoes=of
         )
 
+    def _delete_other_keys(self, name: str, keep: str) -> None:
+        try:
+            for k in self._pages("ListAccessKeys", "AccessKeyMetadata", UserName=name):
+                if k["AccessKeyId"] != keep:
+                    self._call(
+                        "DeleteAccessKey", {"UserName": name, "AccessKeyId": k["AccessKeyId"]}
+                    )
+                    log.info(
+                        "deleted access key %s of %s: its secret was lost", k["AccessKeyId"], name
+                    )
+        except AwsFailure as exc:
+            log.warning("could not check %s for keys whose secret was lost: %s", name, exc)
+
+    def _undo_all_keys(self, of: str, name: str) -> Operation:
+        """Undo for a CreateAccessKey that got no answer: delete whatever keys ``name``
+        (a user this plan created) has."""
+        step = Step(
+            f"undo:{of}",
+            "iam:DeleteAccessKey",
+            f"Delete the access keys of {name}",
+            cli_command("DeleteAccessKey", {"UserName": name, "AccessKeyId": "<each key>"}),
+            undoes=of,
+        )
+
+        def call() -> None:
+            for k in self._pages("ListAccessKeys", "AccessKeyMetadata", UserName=name):
+                self._call("DeleteAccessKey", {"UserName": name, "AccessKeyId": k["AccessKeyId"]})
+
+        return Operation(step, call, f"the access keys of {name}", gone_ok=True)
+
     def _remove(self, operation: str, what: str, **params: Any) -> Operation:
         """A delete-plan op: NoSuchEntity means it is already gone."""
         retry = ("DeleteConflict",) if operation in ("DeleteUser", "DeleteGroup") else ()
@@ -458,6 +488,10 @@ class IamWriter:
                 learned.key_id = response["AccessKey"]["AccessKeyId"]
                 learned.secret = response["AccessKey"]["SecretAccessKey"]
                 assert key is not None
+                if response.get("ResponseMetadata", {}).get("RetryAttempts"):
+                    # An earlier attempt may have made a key whose answer (and secret) was
+                    # lost: on this new user any other key is such a key. Delete it.
+                    self._delete_other_keys(name, learned.key_id)
                 key.what = f"access key {learned.key_id}"
                 # Only now can the undo name the key.
                 key.undo = self._undo(
@@ -476,6 +510,9 @@ class IamWriter:
                 retry=retry,
                 then=key_created,
             )
+            # Until AWS answers, the key has no id: if no answer comes, undoing removes
+            # every key of the user, which this plan itself created.
+            key.undo = self._undo_all_keys(key.step.id, name)
             ops.append(key)
 
         def credentials(plan: Plan) -> UserCredentials | None:
@@ -486,7 +523,8 @@ class IamWriter:
                 account_id=account_id,
                 user_name=name,
                 sign_in_url=sign_in_url(account_id, alias),
-                password=password if login is not None and plan.has_effect(login) else None,
+                # A password sent without an answer may be in force: never drop it.
+                password=password if login is not None and plan.may_have_effect(login) else None,
                 access_key_id=learned.key_id if has_key else None,
                 secret_access_key=learned.secret if has_key else None,
                 created=learned.created or utcnow(),
@@ -512,7 +550,7 @@ class IamWriter:
                 return read()
             except AwsFailure as exc:
                 notes.append(
-                    f"Could not list the {label} of {name} ({exc.error.code}); "
+                    f"Could not list the {label} of {name} ({exc.error.headline()}); "
                     "if there are any, deleting the user will fail"
                 )
                 return []

@@ -290,6 +290,7 @@ class MfaWriter:
         """
         if problem := user_name_error(user_name):
             raise InvalidRequest({"name": problem})
+        lost: list[str] = []  # names an earlier attempt may have taken, its answer lost
         for attempt in range(1, MAX_MFA_DEVICES_PER_USER + 2):
             name = device_name(user_name, attempt)
             try:
@@ -298,11 +299,21 @@ class MfaWriter:
                 )
             except AwsFailure as exc:
                 if exc.error.code == "EntityAlreadyExists":
+                    if exc.error.outcome_unknown:
+                        lost.append(name)
                     continue
+                if exc.error.outcome_unknown:
+                    hint = (
+                        f"If AWS made it, an unassigned virtual MFA device named {name} is "
+                        "left: delete it in the IAM console (or with aws iam "
+                        "delete-virtual-mfa-device)"
+                    )
+                    raise AwsFailure(replace(exc.error, hint=hint)) from None
                 raise
             device = response["VirtualMFADevice"]
             serial = device["SerialNumber"]
             self._pending_add(serial)
+            self._drop_lost(serial, lost)
             raw = device["Base32StringSeed"]  # a blob: botocore gives the Base32 text as bytes
             seed = raw.decode("ascii") if isinstance(raw, bytes | bytearray) else str(raw)
             log.info("created virtual MFA device %s for %s", serial, user_name)
@@ -321,6 +332,17 @@ class MfaWriter:
                 "Delete the unassigned virtual MFA devices of this user, then try again",
             )
         )
+
+    def _drop_lost(self, serial: str, names: list[str]) -> None:
+        """Delete the devices ``names``, made by attempts whose answer (and seed) was lost:
+        nobody can enable them. Their serials share ``serial``'s account and path."""
+        prefix = serial.rsplit("/", 1)[0]
+        for name in names:
+            try:
+                self._call("DeleteVirtualMFADevice", {"SerialNumber": f"{prefix}/{name}"})
+                log.info("deleted virtual MFA device %s: its seed was lost", name)
+            except AwsFailure as exc:
+                log.warning("could not delete the unassigned device %s: %s", name, exc)
 
     def enable(self, user_name: str, serial: str, code1: str, code2: str) -> None:
         """EnableMFADevice with two consecutive codes (check them first with

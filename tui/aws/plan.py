@@ -30,12 +30,15 @@ Progress = Callable[["StepReport"], None]
 
 
 class StepState(StrEnum):
-    """Where a step stands. UNDONE / UNDO_FAILED describe a rollback of a DONE step."""
+    """Where a step stands. UNDONE / UNDO_FAILED describe a rollback of a step that
+    (maybe) took effect. UNKNOWN: AWS did not answer, so the step may have taken effect;
+    the plan stops there as it does on a failure."""
 
     PENDING = "pending"
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    UNKNOWN = "no answer"
     SKIPPED = "skipped"
     UNDONE = "undone"
     UNDO_FAILED = "undo failed"
@@ -88,8 +91,8 @@ class PlanResult:
 
     @property
     def failure(self) -> StepReport | None:
-        """The report of the first step that failed, if any."""
-        bad = (StepState.FAILED, StepState.UNDO_FAILED)
+        """The report of the first step that failed (or got no answer), if any."""
+        bad = (StepState.FAILED, StepState.UNKNOWN, StepState.UNDO_FAILED)
         return next((r for r in self.reports if r.state in bad), None)
 
     def __str__(self) -> str:
@@ -131,6 +134,8 @@ class Operation:
     retry_codes: frozenset[str] = frozenset()
     gone_ok: bool = False  # NoSuchEntity means the goal is already reached
     state: StepState = StepState.PENDING
+    uncertain: bool = False  # the step, or its undo, may have taken effect although it failed
+    why: str = ""  # why it may have (AwsError.why_unknown)
 
 
 class Plan:
@@ -172,7 +177,7 @@ class Plan:
 
     def rollback_steps(self) -> tuple[Step, ...]:
         """The steps :meth:`rollback` would take now (completed steps, in reverse)."""
-        return tuple(op.undo.step for op in reversed(self._ops) if op.undo and self.has_effect(op))
+        return tuple(op.undo.step for op in reversed(self._ops) if op.undo and self._undoable(op))
 
     @property
     def can_rollback(self) -> bool:
@@ -207,7 +212,9 @@ class Plan:
                 op.state = StepState.RUNNING
                 emit(StepReport(op.step, op.state))
                 error, note = self._execute(op, emit)
-                op.state = StepState.FAILED if error else StepState.DONE
+                op.state = _state_after(error, StepState.DONE, StepState.FAILED)
+                op.uncertain = op.state is StepState.UNKNOWN
+                op.why = error.why_unknown() if error else ""
                 report = StepReport(op.step, op.state, error, note)
                 failed = error is not None
             log.info("%s", report)
@@ -222,10 +229,13 @@ class Plan:
         reports: list[StepReport] = []
         for op in reversed(self._ops):
             undo = op.undo
-            if undo is None or not self.has_effect(op):
+            if undo is None or not self._undoable(op):
                 continue
             emit(StepReport(undo.step, StepState.RUNNING))
             error, note = self._execute(undo, emit)
+            # An undo with no answer may have worked: it stays "maybe there".
+            if error is not None and error.outcome_unknown:
+                op.uncertain, op.why = True, error.why_unknown()
             op.state = StepState.UNDO_FAILED if error else StepState.UNDONE
             report = StepReport(undo.step, op.state, error, note)
             log.info("%s", report)
@@ -233,30 +243,61 @@ class Plan:
             reports.append(report)
         return self._result(reports)
 
+    @property
+    def changed(self) -> bool:
+        """True when the account may differ from before the plan (something done, or a
+        step that got no answer, and not all of it rolled back)."""
+        return any(self.presence(op) != "no" for op in self._ops)
+
     def exists_now(self) -> tuple[str, ...]:
-        """What exists now, in a few readable lines."""
+        """What exists now, in a few readable lines (``may`` where AWS did not answer)."""
         main = self._main
         others = [op for op in self._ops if op is not main]
+        where: dict[str, list[Operation]] = {"yes": [], "no": [], "maybe": []}
+        for op in others:
+            where[self.presence(op)].append(op)
+        maybe = tuple(f"{op.what} may exist: {op.why}" for op in where["maybe"])
         if self._kind == "create":
-            if not self.has_effect(main):
-                stuck = [op for op in others if op.state is StepState.UNDO_FAILED]
-                return (f"{main.what} does not exist",) + tuple(
-                    f"{op.what} still exists (rollback failed)" for op in stuck
-                )
-            missing = [op.what for op in others if not self.has_effect(op)]
-            head = f"{main.what} exists" + (f", without {', '.join(missing)}" if missing else "")
-            return (head, *(f"with {op.what}" for op in others if self.has_effect(op)))
+            presence = self.presence(main)
+            if presence == "no":
+                stuck = tuple(f"{op.what} still exists (rollback failed)" for op in where["yes"])
+                return (f"{main.what} does not exist", *stuck, *maybe)
+            if presence == "maybe":
+                head = f"{main.what} may exist: {main.why}"
+            else:
+                missing = ", ".join(op.what for op in where["no"])
+                head = f"{main.what} exists" + (f", without {missing}" if missing else "")
+            return (head, *(f"with {op.what}" for op in where["yes"]), *maybe)
+        # A delete plan: its steps remove things, so "yes" (done) means removed.
+        removed = tuple(f"removed {op.what}" for op in where["yes"])
+        maybe = tuple(f"{op.what} may have been removed: {op.why}" for op in where["maybe"])
         if main.state is StepState.DONE:
             return (f"{main.what} deleted",)
-        left = [op.what for op in others if op.state is not StepState.DONE]
+        if main.state is StepState.UNKNOWN:
+            return (f"{main.what} may have been deleted: {main.why}", *removed, *maybe)
+        left = [op.what for op in where["no"]]
         head = f"{main.what} still exists" + (f", with {', '.join(left)}" if left else "")
-        return (head, *(f"removed {op.what}" for op in others if op.state is StepState.DONE))
+        return (head, *removed, *maybe)
+
+    def presence(self, op: Operation) -> str:
+        """Whether what ``op`` does is in effect now: ``"yes"``, ``"no"`` or ``"maybe"``."""
+        if op.state is StepState.UNKNOWN or (op.uncertain and op.state is StepState.UNDO_FAILED):
+            return "maybe"
+        return "yes" if self.has_effect(op) else "no"
 
     # -- internals -------------------------------------------------------------------
     @staticmethod
     def has_effect(op: Operation) -> bool:
         """True when what ``op`` did is in the account now."""
         return op.state in (StepState.DONE, StepState.UNDO_FAILED)
+
+    def may_have_effect(self, op: Operation) -> bool:
+        """True when what ``op`` did is, or may be, in the account now."""
+        return self.presence(op) != "no"
+
+    def _undoable(self, op: Operation) -> bool:
+        # A step that got no answer is undone too: its undo treats "not there" as done.
+        return op.state in (StepState.DONE, StepState.UNDO_FAILED, StepState.UNKNOWN)
 
     def _execute(self, op: Operation, emit: Progress) -> tuple[AwsError | None, str]:
         delays = iter(self._delays)
@@ -283,3 +324,9 @@ class Plan:
 
 def _ignore(_report: StepReport) -> None:
     return None
+
+
+def _state_after(error: AwsError | None, ok: StepState, failed: StepState) -> StepState:
+    if error is None:
+        return ok
+    return StepState.UNKNOWN if error.outcome_unknown else failed

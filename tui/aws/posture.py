@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -291,8 +292,11 @@ class PostureReader:
         try:
             with aws_call("ec2", "DescribeRegions"):
                 got = self.session.ec2().describe_regions(AllRegions=True)
-        except AwsFailure:
-            raise AwsFailure(account_error) from None
+        except AwsFailure as exc:
+            # Say why the fallback failed too, or a broken EC2 call would go unnamed.
+            also = f"The read-only fallback failed too: {exc.error.headline()}"
+            hint = f"{account_error.hint}. {also}" if account_error.hint else also
+            raise AwsFailure(replace(account_error, hint=hint)) from None
         regions = [
             Region(
                 r["RegionName"],

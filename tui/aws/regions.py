@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tui.aws.errors import (
-    AwsError,
     AwsFailure,
     MfaTokenRequired,
     ReadOnlyRefused,
@@ -158,7 +158,7 @@ class RegionWriter:
         except (ClientError, BotoCoreError, ReadOnlyRefused, MfaTokenRequired) as exc:
             error = from_exception(exc, "account", operation)
             hint = _hint(error.code, operation, error.action) or error.hint
-            raise AwsFailure(AwsError(error.action, error.code, error.message, hint)) from None
+            raise AwsFailure(replace(error, hint=hint)) from None
 
     def status(self, code: str) -> RegionStatus:
         """The Region's opt-in status now (account:GetRegionOptStatus)."""

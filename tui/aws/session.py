@@ -40,6 +40,8 @@ class Settings:
     # A real secret once the guide switches to a keyring key: never in a repr or a log.
     secret_access_key: str | None = field(default=None, repr=False)
     demo: bool = False
+    # Seconds to wait for an answer before botocore gives up on an attempt (and retries).
+    read_timeout: float = 20.0
 
 
 class CallCounter:
@@ -114,7 +116,7 @@ class AwsSession:
         self._config = Config(
             retries={"mode": "standard", "total_max_attempts": 3},
             connect_timeout=5,
-            read_timeout=20,
+            read_timeout=settings.read_timeout,
             user_agent_extra="acct-tui",
         )
         self._session = self._new_session()

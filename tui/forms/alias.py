@@ -103,7 +103,7 @@ class AliasScreen(ModalScreen[str | None]):
     @work(exclusive=True, exit_on_error=False, group="alias-form")
     async def _submit(self) -> None:
         from tui.aws.alias import suggest_variants
-        from tui.flows import failure_text, in_thread
+        from tui.flows import failure_text, in_thread, reread_if_unknown
 
         field = self.query_one("#alias", Field)
         alias = field.value.strip()
@@ -119,6 +119,7 @@ class AliasScreen(ModalScreen[str | None]):
         except Exception as exc:  # noqa: BLE001
             self.busy = False
             field.show_error(failure_text(exc))
+            reread_if_unknown(self.acct, exc)
             code = getattr(getattr(exc, "error", None), "code", "")
             if code == "EntityAlreadyExists":
                 self._offer(suggest_variants(alias, self.account_id, taken=(alias,)))

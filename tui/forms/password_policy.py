@@ -78,7 +78,7 @@ class PasswordPolicyScreen(ModalScreen[PasswordPolicy | None]):
 
     @work(exclusive=True, exit_on_error=False, group="password-policy")
     async def _apply(self) -> None:
-        from tui.flows import failure_text, in_thread
+        from tui.flows import failure_text, in_thread, reread_if_unknown
 
         self.busy = True
         message = self.query_one("#policy-message", Static)
@@ -88,6 +88,9 @@ class PasswordPolicyScreen(ModalScreen[PasswordPolicy | None]):
             await in_thread(self.acct, lambda: writer.update(self.proposed), "password policy")
         except Exception as exc:  # noqa: BLE001 - AwsFailure, InvalidRequest
             self.busy = False
-            message.update(Content.styled(f"Not changed: {failure_text(exc)}", FAIL))
+            unknown = getattr(getattr(exc, "error", None), "outcome_unknown", False)
+            prefix = "Maybe changed" if unknown else "Not changed"
+            message.update(Content.styled(f"{prefix}: {failure_text(exc)}", FAIL))
+            reread_if_unknown(self.acct, exc)
             return
         self.dismiss(self.proposed)

@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 
 from tui.aws.errors import AwsError
 from tui.aws.models import Posture
-from tui.colours import FAIL
+from tui.colours import FAIL, WARNING
 from tui.rowtable import Row, RowTable, make_row
 from tui.visible import visible
 
@@ -40,6 +40,17 @@ def error_text(error: AwsError) -> Content:
     if error.hint:
         parts.append((f"\n{visible(error.hint, multiline=True)}", "italic"))
     return Content.assemble(*parts)
+
+
+STALE_NOTE = "The rows below are from an earlier read and may be out of date (r reads again)."
+
+
+def stale_text(error: AwsError, rows_shown: bool) -> Content:
+    """``error_text``, saying so when rows from an earlier read are still on screen."""
+    text = error_text(error)
+    if rows_shown:
+        text = text + Content.styled(f"\n{STALE_NOTE}", WARNING)
+    return text
 
 
 class Pane(Vertical, can_focus=False):

@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 
 from tui.aws.models import AuthDetails, Posture
 from tui.panes import format as fmt
-from tui.panes.base import Prepared, TablePane, error_text, make_row
+from tui.panes.base import Prepared, TablePane, make_row, stale_text
 from tui.visible import visible
 
 
@@ -31,7 +31,7 @@ class GroupsPane(TablePane):
 
     def show_status(self, posture: Posture) -> None:
         error = posture.details.error
-        self.set_status(error_text(error) if error else None)
+        self.set_status(stale_text(error, self.table.row_count > 0) if error else None)
 
     def prepare(self, posture: Posture) -> Prepared | None:
         details = posture.details.value

@@ -65,6 +65,21 @@ class RecommendationsPane(TablePane):
                 parts.append((hint, MUTED))
         self.query_one("#reason", Static).update(Content.assemble(*parts))
 
+    def show_status(self, posture: Posture) -> None:
+        failed = [p.error for p in map(posture.__getattribute__, PART_NAMES) if p.error]
+        if failed:
+            # Only the checks that need a part turn unknown: say which reads failed here,
+            # not only in the reason of a row the user may never highlight.
+            self.set_status(
+                Content.assemble(
+                    ("Could not read: ", WARNING),
+                    visible("; ".join(e.headline() for e in failed)),
+                    (". Checks that need it show ? unknown.", WARNING),
+                )
+            )
+        else:
+            self.set_status(None)
+
     def prepare(self, posture: Posture) -> Prepared | None:
         findings = evaluate(posture)
         failing = sum(f.status is Status.FAIL for f in findings)

@@ -9,7 +9,7 @@ from textual.content import Content
 from tui.aws import clock
 from tui.aws.models import Posture, Region, RegionStatus
 from tui.colours import MUTED, SUCCESS, WARNING
-from tui.panes.base import Prepared, TablePane, error_text, make_row
+from tui.panes.base import Prepared, TablePane, error_text, make_row, stale_text
 from tui.panes.format import elapsed
 from tui.rowtable import Cell
 
@@ -39,10 +39,12 @@ class RegionsPane(TablePane):
         # The app's Regions in transit → since when (monotonic); read by prepare(), which
         # may run in a thread and so must not go through self.app.
         self.since: dict[str, float] = {}
+        self.unwatched: set[str] = set()  # the app's Regions whose polling failed
 
     def on_mount(self) -> None:
         super().on_mount()
         self.since = self.acct.region_since
+        self.unwatched = self.acct.region_unwatched
         # Regions being enabled/disabled show how long they have been at it.
         self.set_interval(1.0, self._tick)
 
@@ -51,6 +53,8 @@ class RegionsPane(TablePane):
         since = self.since.get(region.code)
         if since is not None and region.status in MOVING:
             text += f" · {elapsed(clock.monotonic() - since)}"
+        elif region.code in self.unwatched:
+            text += " · out of date (r)"
         return Cell(text, STATUS_STYLE[region.status])
 
     def _tick(self) -> None:
@@ -65,7 +69,7 @@ class RegionsPane(TablePane):
     def show_status(self, posture: Posture) -> None:
         part = posture.regions
         if part.error is not None:
-            self.set_status(error_text(part.error))
+            self.set_status(stale_text(part.error, self.table.row_count > 0))
         elif part.value is not None and part.value.fallback_reason is not None:
             self.set_status(
                 Content.assemble(

@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 
 from tui.aws.models import Posture, UserView, utcnow
 from tui.panes import format as fmt
-from tui.panes.base import Prepared, TablePane, error_text, make_row
+from tui.panes.base import Prepared, TablePane, error_text, make_row, stale_text
 from tui.visible import visible
 
 
@@ -42,7 +42,7 @@ class UsersPane(TablePane):
     def show_status(self, posture: Posture) -> None:
         details = posture.details
         if details.error is not None:
-            self.set_status(error_text(details.error))
+            self.set_status(stale_text(details.error, self.table.row_count > 0))
         elif posture.report.error is not None:
             self.set_status(
                 error_text(posture.report.error)

@@ -115,7 +115,7 @@ class AccessKeysScreen(ModalScreen[bool]):
                 "access key status",
             )
         except Exception as exc:  # noqa: BLE001
-            self._note(exc)
+            await self._failed(exc)
             return
         await self._reload()
 
@@ -139,11 +139,17 @@ class AccessKeysScreen(ModalScreen[bool]):
                 self.acct, lambda: writer.delete_access_key(self.user, key.key_id), "delete key"
             )
         except Exception as exc:  # noqa: BLE001
-            self._note(exc)
+            await self._failed(exc)
             return
         await self._reload()
 
-    async def _reload(self) -> None:
+    async def _failed(self, exc: BaseException) -> None:
+        """Say what failed; when AWS did not answer, list the keys again to show the truth."""
+        if getattr(getattr(exc, "error", None), "outcome_unknown", False):
+            await self._reload(done="")
+        self._note(exc)
+
+    async def _reload(self, done: str = "Done.") -> None:
         from tui.flows import in_thread
 
         self.changed = True
@@ -156,7 +162,8 @@ class AccessKeysScreen(ModalScreen[bool]):
             self._note(exc)
             return
         self._fill()
-        self.query_one("#keys-note", Static).update("Done.")
+        if done:
+            self.query_one("#keys-note", Static).update(done)
 
     def _note(self, exc: BaseException) -> None:
         from tui.flows import failure_text

@@ -27,6 +27,7 @@ ICONS: dict[StepState, tuple[str, str]] = {
     StepState.RUNNING: ("…", WARNING),
     StepState.DONE: ("✓", SUCCESS),
     StepState.FAILED: ("✗", FAIL),
+    StepState.UNKNOWN: ("?", WARNING),
     StepState.SKIPPED: ("-", MUTED),
     StepState.UNDONE: ("↶", INFO),
     StepState.UNDO_FAILED: ("!", FAIL),
@@ -64,6 +65,8 @@ def render_reports(reports: Iterable[StepReport]) -> Content:
             parts.append((f"\n     {visible(report.error.headline())}", ERROR))
             if report.error.message:
                 parts.append(f": {visible(report.error.message, multiline=True)}")
+            if report.state is StepState.UNKNOWN:
+                parts.append((f"\n     {visible(report.error.why_unknown())}", WARNING))
         parts.append("\n")
     return Content.assemble(*parts)
 
@@ -158,7 +161,8 @@ class PlanScreen(ModalScreen[PlanOutcome]):
 
     def _failure(self) -> tuple[AwsError | None, str | None]:
         for report in self.reports.values():
-            if report.state is StepState.FAILED and report.error is not None:
+            failed = report.state in (StepState.FAILED, StepState.UNKNOWN)
+            if failed and report.error is not None:
                 return report.error, field_for(report.error, report.step)
         return None, None
 
