@@ -3,9 +3,9 @@
 ``pytest -m faults`` records one result per cell (tests/test_faults.py) and prints this
 table at the end of the run; it is also kept in pytest's cache, so
 
-    python -m tests.faults_table
+    python -m tests.faults_table [--markdown]
 
-prints the table of the last run again.
+prints the table of the last run again (``--markdown``: grouped, as the README quotes it).
 """
 
 from __future__ import annotations
@@ -117,6 +117,36 @@ def render(cells: Sequence[CellResult]) -> str:
     return "\n".join(lines)
 
 
+def markdown(cells: Sequence[CellResult]) -> str:
+    """The matrix by where it is driven, as the README quotes it: passed/run per fault,
+    at the AWS layer, and through the app in brackets."""
+    faults = [f for f in FAULTS if any(c.fault == f for c in cells)]
+    sites: dict[str, set[str]] = {}
+    for cell in cells:
+        sites.setdefault(cell.site, set()).add(cell.action)
+
+    def figure(ran: list[CellResult]) -> str:
+        return f"{sum(c.passed for c in ran)}/{len(ran)}"
+
+    def row(label: str, chosen: list[CellResult]) -> str:
+        marks = []
+        for fault in faults:
+            wire = [c for c in chosen if c.fault == fault and c.tier == "wire"]
+            app = [c for c in chosen if c.fault == fault and c.tier == "app"]
+            marks.append(figure(wire) + (f" ({figure(app)})" if app else ""))
+        return f"| {label} | " + " | ".join(marks) + " |"
+
+    lines = [
+        "| operations (driven in the app by) | " + " | ".join(faults) + " |",
+        "| --- |" + " --- |" * len(faults),
+    ]
+    for site, actions in sorted(sites.items(), key=lambda s: -len(s[1])):
+        chosen = [c for c in cells if c.site == site]
+        lines.append(row(f"{len(actions)} × {site}", chosen))
+    lines.append(row(f"**{len({c.action for c in cells})} operations**", list(cells)))
+    return "\n".join(lines)
+
+
 def dump(cells: Iterable[CellResult]) -> list[dict[str, Any]]:
     return [asdict(c) for c in cells]
 
@@ -138,11 +168,16 @@ def report(terminal: Any, config: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    path = Path(argv[0]) if argv else CACHE_FILE
+    """``python -m tests.faults_table [--markdown] [PATH]``: the last run's matrix."""
+    args = list(argv or [])
+    as_markdown = "--markdown" in args
+    args = [a for a in args if a != "--markdown"]
+    path = Path(args[0]) if args else CACHE_FILE
     if not path.exists():
         print(f"no recorded fault matrix at {path}: run `pytest -m faults` first", file=sys.stderr)
         return 1
-    print(render(load(json.loads(path.read_text()))))
+    cells = load(json.loads(path.read_text()))
+    print(markdown(cells) if as_markdown else render(cells))
     return 0
 
 
