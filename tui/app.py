@@ -822,8 +822,8 @@ class AcctApp(App[None]):
             gc.freeze()
 
     def on_unmount(self) -> None:
-        # Leave the collector as found: enabled, and nothing of this app kept frozen
-        # (tests run many apps in one process).
+        # Leave the collector as found: its thresholds back, and nothing of this app kept
+        # frozen (tests run many apps in one process).
         if self._gc_thresholds is not None:
             gc.set_threshold(*self._gc_thresholds)
             self._gc_thresholds = None
