@@ -19,7 +19,9 @@ Modes (one JSON object per line on stdout):
     - ``filter``: focuses the Users pane (``2``), opens its filter (``/``) and types
       ``user-4`` key by key with ``pilot.press`` (30 ms apart, a fast typist), then clears it
       (``escape``); answers the timer gaps while typing and while clearing;
-    - ``quit``: answers the peak RSS of this process (``ru_maxrss``) and exits.
+    - ``quit``: answers the peak RSS of this process (``ru_maxrss``), the number of full
+      garbage collections since start and the longest (ms; the app runs them when idle,
+      outside the windows above), and exits.
 
 ``firstframe --kind acct|minimal [--endpoint-url URL]``
     Starts AcctApp (or a minimal Textual app: one Label) and prints
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import inspect
 import json
 import os
@@ -107,6 +110,20 @@ async def run_app(args: argparse.Namespace) -> None:
     from tui.messages import RefreshFinished
 
     ticks: list[float] = []
+    # Full collections (generation 2) and how long each held the interpreter: the app runs
+    # them when idle (AcctApp._collect_when_idle), outside the stall windows; reported so.
+    full_collections: list[float] = []
+    collection_started: list[float] = []
+
+    def watch_gc(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            collection_started[:] = [time.perf_counter()]
+        elif collection_started:
+            full_collections.append((time.perf_counter() - collection_started.pop()) * 1000)
+
+    gc.callbacks.append(watch_gc)
 
     class BenchApp(AcctApp):
         """AcctApp plus the stall timer, started as soon as the app mounts.
@@ -223,7 +240,14 @@ async def run_app(args: argparse.Namespace) -> None:
                 )
             else:
                 emit({"event": "error", "message": f"unknown command {command!r}"})
-        emit({"event": "quit", "peak_rss_mb": round(peak_rss_mb(), 1)})
+        emit(
+            {
+                "event": "quit",
+                "peak_rss_mb": round(peak_rss_mb(), 1),
+                "full_collections": len(full_collections),
+                "full_collection_max_ms": round(max(full_collections, default=0.0), 1),
+            }
+        )
         app.exit()
     # Worker threads still reading would hold up interpreter shutdown; nothing to flush.
     sys.stdout.flush()

@@ -622,6 +622,12 @@ def measure_size(
             },
         },
         "memory": {"app_peak_rss_mb": quit_answer["peak_rss_mb"]},
+        # Full collections run when the app is idle (2 s without input or a refresh
+        # ending): not inside the stall windows, but a pause all the same.
+        "idle_full_gc": {
+            "count": quit_answer["full_collections"],
+            "max_ms": quit_answer["full_collection_max_ms"],
+        },
         "ratios": ratios,
         "wall_seconds": round(time.perf_counter() - size_t0, 1),
     }
@@ -823,6 +829,10 @@ def table_rows(result: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     row(
         "UI stall, first refresh: max",
         lambda s: f"{s['stall']['cold_refresh']['max_ms']:.0f} ms",
+    )
+    row(
+        "full GC when idle: longest",
+        lambda s: f"{s['idle_full_gc']['max_ms']:.0f} ms ({s['idle_full_gc']['count']} runs)",
     )
     row(
         "peak RSS (app process)",

@@ -147,6 +147,9 @@ class AcctApp(App[None]):
         self._derive_again = False
         self._derive_input: tuple[Posture, dict[str, TablePane]] = (Posture(), {})
         self._guide_view: tuple[Posture, Any, Any] | None = None
+        self._holding = False  # parts arriving now wait for the others (_display_held)
+        self._held: set[str] = set()
+        self._with_views: set[str] = set()  # parts shown once the tables' rows are built
 
     @property
     def vault(self) -> Vault:
@@ -222,6 +225,8 @@ class AcctApp(App[None]):
     _KEYS_DURING_FLOWS = frozenset({"q", "ctrl+c", "ctrl+q"})
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._last_input = time.monotonic()  # (see _collect_when_idle)
         # A flow is a conversation in modals; between two of them (and while it waits on
         # AWS) the main screen shows for a moment. A key meant for the modal, such as the
         # second of a double enter, must not open or start something behind it.
@@ -598,6 +603,10 @@ class AcctApp(App[None]):
         if not large:
             self.posture_changed.publish(self.posture)
             return
+        self._derive_tables()
+
+    def _derive_tables(self) -> None:
+        """Build the table panes' rows for :attr:`posture` in a thread worker."""
         if self._deriving:
             self._derive_again = True
             return
@@ -665,6 +674,19 @@ class AcctApp(App[None]):
             pane = self.pane(pane_id)
             assert isinstance(pane, TablePane)
             pane.show(message.posture, prepared)
+        if self._with_views:
+            # The rest of what arrived with these rows (see _display_held), same frame.
+            names, self._with_views = self._with_views, set()
+            self.header.show(self.posture)
+            for pane_id in PANE_IDS:
+                pane = self.pane(pane_id)
+                if names & set(pane.PARTS):
+                    if not isinstance(pane, TablePane):
+                        pane.update_from(self.posture)
+                    if self._parts_done(pane):
+                        pane.loading = False
+            if not self._guide_decided:
+                self._maybe_open_guide()
         if message.guide is not None:
             self._guide_view = (message.posture, *message.guide)
             self.posture_changed.publish(message.posture)
@@ -739,6 +761,9 @@ class AcctApp(App[None]):
         self._refresh_started = time.monotonic()
         self._pause_gc()
         self._pending = set(PART_NAMES)
+        if all(getattr(self.posture, name).loaded for name in PART_NAMES):
+            self._holding = True  # the whole posture is on screen: swap it at once
+            self.set_timer(self.HOLD_DISPLAY, partial(self._hold_expired, self.generation))
         # (Panes show "loading" from mount until their first part arrives; later
         # refreshes keep the old data on screen until the new data arrives.)
         for name in PART_NAMES:
@@ -783,8 +808,40 @@ class AcctApp(App[None]):
             if message.part.value is not None:
                 self.region_unwatched.clear()
             self._watch_moving_regions()
+        self._pending.discard(message.name)
+        self._held.add(message.name)
+        if not self._holding or not self._pending:
+            self._display_held()
+        self._maybe_finish()
+
+    # -- one display per refresh -----------------------------------------------------------
+    # Once a whole posture is on screen, a refresh keeps it there until every part of the
+    # new one is in (at most HOLD_DISPLAY seconds), then shows it all at once; for a large
+    # account, once the tables' rows are built too. Showing each part as it arrives would
+    # redraw every pane several times while the other reads are still parsing in worker
+    # threads, and each redraw would wait for the interpreter behind them (a 40 ms frame
+    # took 100–150 ms at 5,000 users). A snapshot at once also never shows this refresh's
+    # users beside the last refresh's credential report. (The first read still shows each
+    # part as it arrives: there is nothing older to keep on screen.)
+    HOLD_DISPLAY = 5.0
+
+    def _display_held(self) -> None:
+        """Show the parts that arrived and are not on screen yet."""
+        self._holding = False
+        names, self._held = self._held, set()
+        if not names:
+            return
+        if self._user_count() > self.derive_threshold:
+            # The tables' rows are built in a worker first; everything else is shown with
+            # them (in _views_prepared), so the screen changes once, in one frame.
+            self._with_views |= names
+            self._derive_tables()
+            return
+        self._display_parts(names)
+
+    def _display_parts(self, names: set[str]) -> None:
         self.header.show(self.posture)
-        affected = [p for p in PANE_IDS if message.name in self.pane(p).PARTS]
+        affected = [p for p in PANE_IDS if names & set(self.pane(p).PARTS)]
         self._show_posture(affected)
         for pane_id in affected:
             pane = self.pane(pane_id)
@@ -792,34 +849,66 @@ class AcctApp(App[None]):
                 pane.loading = False
         if not self._guide_decided:
             self._maybe_open_guide()
-        self._pending.discard(message.name)
-        self._maybe_finish()
 
-    # -- garbage collection during a refresh ---------------------------------------------
+    def _hold_expired(self, generation: int) -> None:
+        if generation == self.generation and self._holding:
+            self._display_held()
+            self._maybe_finish()
+
+    # -- garbage collection ---------------------------------------------------------------
     # While a large account is parsed, hundreds of thousands of short-lived objects (XML
-    # elements, response dicts) are alive at once, and each automatic full collection walks
-    # them all and everything the process ever loaded: 60–150 ms stalls of the UI at 5,000
-    # users. They are freed by reference counting anyway, so full collections wait until
-    # the refresh ends (young ones still run: Textual's render caches die young). After
-    # the first refresh, what was loaded to get there (modules, botocore's service models,
-    # the widgets) is frozen once, out of every later full collection's way.
+    # elements, response dicts) are alive at once, and a 5,000-user posture is a few
+    # hundred thousand more that live until the next refresh. An automatic full collection
+    # walks them all: 70–100 ms with the interpreter held, at whatever moment an allocation
+    # crosses the threshold, typically mid-frame, right as the new rows are drawn. Those
+    # objects are freed by reference counting anyway; only reference cycles need a full
+    # collection. So from the first refresh on, full collections are never automatic: one
+    # falls due when a refresh ends, and runs once nothing has happened for IDLE_COLLECT
+    # seconds (no key, no mouse, no refresh ending: the user is reading, nothing moves) and
+    # nothing is being read; at the latest COLLECT_WITHIN seconds after it fell due, so
+    # memory stays bounded for a user who never pauses. Young collections still run.
+    # The first one with no screen open freezes what was loaded to get there (modules,
+    # botocore's service models, the widgets), out of every later collection's way.
+    IDLE_COLLECT = 2.0
+    COLLECT_WITHIN = 60.0
     _gc_thresholds: tuple[int, int, int] | None = None
     _gc_frozen = False
+    _gc_due_since: float | None = None
+    _gc_quiet_from = 0.0
+    _last_input = 0.0
+    last_collect_seconds: float | None = None
+    """How long the last idle full collection took (the benchmark reports it)."""
 
     def _pause_gc(self) -> None:
         if self._gc_thresholds is None:
             self._gc_thresholds = gc.get_threshold()
             first, second, _ = self._gc_thresholds
             gc.set_threshold(first, second, 1_000_000_000)
+            self.set_interval(self.IDLE_COLLECT / 4, self._collect_when_idle, name="gc")
 
     def _resume_gc(self) -> None:
-        if self._gc_thresholds is not None:
-            gc.set_threshold(*self._gc_thresholds)
-            self._gc_thresholds = None
-        if not self._gc_frozen and self.generation:
+        """A refresh is over (or waits for the user): a full collection is due."""
+        now = time.monotonic()
+        self._gc_quiet_from = now
+        if self._gc_due_since is None:
+            self._gc_due_since = now
+
+    def _collect_when_idle(self) -> None:
+        due = self._gc_due_since
+        if due is None or (self.refreshing and not self._asking_mfa) or self._deriving:
+            return
+        now = time.monotonic()
+        quiet = now - max(self._last_input, self._gc_quiet_from) >= self.IDLE_COLLECT
+        if not quiet and now - due < self.COLLECT_WITHIN:
+            return
+        self._gc_due_since = None
+        started = time.perf_counter()
+        gc.collect()
+        if not self._gc_frozen and len(self.screen_stack) == 1:
+            # (Not while a screen is open: frozen, its cycles would outlive it.)
             self._gc_frozen = True
-            gc.collect()
             gc.freeze()
+        self.last_collect_seconds = time.perf_counter() - started
 
     def on_unmount(self) -> None:
         # Leave the collector as found: its thresholds back, and nothing of this app kept
