@@ -106,6 +106,11 @@ def child_env() -> dict[str, str]:
         PYTHONUNBUFFERED="1",
     )
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    # Run as an installed app runs: with its bytecode cached (pip compiles it at install;
+    # an editable install writes it on first run). Where PYTHONDONTWRITEBYTECODE is set,
+    # acct-tui's own ~30 modules were compiled from source at every start while Textual,
+    # installed with its .pyc, was not: start-up figures compared unlike things.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

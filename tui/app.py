@@ -189,6 +189,9 @@ class AcctApp(App[None]):
     def on_ready(self) -> None:
         # Read the account once the first frame is up: the workers import boto3, which
         # would otherwise compete with that frame for the interpreter.
+        from tui.memory import limit_arenas
+
+        limit_arenas()  # before the first worker thread (see tui/memory.py)
         self.action_refresh()
         self._check_size(self.size)
 
@@ -866,7 +869,8 @@ class AcctApp(App[None]):
     # falls due when a refresh ends, and runs once nothing has happened for IDLE_COLLECT
     # seconds (no key, no mouse, no refresh ending: the user is reading, nothing moves) and
     # nothing is being read; at the latest COLLECT_WITHIN seconds after it fell due, so
-    # memory stays bounded for a user who never pauses. Young collections still run.
+    # memory stays bounded for a user who never pauses. Young collections still run. What
+    # the collection and the refresh freed then goes back to the system (tui/memory.py).
     # The first one with no screen open freezes what was loaded to get there (modules,
     # botocore's service models, the widgets), out of every later collection's way.
     IDLE_COLLECT = 2.0
@@ -908,6 +912,9 @@ class AcctApp(App[None]):
             # (Not while a screen is open: frozen, its cycles would outlive it.)
             self._gc_frozen = True
             gc.freeze()
+        from tui.memory import release_free_memory
+
+        release_free_memory()
         self.last_collect_seconds = time.perf_counter() - started
 
     def on_unmount(self) -> None:

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tui.aws.errors import AwsError
@@ -68,6 +69,12 @@ class Pane(Vertical, can_focus=False):
     def __init__(self, *, id: str) -> None:  # noqa: A002 - Textual's own name
         super().__init__(id=id, classes="pane")
         self.border_title = self.TITLE
+
+    def get_loading_widget(self) -> Widget:
+        # A still line rather than Textual's animated indicator: five panes animating at
+        # 16 frames a second are a steady stream of redraws over SSH, and of frames
+        # competing with the first read for the interpreter.
+        return Static("Reading the account…", classes="pane-loading", markup=False)
 
     def compose(self) -> ComposeResult:
         yield Static(id="status", classes="pane-status", markup=False)
