@@ -14,7 +14,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -234,9 +233,8 @@ def stored(real_keyring: KeyringBackend) -> Iterator[VaultEntry]:
 
 
 def test_real_get_subprocess_output_parses_as_credential_process(stored: VaultEntry) -> None:
-    started = time.monotonic()
+    # (A hang is caught by subprocess_cli's timeout; speed belongs in benchmarks/.)
     result = subprocess_cli("get", "alice", "--account", stored.account_id)
-    took = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert as_credential_process(result.stdout) == {
@@ -244,7 +242,6 @@ def test_real_get_subprocess_output_parses_as_credential_process(stored: VaultEn
         "AccessKeyId": stored.access_key_id,
         "SecretAccessKey": stored.secret_access_key,
     }
-    assert took < 10, f"`credentials get` took {took:.1f}s"
 
 
 def test_real_list_subprocess_shows_the_entry_and_no_secret(stored: VaultEntry) -> None:
