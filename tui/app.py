@@ -762,7 +762,7 @@ class AcctApp(App[None]):
         self.generation += 1
         self.refreshing = True
         self._refresh_started = time.monotonic()
-        self._pause_gc()
+        self._own_full_collections()
         self._pending = set(PART_NAMES)
         if all(getattr(self.posture, name).loaded for name in PART_NAMES):
             self._holding = True  # the whole posture is on screen: swap it at once
@@ -883,14 +883,15 @@ class AcctApp(App[None]):
     last_collect_seconds: float | None = None
     """How long the last idle full collection took (the benchmark reports it)."""
 
-    def _pause_gc(self) -> None:
+    def _own_full_collections(self) -> None:
+        """From now on, full collections run only in _collect_when_idle."""
         if self._gc_thresholds is None:
             self._gc_thresholds = gc.get_threshold()
             first, second, _ = self._gc_thresholds
             gc.set_threshold(first, second, 1_000_000_000)
             self.set_interval(self.IDLE_COLLECT / 4, self._collect_when_idle, name="gc")
 
-    def _resume_gc(self) -> None:
+    def _collection_due(self) -> None:
         """A refresh is over (or waits for the user): a full collection is due."""
         now = time.monotonic()
         self._gc_quiet_from = now
@@ -932,7 +933,7 @@ class AcctApp(App[None]):
             self.refreshing = False
             self.last_refresh_seconds = time.monotonic() - self._refresh_started
             self.post_message(RefreshFinished(self.generation, self.last_refresh_seconds))
-            self._resume_gc()
+            self._collection_due()
 
     def _watch_moving_regions(self) -> None:
         from tui.aws.models import RegionStatus
@@ -951,7 +952,7 @@ class AcctApp(App[None]):
         return any(getattr(self.posture, p).loaded for p in pane.PARTS)
 
     def _ask_mfa_token(self, prompt: str) -> None:
-        self._resume_gc()  # the refresh waits for the user, for however long
+        self._collection_due()  # the refresh waits for the user, for however long
         if self._asking_mfa:
             return
         self._asking_mfa = True
