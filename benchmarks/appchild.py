@@ -19,9 +19,9 @@ Modes (one JSON object per line on stdout):
     - ``filter``: focuses the Users pane (``2``), opens its filter (``/``) and types
       ``user-4`` key by key with ``pilot.press`` (30 ms apart, a fast typist), then clears it
       (``escape``); answers the timer gaps while typing and while clearing;
-    - ``quit``: answers the peak RSS of this process (``ru_maxrss``), the number of full
-      garbage collections since start and the longest (ms; the app runs them when idle,
-      outside the windows above), and exits.
+    - ``quit``: answers the peak RSS of this process (``ru_maxrss``) and the length of
+      every full garbage collection since start (ms; the app runs them when idle, outside
+      the windows above), and exits.
 
 ``firstframe --kind acct|minimal [--endpoint-url URL]``
     Starts AcctApp (or a minimal Textual app: one Label) and prints
@@ -112,7 +112,7 @@ async def run_app(args: argparse.Namespace) -> None:
     ticks: list[float] = []
     # Full collections (generation 2) and how long each held the interpreter: the app runs
     # them when idle (AcctApp._collect_when_idle), outside the stall windows; reported so.
-    full_collections: list[float] = []
+    full_collections: list[tuple[float, float]] = []  # (when it ended, ms)
     collection_started: list[float] = []
 
     def watch_gc(phase: str, info: dict[str, int]) -> None:
@@ -121,7 +121,8 @@ async def run_app(args: argparse.Namespace) -> None:
         if phase == "start":
             collection_started[:] = [time.perf_counter()]
         elif collection_started:
-            full_collections.append((time.perf_counter() - collection_started.pop()) * 1000)
+            ms = (time.perf_counter() - collection_started.pop()) * 1000
+            full_collections.append((time.perf_counter(), ms))
 
     gc.callbacks.append(watch_gc)
 
@@ -244,8 +245,12 @@ async def run_app(args: argparse.Namespace) -> None:
             {
                 "event": "quit",
                 "peak_rss_mb": round(peak_rss_mb(), 1),
-                "full_collections": len(full_collections),
-                "full_collection_max_ms": round(max(full_collections, default=0.0), 1),
+                # Each full collection's length in ms, in order, from the end of the
+                # first refresh (those before are automatic ones during start-up); the
+                # first of them also freezes what start-up loaded, later ones walk less.
+                "full_collections_ms": [
+                    round(ms, 1) for at, ms in full_collections if at >= cold_end
+                ],
             }
         )
         app.exit()

@@ -69,8 +69,10 @@ def test_bench_runs_and_reports_every_section(tmp_path: Path) -> None:
         assert _number(s["stall"]["cold_refresh"]["max_ms"])
         assert _number(s["memory"]["app_peak_rss_mb"])
         assert _number(s["memory"]["over_bare_mb"])
-        assert isinstance(s["idle_full_gc"]["count"], int)
-        assert _number(s["idle_full_gc"]["max_ms"])
+        gcs = s["idle_full_gc"]
+        assert isinstance(gcs["count"], int) and len(gcs["all_ms"]) == gcs["count"]
+        for key in ("max_ms", "first_ms", "later_max_ms"):
+            assert _number(gcs[key]), key
         assert _number(s["seed"]["seconds"])
         cli = s["awscli"]
         ratios = ["layer_over_floor", "app_over_floor", "layer_over_floor_seq"]
