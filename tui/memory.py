@@ -39,6 +39,11 @@ def _libc() -> Any:
     return libc
 
 
+def available() -> bool:
+    """Whether the C library is glibc, with the two functions below."""
+    return _libc() is not None
+
+
 def limit_arenas() -> bool:
     """Cap glibc's malloc arenas (True if it took effect)."""
     libc = _libc()
