@@ -7,7 +7,6 @@ reads the operations from tui/aws/, so a new call cannot escape the matrix.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import itertools
 from collections.abc import Callable, Iterator
@@ -17,10 +16,10 @@ from typing import Any
 import boto3
 import botocore.session
 import pytest
-from botocore import xform_name
 from botocore.retries.standard import ExponentialBackoff
 
 from tests.faultproxy import FaultProxy
+from tests.operations import named_operations, operation_names
 from tui.demo import DemoEndpoint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +30,6 @@ CHANGE_PASSWORD = "IAMUserChangePassword"
 BASE_ALIAS = "faults-demo"
 STALE = "out of date"  # how a pane marks rows it could not read again
 ATTEMPTS = {"denied": 1}  # every other fault: botocore's total_max_attempts, 3
-SERVICES = ("iam", "sts", "ec2", "account")
 
 # What a refresh reads, and the part of the posture each operation feeds.
 READ_PARTS = {
@@ -127,36 +125,13 @@ SSC_DELETE = (
 
 # -- which operations the app makes: read from its code ------------------------------------
 def operations_in_code() -> set[str]:
-    """Every AWS action named in tui/aws/: operation names as string constants
-    (``_op("CreateUser", …)``, ``aws_call("iam", "GetAccountSummary")``), client methods
-    (``.get_account_summary()``) and paginators (``get_paginator("list_regions")``).
+    """Every AWS action named in tui/aws/ (see :func:`tests.operations.named_operations`).
 
     A new call anywhere in the AWS layer shows up here, and the test below then fails
     until the matrix drives it.
     """
-    session = botocore.session.get_session()
-    camel: dict[str, str] = {}
-    snake: dict[str, str] = {}
-    for service in SERVICES:
-        model = session.get_service_model(service)
-        for name in model.operation_names:
-            camel[name] = f"{service}:{name}"
-            snake[xform_name(name)] = f"{service}:{name}"
-    found: set[str] = set()
-    for path in sorted((ROOT / "tui" / "aws").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if node.value in camel:
-                    found.add(camel[node.value])
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                method = node.func.attr
-                if method in snake:
-                    found.add(snake[method])
-                if method == "get_paginator" and node.args:
-                    arg = node.args[0]
-                    if isinstance(arg, ast.Constant) and arg.value in snake:
-                        found.add(snake[arg.value])
-    return found
+    names = operation_names()
+    return {a for name in named_operations(ROOT / "tui" / "aws") for a in names[name]}
 
 
 # -- fixtures (import them into a test module to use them) -----------------------------------

@@ -7,16 +7,14 @@ the code names is in the list, and the read list only reads.
 
 from __future__ import annotations
 
-import ast
 import json
 from pathlib import Path
 
-import botocore.session
 import pytest
-from botocore import xform_name
 
+from tests.operations import SERVICES, named_operations, operation_names
 from tui.aws import permissions
-from tui.aws.errors import AwsError, action_name, from_exception
+from tui.aws.errors import AwsError, from_exception
 from tui.aws.permissions import (
     ADMIN_ACTIONS,
     ADMIN_POLICY,
@@ -32,7 +30,6 @@ pytestmark = pytest.mark.privilege
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICIES = ROOT / "policies"
-SERVICES = ("iam", "sts", "ec2", "account")
 
 
 def allowed(name: str) -> list[str]:
@@ -64,18 +61,6 @@ def test_check_reports_drift_and_write_repairs_it(
     assert permissions.main(["--check", "--dir", str(tmp_path)]) == 0
 
 
-def _operations() -> dict[str, set[str]]:
-    """Every operation of the services acct-tui uses, by CamelCase and snake_case name."""
-    session = botocore.session.get_session()
-    names: dict[str, set[str]] = {}
-    for service in SERVICES:
-        for operation in session.get_service_model(service).operation_names:
-            action = action_name(service, operation)
-            names.setdefault(operation, set()).add(action)
-            names.setdefault(xform_name(operation), set()).add(action)
-    return names
-
-
 def test_every_operation_the_code_names_is_in_the_list() -> None:
     """A new boto3 call, or a new operation name in a plan, fails here until listed.
 
@@ -83,19 +68,8 @@ def test_every_operation_the_code_names_is_in_the_list() -> None:
     constants that are operation names (``_call("CreateUser", …)``) and attributes that
     are client methods (``iam().list_account_aliases()``).
     """
-    operations = _operations()
-    named: dict[str, set[str]] = {}
-    for path in sorted((ROOT / "tui").rglob("*.py")):
-        if "demo" in path.relative_to(ROOT).parts:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            name = None
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                name = node.value
-            elif isinstance(node, ast.Attribute):
-                name = node.attr
-            if name in operations:
-                named.setdefault(name, set()).add(str(path.relative_to(ROOT)))
+    operations = operation_names()
+    named = named_operations(ROOT / "tui", skip="demo")
     missing = {
         name: sorted(where)
         for name, where in named.items()
@@ -123,7 +97,7 @@ def test_the_read_list_only_reads_and_every_change_is_a_write() -> None:
 
 
 def test_actions_are_well_formed_and_known_to_botocore() -> None:
-    operations = _operations()
+    operations = operation_names()
     known = {a for actions in operations.values() for a in actions}
     implied = {a for f in WRITE_FLOWS for a in f.implied}
     for action in ADMIN_ACTIONS:
