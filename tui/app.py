@@ -680,16 +680,7 @@ class AcctApp(App[None]):
         if self._with_views:
             # The rest of what arrived with these rows (see _display_held), same frame.
             names, self._with_views = self._with_views, set()
-            self.header.show(self.posture)
-            for pane_id in PANE_IDS:
-                pane = self.pane(pane_id)
-                if names & set(pane.PARTS):
-                    if not isinstance(pane, TablePane):
-                        pane.update_from(self.posture)
-                    if self._parts_done(pane):
-                        pane.loading = False
-            if not self._guide_decided:
-                self._maybe_open_guide()
+            self._display_parts(names, rows_shown=True)
         if message.guide is not None:
             self._guide_view = (message.posture, *message.guide)
             self.posture_changed.publish(message.posture)
@@ -842,10 +833,20 @@ class AcctApp(App[None]):
             return
         self._display_parts(names)
 
-    def _display_parts(self, names: set[str]) -> None:
+    def _display_parts(self, names: set[str], *, rows_shown: bool = False) -> None:
+        """Show the parts ``names`` of :attr:`posture` in the header and their panes.
+
+        ``rows_shown``: the table panes have just been given their rows (_views_prepared);
+        only the other panes are left to update.
+        """
         self.header.show(self.posture)
         affected = [p for p in PANE_IDS if names & set(self.pane(p).PARTS)]
-        self._show_posture(affected)
+        if rows_shown:
+            for pane_id in affected:
+                if not isinstance(pane := self.pane(pane_id), TablePane):
+                    pane.update_from(self.posture)
+        else:
+            self._show_posture(affected)
         for pane_id in affected:
             pane = self.pane(pane_id)
             if self._parts_done(pane):
