@@ -21,7 +21,6 @@ seconds (generous: 2 CPUs shared with other work); a failure shows the screen.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.tmux import Tmux, terminal_env
+from tests.tmux import Tmux, acct_tui, acct_tui_env
 from tui.demo import DemoEndpoint, DemoServer
 
 pytestmark = [pytest.mark.tmux, pytest.mark.server]
@@ -41,23 +40,15 @@ REGION = "af-south-1"
 USER = "ana"
 
 
-def acct_tui() -> list[str]:
-    script = Path(sys.executable).with_name("acct-tui")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
-
-
 def env_for(home: Path, endpoint: DemoEndpoint | None = None) -> dict[str, str]:
     """A user's shell: fake credentials for the server, no keyring, no AWS config."""
-    env = terminal_env(home)
-    env.update(
-        AWS_ACCESS_KEY_ID=endpoint.access_key_id if endpoint else "testing",
-        AWS_SECRET_ACCESS_KEY=endpoint.secret_access_key if endpoint else "testing",
-        AWS_CONFIG_FILE=str(home / "none"),
-        AWS_SHARED_CREDENTIALS_FILE=str(home / "none"),
-        AWS_EC2_METADATA_DISABLED="true",
-        # Never the developer's keyring: the save fails and the screen says so.
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+    env = (
+        acct_tui_env(home, endpoint.access_key_id, endpoint.secret_access_key)
+        if endpoint
+        else acct_tui_env(home)
     )
+    # Never the developer's keyring: the save fails and the screen says so.
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     return env
 
 

@@ -5,7 +5,6 @@ Pilot tests run over moto_server; quitting is checked in a real terminal (tmux).
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -22,8 +21,8 @@ from textual.widgets import Checkbox, Input, Static
 
 from tests.hostile import assert_terminal_safe, frame
 from tests.pilot import loaded, plain, wait_for_screen, wait_until
-from tests.test_terminal import _alive, _demo_child_of, acct_tui
-from tests.tmux import Tmux, terminal_env
+from tests.test_terminal import _alive, _demo_child_of
+from tests.tmux import Tmux, acct_tui, acct_tui_env, terminal_env
 from tui.app import AcctApp
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
@@ -290,14 +289,6 @@ def term(tmp_path: Path) -> Iterator[Tmux]:
         t.close()
 
 
-def tui_env(tmp_path: Path) -> dict[str, str]:
-    env = terminal_env(tmp_path)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(Path(__file__).resolve().parents[1]), env.get("PYTHONPATH", "")) if p
-    )
-    return env
-
-
 def after_exit(term: Tmux) -> str:
     """What the terminal shows once acct-tui has left its alternate screen."""
     screen = term.screen()
@@ -308,7 +299,7 @@ def after_exit(term: Tmux) -> str:
 def test_quit_while_regions_are_polled_is_clean_and_stops_the_demo(
     term: Tmux, tmp_path: Path
 ) -> None:
-    term.start([*acct_tui(), "--demo"], tui_env(tmp_path))
+    term.start([*acct_tui(), "--demo"], terminal_env(tmp_path))
     term.wait_for("Root user has MFA", timeout=60)
     child = _demo_child_of(int(term.tmux("display-message", "-p", "-t", "t", "#{pane_pid}")))
     assert child is not None and _alive(child)
@@ -360,14 +351,7 @@ class BlackHole:
 def test_quit_while_every_call_hangs_exits_at_once(term: Tmux, tmp_path: Path) -> None:
     hole = BlackHole()
     try:
-        env = tui_env(tmp_path)
-        env.update(
-            AWS_ACCESS_KEY_ID="testing",
-            AWS_SECRET_ACCESS_KEY="testing",
-            AWS_CONFIG_FILE=str(tmp_path / "none"),
-            AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
-            AWS_EC2_METADATA_DISABLED="true",
-        )
+        env = acct_tui_env(tmp_path)
         url = f"http://127.0.0.1:{hole.port}"
         term.start([*acct_tui(), "--endpoint-url", url, "--region", "us-east-1"], env)
         term.wait_for("connecting…")
@@ -384,14 +368,7 @@ def test_quit_while_every_call_hangs_exits_at_once(term: Tmux, tmp_path: Path) -
 
 
 def test_resize_in_a_real_terminal(account: str, term: Tmux, tmp_path: Path) -> None:
-    env = tui_env(tmp_path)
-    env.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_CONFIG_FILE=str(tmp_path / "none"),
-        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
-        AWS_EC2_METADATA_DISABLED="true",
-    )
+    env = acct_tui_env(tmp_path)
     term.start([*acct_tui(), "--endpoint-url", account, "--region", "us-east-1"], env)
     term.wait_for("Security recommendations")
     term.tmux("resize-window", "-t", "t", "-x", "40", "-y", "12")

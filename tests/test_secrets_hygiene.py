@@ -31,7 +31,7 @@ from textual.widgets import Checkbox, Input, RadioButton, Static
 
 from tests.pilot import loaded, plain, recorded_notifications, wait_for_screen, wait_until
 from tests.test_vault import MemoryKeyring
-from tests.tmux import Tmux, terminal_env
+from tests.tmux import Tmux, acct_tui, acct_tui_env
 from tui import logfile
 from tui.app import AcctApp
 from tui.aws.redact import redact
@@ -356,11 +356,6 @@ def test_log_is_off_by_default(
     assert list(files_under(*isolated.values())) == []
 
 
-def acct_tui() -> list[str]:
-    script = Path(sys.executable).with_name("acct-tui")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
-
-
 def test_log_option_end_to_end(demo: DemoEndpoint, tmp_path: Path) -> None:
     """`acct-tui --log FILE` in a real terminal: DEBUG lines, mode 0600, no secret."""
     home = tmp_path / "home"
@@ -370,15 +365,7 @@ def test_log_option_end_to_end(demo: DemoEndpoint, tmp_path: Path) -> None:
     log.chmod(0o644)  # narrowed to 0600 when acct-tui opens it
     term = Tmux(tmp_path, 100, 30)
     try:
-        env = terminal_env(home)
-        env.update(
-            PYTHONPATH=str(ROOT),
-            AWS_ACCESS_KEY_ID=demo.access_key_id,
-            AWS_SECRET_ACCESS_KEY=demo.secret_access_key,
-            AWS_CONFIG_FILE=str(tmp_path / "none"),
-            AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
-            AWS_EC2_METADATA_DISABLED="true",
-        )
+        env = acct_tui_env(home, demo.access_key_id, demo.secret_access_key)
         command = [*acct_tui(), "--endpoint-url", demo.endpoint_url, "--region", demo.region]
         term.start([*command, "--log", str(log)], env)
         term.wait_for("Security recommendations", timeout=60)

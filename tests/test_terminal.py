@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,14 +10,9 @@ from pathlib import Path
 import boto3
 import pytest
 
-from tests.tmux import Tmux, terminal_env
+from tests.tmux import Tmux, acct_tui, acct_tui_env, terminal_env
 
 pytestmark = pytest.mark.server
-
-
-def acct_tui() -> list[str]:
-    script = Path(sys.executable).with_name("acct-tui")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
 
 
 @pytest.fixture
@@ -41,14 +34,7 @@ def test_endpoint_url_shows_that_servers_users(moto_reset: str, term: Tmux, tmp_
     )
     for name in ("zoe-ops", "yann-dev"):
         iam.create_user(UserName=name)
-    env = terminal_env(tmp_path)
-    env.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_CONFIG_FILE=str(tmp_path / "none"),
-        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
-        AWS_EC2_METADATA_DISABLED="true",
-    )
+    env = acct_tui_env(tmp_path)
     term.start([*acct_tui(), "--endpoint-url", moto_reset, "--region", "us-east-1"], env)
     term.wait_for("Security recommendations")
     term.send("2")
@@ -93,9 +79,6 @@ def _alive(pid: int) -> bool:
 
 def test_demo_opens_five_panes_with_data_and_cleans_up(term: Tmux, tmp_path: Path) -> None:
     env = terminal_env(tmp_path)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(Path(__file__).resolve().parents[1]), env.get("PYTHONPATH", "")) if p
-    )
     term.start([*acct_tui(), "--demo"], env)
     # The demo account is read, then opens "Getting started" over the panes.
     screen = term.wait_for("Getting started —", timeout=60)
@@ -117,9 +100,6 @@ def test_demo_opens_five_panes_with_data_and_cleans_up(term: Tmux, tmp_path: Pat
 
 def test_copy_reaches_tmux_through_osc52(term: Tmux, tmp_path: Path) -> None:
     env = terminal_env(tmp_path)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(Path(__file__).resolve().parents[1]), env.get("PYTHONPATH", "")) if p
-    )
     term.start([*acct_tui(), "--demo"], env)
     # The demo account opens "Getting started" once it is read; 2 closes it and shows Users.
     term.wait_for("Getting started —", timeout=60)

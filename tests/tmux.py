@@ -7,6 +7,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -140,11 +141,38 @@ class Tmux:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def acct_tui() -> list[str]:
+    """How a user starts acct-tui: the installed console script (else ``python -m tui``)."""
+    script = Path(sys.executable).with_name("acct-tui")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
+
+
 def terminal_env(home: Path) -> dict[str, str]:
-    """Environment for a program under tmux: a real TERM, no developer AWS set-up."""
+    """Environment for a program under tmux: a real TERM, no developer AWS set-up, and
+    this checkout importable (``--demo`` starts ``python -m tui.demo.server``)."""
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "PYTHONPATH")}
     keep.update(TERM="xterm-256color", HOME=str(home), LANG=os.environ.get("LANG", "C.UTF-8"))
+    keep["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), keep.get("PYTHONPATH")) if p)
     return keep
+
+
+def acct_tui_env(
+    home: Path, access_key_id: str = "testing", secret_access_key: str = "testing"
+) -> dict[str, str]:
+    """:func:`terminal_env` for acct-tui against a test server: these fake keys, and no
+    AWS config file or instance metadata to fall back on."""
+    env = terminal_env(home)
+    env.update(
+        AWS_ACCESS_KEY_ID=access_key_id,
+        AWS_SECRET_ACCESS_KEY=secret_access_key,
+        AWS_CONFIG_FILE=str(home / "none"),
+        AWS_SHARED_CREDENTIALS_FILE=str(home / "none"),
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    return env
 
 
 _SGR = re.compile(r"\x1b\[([0-9;]*)m")
