@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
@@ -51,7 +51,11 @@ class Fix:
 
 @dataclass(frozen=True)
 class Finding:
-    """One recommendation with its outcome, a one-line reason and the fix."""
+    """One recommendation with its outcome, a one-line reason and the fix.
+
+    A fix is only offered for a FAIL: for an UNKNOWN the reason says what to do to find
+    out instead (:attr:`fix` is kept for the details screen, labelled as "once known").
+    """
 
     id: str
     title: str
@@ -77,11 +81,41 @@ def _days(now: datetime, then: datetime | None) -> int | None:
     return None if then is None else (now - then).days
 
 
+LOADING = "Still loading…"
+
+
 def _unknown(
     id_: str, title: str, severity: Severity, part: Part[Any], fix: Fix | None = None
 ) -> Finding:
-    reason = f"Cannot tell: {part.error.headline()}" if part.error else "Still loading…"
+    if part.error is None:
+        return Finding(id_, title, severity, Status.UNKNOWN, LOADING, fix)
+    reason = f"Cannot tell: {part.error.headline()}"
+    if part.error.hint:
+        reason += f". {part.error.hint}"
     return Finding(id_, title, severity, Status.UNKNOWN, reason, fix)
+
+
+def _report_gaps(p: Posture) -> list[str]:
+    """IAM users the account has (details) that the credential report does not list.
+
+    AWS regenerates the report at most every 4 hours, so a user created since is missing
+    from it: a check over the report cannot pass for that user, only fail for others.
+    """
+    details, report = p.details.value, p.report.value
+    if details is None or report is None:
+        return []
+    listed = {r.user for r in report.rows}
+    return [u.name for u in details.users if u.name not in listed]
+
+
+def _not_in_report(
+    id_: str, title: str, severity: Severity, gaps: list[str], fix: Fix | None
+) -> Finding:
+    reason = (
+        f"Cannot tell for {_names(gaps)}: not in the credential report yet (AWS makes a new "
+        "one at most every 4 hours; r reads it again)"
+    )
+    return Finding(id_, title, severity, Status.UNKNOWN, reason, fix, tuple(gaps))
 
 
 # -- root -----------------------------------------------------------------------------------
@@ -240,13 +274,18 @@ def check_console_mfa(p: Posture, now: datetime) -> Finding:
             tuple(missing),
             tuple(missing),
         )
+    gaps = _report_gaps(p)
+    if gaps:
+        return _not_in_report("user-mfa", title, Severity.HIGH, gaps, fix)
     return Finding("user-mfa", title, Severity.HIGH, Status.PASS, "Every console user has MFA", fix)
 
 
 def check_old_keys(p: Posture, now: datetime) -> Finding:
     title = f"Access keys rotated within {KEY_MAX_AGE_DAYS} days"
     fix = Fix(
-        "Rotate: create a new key, switch to it, then deactivate the old one", action="user_keys"
+        "Rotate: create a new key for the user (IAM console or `aws iam create-access-key`), "
+        "move its programs to it, then deactivate the old key here (enter: the user's keys)",
+        action="user_keys",
     )
     report = p.report.value
     if report is None:
@@ -268,6 +307,9 @@ def check_old_keys(p: Posture, now: datetime) -> Finding:
             tuple(text for _, text in old),
             _unique(user for user, _ in old),
         )
+    gaps = _report_gaps(p)
+    if gaps:
+        return _not_in_report("old-keys", title, Severity.MEDIUM, gaps, fix)
     return Finding("old-keys", title, Severity.MEDIUM, Status.PASS, "No active key is old", fix)
 
 
@@ -298,6 +340,9 @@ def check_unused_keys(p: Posture, now: datetime) -> Finding:
             tuple(text for _, text in unused),
             _unique(user for user, _ in unused),
         )
+    gaps = _report_gaps(p)
+    if gaps:
+        return _not_in_report("unused-keys", title, Severity.MEDIUM, gaps, fix)
     return Finding(
         "unused-keys", title, Severity.MEDIUM, Status.PASS, "Active keys are in use", fix
     )
@@ -321,6 +366,9 @@ def check_two_keys(p: Posture, now: datetime) -> Finding:
             tuple(both),
             tuple(both),
         )
+    gaps = _report_gaps(p)
+    if gaps:
+        return _not_in_report("two-keys", title, Severity.LOW, gaps, fix)
     return Finding("two-keys", title, Severity.LOW, Status.PASS, "At most one active key each", fix)
 
 
@@ -423,6 +471,27 @@ CHECKS: tuple[Callable[[Posture, datetime], Finding], ...] = (
 )
 
 _STATUS_ORDER = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.PASS: 2}
+
+
+def verdict(findings: Sequence[Finding]) -> str:
+    """The one-line summary of ``findings``: ``all clear`` only when every check passed.
+
+    ``2 to fix · 3 unknown``; while parts are still being read, ``checking…`` (with what is
+    already known to fail). Never reassures about a check that could not be evaluated.
+    """
+    failing = sum(f.status is Status.FAIL for f in findings)
+    loading = sum(f.status is Status.UNKNOWN and f.reason == LOADING for f in findings)
+    unknown = sum(f.status is Status.UNKNOWN for f in findings) - loading
+    if loading:
+        return f"checking… {failing} to fix so far" if failing else "checking…"
+    if not findings:
+        return "no checks"
+    if not failing and not unknown:
+        return "all clear"
+    counts = [f"{failing} to fix"] if failing else []
+    if unknown:
+        counts.append(f"{unknown} unknown")
+    return " · ".join(counts)
 
 
 def evaluate(posture: Posture, now: datetime | None = None) -> list[Finding]:

@@ -119,6 +119,8 @@ def _from_finding(finding: Finding, part: Part[Any]) -> tuple[StepState, str | N
         return StepState.DONE, None, finding.reason
     if finding.status is Status.FAIL:
         return StepState.TODO, None, finding.reason
+    if part.loaded and part.error is None:  # read, and still not enough to tell
+        return StepState.UNKNOWN, None, finding.reason
     return _pending(part)
 
 
@@ -249,8 +251,10 @@ def _admin_mfa(p: Posture, now: datetime) -> Step:
         reason = f"No MFA yet: {_names(without)}. Enter enrolls a virtual MFA device"
         return Step("admin-mfa", 5, title, StepState.TODO, reason, ENROLL_MFA, ids, tuple(without))
     report = p.report.value
-    missing = [u for u in members if report.row(u) is None]
-    if len(missing) == len(members):
+    listed = {r.user for r in report.rows}
+    missing = [u for u in members if u not in listed]
+    if missing:
+        # Done only with evidence for every admin user, not for the ones the report lists.
         reason = (
             f"{_names(missing)} not in the credential report yet "
             "(AWS regenerates it at most every 4 hours)"
@@ -334,6 +338,16 @@ def should_open(posture: Posture) -> bool | None:
 
 
 def progress(steps: Sequence[Step]) -> str:
-    """``5 of 8 done`` (optional steps count as done: nothing is required of them)."""
+    """``5 of 8 done``, plus ``· 2 unknown`` for steps that could not be read.
+
+    Optional steps count as done: nothing is required of them (their state was read).
+    """
     done = sum(s.state in (StepState.DONE, StepState.OPTIONAL) for s in steps)
-    return f"{done} of {len(steps)} done"
+    text = f"{done} of {len(steps)} done"
+    unknown = sum(s.state is StepState.UNKNOWN for s in steps)
+    loading = sum(s.state is StepState.LOADING for s in steps)
+    if unknown:
+        text += f" · {unknown} unknown"
+    if loading:
+        text += f" · {loading} reading…"
+    return text

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.aws.checks import Finding, Severity, Status, evaluate
+from tui.aws.checks import Finding, Severity, Status, evaluate, verdict
 from tui.aws.models import PART_NAMES, Posture
 from tui.colours import ERROR, FAIL, MUTED, SUCCESS, WARNING
 from tui.panes.base import Prepared, TablePane, make_row
@@ -55,7 +55,8 @@ class RecommendationsPane(TablePane):
         parts: list[str | tuple[str, str]] = []
         if finding is not None:
             parts.append(visible(finding.reason, multiline=True))
-            if finding.status is not Status.PASS and finding.fix is not None:
+            # An unknown check offers no fix: the data does not show that one is needed.
+            if finding.status is Status.FAIL and finding.fix is not None:
                 parts += [("\nFix: ", "bold"), visible(finding.fix.label, multiline=True)]
                 runnable = finding.status is Status.FAIL and finding.fix.action
                 if runnable and self._refused(finding):
@@ -66,8 +67,20 @@ class RecommendationsPane(TablePane):
         self.query_one("#reason", Static).update(Content.assemble(*parts))
 
     def show_status(self, posture: Posture) -> None:
-        failed = [p.error for p in map(posture.__getattribute__, PART_NAMES) if p.error]
-        if failed:
+        parts = [getattr(posture, name) for name in PART_NAMES]
+        failed = [p.error for p in parts if p.error]
+        if failed and len(failed) == len(parts):
+            # Nothing at all could be read: say so plainly, with why and what to do.
+            codes = ", ".join(dict.fromkeys(e.code for e in failed))
+            hints = dict.fromkeys(e.hint.rstrip(". ") for e in failed if e.hint)
+            self.set_status(
+                Content.assemble(
+                    (f"Nothing could be read from AWS ({visible(codes)}). ", WARNING),
+                    visible(". ".join(hints) or "r tries again"),
+                    (". No check has passed: every one is unknown.", WARNING),
+                )
+            )
+        elif failed:
             # Only the checks that need a part turn unknown: say which reads failed here,
             # not only in the reason of a row the user may never highlight.
             self.set_status(
@@ -82,7 +95,6 @@ class RecommendationsPane(TablePane):
 
     def prepare(self, posture: Posture) -> Prepared | None:
         findings = evaluate(posture)
-        failing = sum(f.status is Status.FAIL for f in findings)
         rows = []
         for f in findings:
             label, style = STATUS_TEXT[f.status]
@@ -94,8 +106,7 @@ class RecommendationsPane(TablePane):
                     f.title,
                 )
             )
-        summary = f"{failing} to fix" if failing else "all clear"
-        return Prepared(rows, summary, {f.id: f for f in findings})
+        return Prepared(rows, verdict(findings), {f.id: f for f in findings})
 
     def accept(self, data: Any) -> None:
         self.findings = data
@@ -132,8 +143,11 @@ class RecommendationsPane(TablePane):
         lines.append(("Why", finding.reason))
         if finding.subjects:
             lines.append(("Affects", "\n".join(finding.subjects)))
-        if finding.fix is not None:
-            lines.append(("Fix", finding.fix.label))
+        # A fix only where the data shows one is needed; for an unknown check, what it
+        # would be once the check can be read and fails.
+        if finding.fix is not None and finding.status is not Status.PASS:
+            label = "Fix" if finding.status is Status.FAIL else "Fix, if it fails"
+            lines.append((label, finding.fix.label))
             for n, step in enumerate(finding.fix.console_steps, start=1):
                 lines.append((f"Step {n}", step))
             if finding.fix.url:
