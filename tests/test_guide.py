@@ -323,8 +323,12 @@ async def test_switch_to_the_admin_users_key_rechecks_as_that_user(moto_reset: s
         text = plain(confirm.query_one("#confirm-lines Static", Static))
         assert key_id in text and "arn:aws:sts::123456789012:user/moto" in text
         assert secret not in app.export_screenshot()
-        # tick "also add an AWS CLI profile", then confirm
+        # tick "also add an AWS CLI profile"; y alone does not switch acct-tui's identity
         await pilot.press("shift+tab", "space", "y")
+        await pilot.pause(0.2)
+        assert app.screen is confirm and "user/moto" in header(app)
+        # the user's name, typed, does
+        await pilot.press("tab", *"ada", "enter")
         prompt = await wait_for_screen(app, pilot, PromptScreen)
         assert prompt.value == "ada"
         await pilot.press("enter")
@@ -370,7 +374,7 @@ async def test_a_key_of_someone_else_is_refused_and_nothing_changes(moto_reset: 
         await go_to(pilot, guide, "sign-in")
         await pilot.press("enter")
         await wait_for_screen(app, pilot, ConfirmScreen)
-        await pilot.press("y")
+        await pilot.press(*"ada", "enter")
         await wait_until(
             pilot, lambda: any("key did not work" in n.message for n in app._notifications)
         )

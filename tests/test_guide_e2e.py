@@ -131,7 +131,7 @@ async def test_keyboard_only_path_secures_the_demo_account(demo: DemoEndpoint) -
         await go_to(pilot, guide, "sign-in")
         await pilot.press("enter")
         await wait_for_screen(app, pilot, ConfirmScreen)
-        await pilot.press("y")
+        await pilot.press(*"ada", "enter")  # acct-tui's own identity: the name, typed
         guide = await back_to_guide(app, pilot)
         header = app.query_one("#account-header", Static)
         await wait_until(pilot, lambda: "user/ada" in plain(header))

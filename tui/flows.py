@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.worker import WorkerFailed
 
+from tui.aws import selfguard
 from tui.aws.checks import Finding
 from tui.aws.errors import AwsError
 from tui.aws.iam import NewGroup, NewUser, UserCredentials, users_can_change_own_password
@@ -30,10 +31,12 @@ from tui.aws.models import (
     sign_in_url,
     utcnow,
 )
+from tui.aws.selfguard import Identity, SelfHarm
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
     from tui.aws.plan import Plan
+    from tui.screens.confirm import ConfirmScreen
 
 T = TypeVar("T")
 
@@ -190,9 +193,28 @@ def _error_line(outcome: Any) -> str:
     return text
 
 
+# -- self-protection ----------------------------------------------------------------------
+async def whoami(app: AcctApp) -> Identity:
+    """Who acct-tui runs as: the caller read at refresh, and the key it signs with now."""
+    key_id = await in_thread(app, app.service.signing_key_id, "signing key")
+    return Identity(app.posture.caller.value, key_id)
+
+
+def confirm_screen(
+    title: str, lines: list[str], harm: SelfHarm | None, **options: Any
+) -> ConfirmScreen:
+    """A confirmation; when ``harm`` says it hits acct-tui's own identity, it says so first
+    and asks for the name typed (``y`` alone is not enough)."""
+    from tui.screens.confirm import ConfirmScreen
+
+    if harm is None:
+        return ConfirmScreen(title, lines, **options)
+    warning = (f"⚠ {harm.lines[0]}", *harm.lines[1:])
+    return ConfirmScreen(title, lines, typed=harm.type_to_confirm, warning=warning, **options)
+
+
 # -- deletes --------------------------------------------------------------------------------
 async def delete_user(app: AcctApp, name: str) -> None:
-    from tui.screens.confirm import ConfirmScreen
     from tui.screens.plan import PlanScreen
 
     writer = app.service.writer
@@ -203,13 +225,15 @@ async def delete_user(app: AcctApp, name: str) -> None:
         return
     account, _ = _account(app)
     entry = await in_thread(app, lambda: _vault_has(app, account, name), "keyring lookup")
-    confirm = ConfirmScreen(
+    harm = selfguard.delete_user(await whoami(app), name)
+    confirm = confirm_screen(
         f"Delete user {name}?",
         [
             "These steps will run, in order:",
             *(f"  • {s.description}" for s in plan.steps),
             *(f"Note: {note}" for note in plan.notes),
         ],
+        harm,
         option="Also remove its entry from the OS keyring" if entry else None,
     )
     if not await app.push_screen_wait(confirm):
@@ -227,7 +251,6 @@ async def delete_user(app: AcctApp, name: str) -> None:
 
 
 async def delete_group(app: AcctApp, name: str) -> None:
-    from tui.screens.confirm import ConfirmScreen
     from tui.screens.plan import PlanScreen
 
     writer = app.service.writer
@@ -236,9 +259,11 @@ async def delete_group(app: AcctApp, name: str) -> None:
     except Exception as exc:  # noqa: BLE001
         app.notify(failure_text(exc), title=f"Cannot delete {name}", severity="error")
         return
-    confirm = ConfirmScreen(
+    harm = selfguard.delete_group(await whoami(app), app.posture.details.value, name)
+    confirm = confirm_screen(
         f"Delete group {name}?",
         ["These steps will run, in order:", *(f"  • {s.description}" for s in plan.steps)],
+        harm,
     )
     if not await app.push_screen_wait(confirm):
         return
@@ -394,7 +419,6 @@ async def password_policy(app: AcctApp) -> None:
 
 
 async def delete_root_keys(app: AcctApp) -> None:
-    from tui.screens.confirm import ConfirmScreen
 
     mfa = app.service.mfa
     lines = [
@@ -404,7 +428,9 @@ async def delete_root_keys(app: AcctApp) -> None:
         "If acct-tui itself is signed in with a root access key, this session stops working",
         "once that key is gone (it is deleted last): restart with an IAM user's profile.",
     ]
-    if not await app.push_screen_wait(ConfirmScreen("Delete root access keys?", lines)):
+    account, _ = _account(app)
+    harm = selfguard.delete_root_keys(await whoami(app), account)
+    if not await app.push_screen_wait(confirm_screen("Delete root access keys?", lines, harm)):
         return
     try:
         deleted = await in_thread(app, mfa.delete_root_access_keys, "root access keys")

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tui.aws import selfguard
 from tui.aws.guide import group_admins
-from tui.flows import in_thread
+from tui.aws.selfguard import Identity
+from tui.flows import confirm_screen, in_thread
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
@@ -33,7 +35,6 @@ def _problem(exc: BaseException) -> str:
 async def switch_identity(app: AcctApp) -> None:
     """Choose an admin user with a key in the keyring, confirm, switch, re-read."""
     from tui.screens.choose import ChooseScreen
-    from tui.screens.confirm import ConfirmScreen
 
     caller = app.posture.caller.value
     details = app.posture.details.value
@@ -75,7 +76,8 @@ async def switch_identity(app: AcctApp) -> None:
         app.notify(f"The keyring holds no access key for {user}.", title=TITLE, severity="error")
         return
     key_id = entry.access_key_id
-    confirm = ConfirmScreen(
+    harm = selfguard.switch_identity(Identity(caller), user)
+    confirm = confirm_screen(
         f"Work as {user}?",
         [
             f"acct-tui will sign every call with {user}'s access key {key_id}, read from the",
@@ -85,6 +87,7 @@ async def switch_identity(app: AcctApp) -> None:
             "",
             "To go back to the previous identity, quit and start acct-tui again.",
         ],
+        harm,
         confirm_label="Switch",
         danger=False,
         option=f"Also add an AWS CLI profile for {user} (credential_process: no secret on disk)",

@@ -502,14 +502,7 @@ class MfaWriter:
 
     def session_key_id(self) -> str | None:
         """The access key id this session signs with (``None`` when unknown)."""
-        try:
-            credentials = self.session._session.get_credentials()
-            if credentials is None:
-                return None
-            key: str | None = credentials.get_frozen_credentials().access_key
-            return key
-        except Exception:  # noqa: BLE001 - only an ordering hint
-            return None
+        return self.session.signing_key_id()
 
     def list_root_access_keys(self) -> tuple[AccessKey, ...]:
         """Root's own access keys (ListAccessKeys without a user name, as root).

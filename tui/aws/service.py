@@ -67,6 +67,10 @@ class AccountService:
     def has_credentials(self) -> bool:
         return self.session.has_credentials()
 
+    def signing_key_id(self) -> str | None:
+        """The access key id acct-tui signs with (off the UI thread: may refresh)."""
+        return self.session.signing_key_id()
+
     def read_part(self, name: str) -> Part[Any]:
         """Read one part of the posture (blocking: call it from a thread worker)."""
         return self.reader.read_part(name)

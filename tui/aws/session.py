@@ -164,6 +164,20 @@ class AwsSession:
         """True when boto3's chain finds credentials (without calling AWS)."""
         return self._session.get_credentials() is not None
 
+    def signing_key_id(self) -> str | None:
+        """The access key id this session signs with (``None`` when it cannot be known).
+
+        May run the credential chain (an assume-role refresh): call it off the UI thread.
+        """
+        try:
+            credentials = self._session.get_credentials()
+            if credentials is None:
+                return None
+            key: str | None = credentials.get_frozen_credentials().access_key
+            return key
+        except Exception:  # noqa: BLE001 - unknown; the guards treat it as such
+            return None
+
     @property
     def region(self) -> str:
         return self._session.region_name or "us-east-1"

@@ -93,19 +93,24 @@ class AccessKeysScreen(ModalScreen[bool]):
 
     @work(exclusive=True, exit_on_error=False, group="keys")
     async def action_toggle_key(self) -> None:
-        from tui.flows import in_thread
-        from tui.screens.confirm import ConfirmScreen
+        from tui.aws import selfguard
+        from tui.flows import confirm_screen, in_thread, whoami
 
         key = self._selected()
         if key is None:
             return
         verb = "Deactivate" if key.active else "Activate"
         lines = [f"{verb} {key.key_id} of {self.user}."]
+        harm = None
         if key.active:
             lines.append("Programs using this key stop working until it is activated again.")
-        if not await self.app.push_screen_wait(
-            ConfirmScreen(f"{verb} access key?", lines, confirm_label=verb, danger=key.active)
-        ):
+            harm = selfguard.change_key(
+                await whoami(self.acct), self.user, key.key_id, delete=False
+            )
+        confirm = confirm_screen(
+            f"{verb} access key?", lines, harm, confirm_label=verb, danger=key.active
+        )
+        if not await self.app.push_screen_wait(confirm):
             return
         writer = self.acct.service.writer
         try:
@@ -121,8 +126,8 @@ class AccessKeysScreen(ModalScreen[bool]):
 
     @work(exclusive=True, exit_on_error=False, group="keys")
     async def action_delete(self) -> None:
-        from tui.flows import in_thread
-        from tui.screens.confirm import ConfirmScreen
+        from tui.aws import selfguard
+        from tui.flows import confirm_screen, in_thread, whoami
 
         key = self._selected()
         if key is None:
@@ -131,7 +136,8 @@ class AccessKeysScreen(ModalScreen[bool]):
             f"Delete {key.key_id} of {self.user}. This cannot be undone.",
             "Deactivating first (d) is safer: it can be reversed.",
         ]
-        if not await self.app.push_screen_wait(ConfirmScreen("Delete access key?", lines)):
+        harm = selfguard.change_key(await whoami(self.acct), self.user, key.key_id, delete=True)
+        if not await self.app.push_screen_wait(confirm_screen("Delete access key?", lines, harm)):
             return
         writer = self.acct.service.writer
         try:

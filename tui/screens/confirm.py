@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from tui.visible import visible
 
@@ -21,6 +21,10 @@ class ConfirmScreen(ModalScreen[bool]):
     ``lines`` are shown literally (they often hold AWS names). The cancel button has the
     focus first, so a stray ``enter`` never deletes anything. An optional checkbox (e.g.
     "also remove the keyring entry") is read back through :attr:`option`.
+
+    With ``typed`` (an action that would remove or cripple acct-tui's own identity), the
+    ``warning`` lines come first and the user must type ``typed`` exactly: ``y`` and the
+    confirm button do nothing until then, and the typing field has the focus.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -36,8 +40,12 @@ class ConfirmScreen(ModalScreen[bool]):
         confirm_label: str = "Delete",
         danger: bool = True,
         option: str | None = None,
+        typed: str | None = None,
+        warning: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
+        self.typed = typed
+        self.warning = warning
         self.title_text = title
         self.lines = lines
         self.confirm_label = confirm_label
@@ -48,10 +56,21 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm") as box:
             box.border_title = Text(visible(self.title_text))
+            if self.warning:
+                yield Static(
+                    Text("\n".join(map(visible, self.warning)), style="bold"),
+                    id="confirm-warning",
+                    markup=False,
+                )
             with VerticalScroll(id="confirm-lines"):
                 yield Static(Text("\n".join(map(visible, self.lines))), markup=False)
             if self.option_label:
                 yield Checkbox(self.option_label, id="confirm-option")
+            if self.typed is not None:
+                yield Label(
+                    Text(f"Type {visible(self.typed)} to confirm:"), id="confirm-typed-label"
+                )
+                yield Input(id="confirm-typed", placeholder="")
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel (n)", id="cancel")
                 yield Button(
@@ -61,9 +80,36 @@ class ConfirmScreen(ModalScreen[bool]):
                 )
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+        if self.typed is not None:
+            self.query_one("#ok", Button).disabled = True
+            self.query_one("#confirm-typed", Input).focus()
+        else:
+            self.query_one("#cancel", Button).focus()
+
+    @property
+    def typed_ok(self) -> bool:
+        """True when no name is asked for, or the field holds exactly that name."""
+        if self.typed is None:
+            return True
+        return self.query_one("#confirm-typed", Input).value == self.typed
+
+    @on(Input.Changed, "#confirm-typed")
+    def _typed_changed(self) -> None:
+        self.query_one("#ok", Button).disabled = not self.typed_ok
+
+    @on(Input.Submitted, "#confirm-typed")
+    def _typed_submitted(self) -> None:
+        if self.typed_ok:
+            self.action_confirm()
+        else:
+            self.app.bell()
 
     def action_confirm(self) -> None:
+        if not self.typed_ok:
+            # y alone is not enough here: say what is missing, where it is typed.
+            self.app.bell()
+            self.query_one("#confirm-typed", Input).focus()
+            return
         if self.option_label:
             self.option = self.query_one("#confirm-option", Checkbox).value
         self.dismiss(True)

@@ -90,7 +90,8 @@ class UserScreen(DetailsScreen):
 
     @work(exclusive=True, exit_on_error=False, group="user-mfa")
     async def action_remove(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
+        from tui.aws import selfguard
+        from tui.flows import confirm_screen, whoami
         from tui.screens.plan import PlanScreen
 
         table = self.query_one("#mfa-devices", DataTable)
@@ -102,7 +103,8 @@ class UserScreen(DetailsScreen):
             *(f"• {s.description}" for s in plan.steps),
             f"{self.user} will sign in without MFA until a new device is added.",
         ]
-        if not await self.app.push_screen_wait(ConfirmScreen("Remove MFA device?", lines)):
+        harm = selfguard.remove_mfa(await whoami(self.acct), self.user, serial)
+        if not await self.app.push_screen_wait(confirm_screen("Remove MFA device?", lines, harm)):
             return
         await self.app.push_screen_wait(PlanScreen("Removing MFA device", plan))
         self._load()
