@@ -262,7 +262,8 @@ class CredentialsScreen(ModalScreen[None]):
                     [
                         "The keyring save failed and nothing was copied or exported.",
                         "The password and secret access key cannot be shown again:",
-                        "you would have to reset the password and create a new key.",
+                        "you would have to reset the password and create a new key in the",
+                        "IAM console or with the AWS CLI (acct-tui cannot do either yet).",
                     ],
                     confirm_label="Close anyway",
                 )
