@@ -70,6 +70,16 @@ def test_last_admin_path_only() -> None:
     assert selfguard.delete_group(Identity(ROLE), only, "administrators") is None
 
 
+def test_detaching_the_policy_attached_directly() -> None:
+    me = Identity(ME, "AKIAALICE")
+    harm = selfguard.lose_admin_path(me, _details((), True), "user", "AdministratorAccess")
+    assert harm is not None and harm.type_to_confirm == "AdministratorAccess"
+    both = _details(("administrators",), True)
+    assert selfguard.lose_admin_path(me, both, "user", "AdministratorAccess") is None
+    unread = selfguard.lose_admin_path(me, None, "group:administrators", "administrators")
+    assert unread is not None and "could not read" in unread.lines[0]
+
+
 def test_unknown_identity_cannot_rule_itself_out() -> None:
     unknown = Identity(None)
     for harm in (

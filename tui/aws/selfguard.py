@@ -94,32 +94,40 @@ def change_key(me: Identity, user: str, key_id: str, *, delete: bool) -> SelfHar
 
 def delete_group(me: Identity, details: AuthDetails | None, group: str) -> SelfHarm | None:
     """Deleting group ``group`` (its members are removed and its policies detached first)."""
+    return lose_admin_path(me, details, f"group:{group}", group)
+
+
+def lose_admin_path(
+    me: Identity, details: AuthDetails | None, path: str, name: str
+) -> SelfHarm | None:
+    """Taking away admin path ``path`` (see :func:`admin_paths`) from acct-tui's user:
+    deleting the group, removing the user from it, detaching AdministratorAccess from the
+    group (all ``group:NAME``) or from the user (``user``). ``name`` is what to type."""
     if me.caller is None:
-        return _unknown(group, f"group {group}")
+        return _unknown(name, name)
     user = me.user
-    if user is None:  # root or a role: group membership is not how it gets its rights
+    if user is None:  # root or a role: IAM groups and user policies are not how it is admin
         return None
     if details is None:
         return SelfHarm(
             (
-                f"acct-tui could not read the account's groups, so it cannot tell whether "
-                f"{group} is how {user} (acct-tui's identity) is an administrator.",
+                f"acct-tui could not read the account's groups and policies, so it cannot "
+                f"tell whether {name} is how {user} (acct-tui's identity) is an administrator.",
             ),
-            group,
+            name,
         )
     paths = admin_paths(user, details)
-    if f"group:{group}" not in paths:
+    if path not in paths or paths - {path}:
         return None
-    if paths - {f"group:{group}"}:
-        return None
+    how = f"{name}" if path.startswith("group:") else "AdministratorAccess attached to it"
     return SelfHarm(
         (
-            f"{group} is how {user} — the identity acct-tui runs as — gets AdministratorAccess, "
+            f"{how} is how {user} — the identity acct-tui runs as — gets AdministratorAccess, "
             "and it has no other way.",
             f"After this, {user} is no longer an administrator: this session can no longer "
             "manage IAM.",
         ),
-        group,
+        name,
     )
 
 
