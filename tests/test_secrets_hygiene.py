@@ -260,16 +260,14 @@ def test_a_session_from_acct_tui_credentials_get_keeps_its_secret(
     """credential_process = `acct-tui credentials get`: botocore runs it, and with DEBUG
     logging on, the key it prints never reaches the log. (Needs a real keyring: .ci/run.)"""
     from tests.test_vault import new_account, new_entry
-    from tui.vault import add_cli_profile
+    from tui.awsconfig import add_cli_profile
 
     entry = new_entry(new_account())
     vault = Vault(real_keyring)
     vault.save(entry)
     try:
         config = Path(os.environ["AWS_CONFIG_FILE"])
-        add_cli_profile(
-            config, "from-keyring", entry.account_id, "alice", [sys.executable, "-m", "tui"]
-        )
+        add_cli_profile(config, "from-keyring", entry.account_id, "alice")
         monkeypatch.setenv("PYTHONPATH", str(ROOT))
         settings = Settings(profile="from-keyring", endpoint_url=demo.endpoint_url)
         service = AccountService(settings, report_poll_interval=0.1)

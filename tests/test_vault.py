@@ -1,4 +1,6 @@
-"""tui/vault.py: the keyring entry, refusal of unusable backends, the CSV and CLI profiles.
+"""tui/vault.py: the keyring entry, refusal of unusable backends, the credentials CSV.
+
+(AWS CLI profiles: tests/test_awsconfig.py.)
 
 The round trips run against a real Secret Service (``real_keyring``: gnome-keyring inside
 .ci/run's D-Bus session); the locked case runs in a private nested D-Bus session with its
@@ -13,7 +15,6 @@ import contextlib
 import json
 import os
 import secrets
-import shlex
 import shutil
 import stat
 import subprocess
@@ -40,7 +41,6 @@ from tui.vault import (
     VaultEntry,
     VaultError,
     VaultUnavailable,
-    add_cli_profile,
     export_csv,
 )
 
@@ -725,69 +725,6 @@ def test_csv_accepted_by_real_aws_configure_import(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     text = credentials.read_text()
     assert "[alice]" in text and "AKIAIOSFODNN7EXAMPLE" in text
-
-
-# -------------------------------------------------------------------------- CLI profiles
-def test_add_cli_profile_writes_credential_process_and_no_secret(tmp_path: Path) -> None:
-    config = tmp_path / "new" / "config"
-    command = [sys.executable, "-m", "tui"]
-    path = add_cli_profile(config, "alice-prod", "123456789012", "alice", command)
-    assert path == config
-    text = config.read_text()
-    assert text == (
-        "[profile alice-prod]\n"
-        f"credential_process = {shlex.join(command)} credentials get alice "
-        "--account 123456789012\n"
-    )
-    assert stat.S_IMODE(config.stat().st_mode) == 0o600
-    assert "secret" not in text.lower() and "aws_access_key_id" not in text
-
-
-def test_add_cli_profile_appends_and_refuses_duplicates(tmp_path: Path) -> None:
-    config = tmp_path / "config"
-    config.write_text("[default]\nregion = eu-west-1\n[profile  ops ]\nregion = us-east-1")
-    before_mode = stat.S_IMODE(config.stat().st_mode)
-    add_cli_profile(config, "alice", "123456789012", "alice", "/opt/acct-tui/bin/acct-tui")
-    text = config.read_text()
-    assert text.startswith("[default]\nregion = eu-west-1\n[profile  ops ]\nregion = us-east-1\n")
-    assert text.endswith(
-        "\n[profile alice]\ncredential_process = /opt/acct-tui/bin/acct-tui credentials get "
-        "alice --account 123456789012\n"
-    )
-    for name in ("alice", "ops", "default"):
-        with pytest.raises(ExportError, match="already exists"):
-            add_cli_profile(config, name, "123456789012", "alice", "/x/acct-tui")
-    assert config.read_text() == text
-    assert stat.S_IMODE(config.stat().st_mode) == before_mode
-
-
-def test_add_cli_profile_default_path_and_quoting(tmp_path: Path) -> None:
-    script = tmp_path / "dir with space" / "acct-tui"
-    script.parent.mkdir()
-    script.write_text("#!/bin/sh\n")
-    path = add_cli_profile(None, "bob", "123456789012", "bob", str(script))
-    assert path == Path(os.environ["AWS_CONFIG_FILE"])  # conftest's temp config
-    line = path.read_text().splitlines()[-1]
-    value = line.split(" = ", 1)[1]
-    assert shlex.split(value) == [
-        str(script),
-        "credentials",
-        "get",
-        "bob",
-        "--account",
-        "123456789012",
-    ]
-    # A command line given as one string (not a file) is used as it is.
-    add_cli_profile(path, "carol", "123456789012", "carol", f"{sys.executable} -m tui")
-    value = path.read_text().splitlines()[-1].split(" = ", 1)[1]
-    assert shlex.split(value)[:3] == [sys.executable, "-m", "tui"]
-
-
-@pytest.mark.parametrize("profile", ["", "a b", "a]b", "x\ny", "#x"])
-def test_add_cli_profile_refuses_odd_names(tmp_path: Path, profile: str) -> None:
-    with pytest.raises(ExportError):
-        add_cli_profile(tmp_path / "config", profile, "123456789012", "alice", "/x/acct-tui")
-    assert not (tmp_path / "config").exists()
 
 
 def test_how_to_fix_texts_hold_no_placeholders() -> None:

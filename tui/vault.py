@@ -1,4 +1,4 @@
-"""The OS keyring store for IAM credentials, the credentials CSV and AWS CLI profiles.
+"""The OS keyring store for IAM credentials, and the credentials CSV.
 
 DESIGN.md §2: one keyring entry per IAM user, service ``acct-tui``, username
 ``<account-id>/<user-name>``, value a small JSON document. Keyring has no portable way to
@@ -15,6 +15,8 @@ never happen under the TUI), and a locked Secret Service collection. The lock is
 locked collection by asking the daemon for an unlock prompt (a GUI dialog on a desktop, a
 blocked call until someone answers it).
 
+AWS CLI profiles live in :mod:`tui.awsconfig`.
+
 This module must stay importable without Textual, Rich or boto3 (``acct-tui credentials
 get`` runs it as an AWS ``credential_process``).
 """
@@ -25,9 +27,6 @@ import json
 import logging
 import os
 import re
-import shlex
-import subprocess
-import sys
 import threading
 from collections.abc import Sequence
 from contextlib import closing
@@ -50,7 +49,6 @@ CSV_HEADER = "User name,Password,Access key ID,Secret access key,Console login l
 ACCOUNT_ID_RE = re.compile(r"\d{12}")
 # IAM UserName: 1-64 of [\w+=,.@-] (ASCII word characters, as in the botocore model).
 USER_NAME_RE = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
-_PROFILE_RE = re.compile(r"[A-Za-z0-9_.@+=,:-]{1,128}")
 
 HOW_TO_FIX = (
     "acct-tui stores secrets only in the operating system's keyring: on Linux a Secret "
@@ -80,7 +78,7 @@ _index_lock = threading.Lock()
 
 # ------------------------------------------------------------------------------ errors
 class VaultError(Exception):
-    """A keyring entry, CSV file or AWS config profile could not be read or written."""
+    """A keyring entry or CSV file could not be read or written."""
 
 
 class VaultUnavailable(VaultError):
@@ -93,7 +91,7 @@ class VaultUnavailable(VaultError):
 
 
 class ExportError(VaultError, ValueError):
-    """A credentials CSV or AWS CLI profile was refused; nothing was written.
+    """A credentials CSV was refused; nothing was written.
 
     Also a ``ValueError``, so callers catching ``(OSError, ValueError)`` see it."""
 
@@ -569,95 +567,4 @@ def export_csv(path: str | os.PathLike[str], rows: Sequence[CsvRow]) -> Path:
         if isinstance(exc, OSError):
             raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
         raise
-    return target
-
-
-# --------------------------------------------------------------------------- AWS config
-def default_config_path() -> Path:
-    """The AWS CLI config file: ``$AWS_CONFIG_FILE`` or ``~/.aws/config``."""
-    return Path(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config").expanduser()
-
-
-def cli_command() -> list[str]:
-    """How a credential_process can call this acct-tui: the console script's absolute path
-    when this process runs it, else ``<python> -m tui``."""
-    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
-    if script is not None and script.name in ("acct-tui", "acct-tui.exe") and script.exists():
-        return [str(script.resolve())]
-    return [sys.executable, "-m", "tui"]
-
-
-def _quote(argv: Sequence[str]) -> str:
-    if os.name == "nt":  # botocore splits credential_process Windows-style there
-        return subprocess.list2cmdline(list(argv))
-    return shlex.join(argv)
-
-
-def _section_name(line: str) -> str | None:
-    stripped = line.strip()
-    if not (stripped.startswith("[") and stripped.endswith("]")):
-        return None
-    name = stripped[1:-1].strip()
-    parts = name.split(None, 1)
-    if len(parts) == 2 and parts[0] == "profile":
-        return parts[1].strip()
-    return name
-
-
-def add_cli_profile(
-    config_path: str | os.PathLike[str] | None,
-    profile: str,
-    account_id: str,
-    user_name: str,
-    command: str | Sequence[str],
-) -> Path:
-    """Append a profile whose ``credential_process`` reads the key from the keyring.
-
-    ``command`` is how to run acct-tui: an argv list (``[python, "-m", "tui"]``), or a
-    string: the path of an existing file (the console script; quoted if it needs it) or
-    else a command line used as it is (``"/usr/bin/python3 -m tui"``). The file (``None``:
-    :func:`default_config_path`) is created with mode 0600 if missing. No secret is
-    written. Raises :class:`ExportError` when the profile already exists or the name is
-    unusable.
-    """
-    _check_ids(account_id, user_name)
-    if not _PROFILE_RE.fullmatch(profile):
-        raise ExportError(
-            f"not a usable profile name: {profile!r} (letters, digits and _.@+=,:- only)"
-        )
-    if isinstance(command, str):
-        if not command.strip():
-            raise ExportError("no command given to run acct-tui")
-        # A path (quoted when it needs it), or an already formed command line.
-        prefix = _quote([command]) if Path(command).is_file() else command.strip()
-    else:
-        if not command or not all(command):
-            raise ExportError("no command given to run acct-tui")
-        prefix = _quote(command)
-    target = Path(config_path).expanduser() if config_path is not None else default_config_path()
-    try:
-        existing = target.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        existing = ""
-    except OSError as exc:
-        raise ExportError(f"cannot read {target}: {exc.strerror or exc}") from None
-    for line in existing.splitlines():
-        if _section_name(line) == profile:
-            raise ExportError(
-                f"the profile {profile!r} already exists in {target}; choose another name"
-            )
-    header = "[default]" if profile == "default" else f"[profile {profile}]"
-    process = f"{prefix} {_quote(['credentials', 'get', user_name, '--account', account_id])}"
-    block = f"{header}\ncredential_process = {process}\n"
-    if existing and not existing.endswith("\n"):
-        block = "\n" + block
-    if existing:
-        block = "\n" + block
-    try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    except OSError as exc:
-        raise ExportError(f"cannot open {target}: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "a", encoding="utf-8") as handle:
-        handle.write(block)
     return target
