@@ -1,11 +1,13 @@
-"""The credentials screen's files, through the keyboard: the AWS CLI profile (`p`). Pilot
-over the demo account; real files in temporary folders, the AWS config read back by
-botocore."""
+"""The credentials screen's files, through the keyboard: the AWS CLI profile (`p`) and the
+CSV export (`e`). Pilot over the demo account; real files in temporary folders, the AWS
+config read back by botocore, real git for the work-tree check."""
 
 from __future__ import annotations
 
 import os
 import shlex
+import stat
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -157,3 +159,42 @@ async def test_profile_refused_when_no_installed_script_is_found(
         await wait_until(pilot, lambda: "Profile not added" in note(creds))
         assert "acct-tui" in note(creds) and "pip" in note(creds)
     assert config.read_text() == "[default]\nregion = eu-west-1\n"
+
+
+# ---------------------------------------------------------------------------------- CSV
+def git_init(folder: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    subprocess.run(["git", "init", "-q"], cwd=folder, check=True, env=env, timeout=60)
+
+
+async def test_csv_goes_to_a_private_folder_not_the_working_tree(
+    demo: DemoEndpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git_init(repo)
+    monkeypatch.chdir(repo)  # acct-tui started from a git checkout
+    app = make_app(demo)
+    async with app.run_test(size=(120, 30)) as pilot:
+        creds = await open_screen(app, pilot, demo)
+        await pilot.press("e")
+        await wait_for_screen(app, pilot, PromptScreen)
+        await pilot.press("enter")  # the default path
+        await wait_until(pilot, lambda: "CSV written" in note(creds))
+        shown = note(creds)
+
+        # Typed into the work tree: refused, nothing written.
+        await pilot.press("e")
+        prompt = await wait_for_screen(app, pilot, PromptScreen)
+        prompt.query_one(Input).value = "exporter_credentials.csv"  # relative: the checkout
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "CSV not written" in note(creds))
+        assert "git work tree" in note(creds) and str(repo) in note(creds)
+    written = data / "acct-tui" / "exports" / "exporter_credentials.csv"
+    assert f"CSV written to {written} (mode 0600)" in shown, "the full path is shown"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert stat.S_IMODE(written.parent.stat().st_mode) == 0o700
+    assert written.read_text().splitlines()[1].startswith("exporter,Pw-3xample!,AKIA")
+    assert sorted(p.name for p in repo.iterdir()) == [".git"]

@@ -100,6 +100,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]
     for path in dirs.values():
         path.mkdir(exist_ok=True)
     monkeypatch.setenv("HOME", str(dirs["home"]))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)  # the CSV's default folder is in HOME
     monkeypatch.setenv("TMPDIR", str(dirs["tmp"]))
     monkeypatch.setattr(tempfile, "tempdir", str(dirs["tmp"]))
     monkeypatch.chdir(dirs["work"])
@@ -241,7 +242,8 @@ async def test_secret_flows_leave_no_secret_behind(
         assert leaks(shot, named) == [], f"screen dump {n}"
     assert leaks("\n".join(notes), named) == [], notes
 
-    csv = isolated["work"] / "hygiene-user_credentials.csv"
+    exports = isolated["home"] / ".local" / "share" / "acct-tui" / "exports"
+    csv = exports / "hygiene-user_credentials.csv"
     assert stat.S_IMODE(csv.stat().st_mode) == 0o600
     assert PASSWORD in csv.read_text() and secret_key in csv.read_text(), "the scan can see"
     written = [p for p in files_under(tmp_path) if p != csv]

@@ -41,6 +41,7 @@ from tui.vault import (
     VaultEntry,
     VaultError,
     VaultUnavailable,
+    default_export_dir,
     export_csv,
 )
 
@@ -692,6 +693,51 @@ def test_csv_row_from_entry() -> None:
         entry.secret_access_key,
         entry.password,
     )
+
+
+def git(*args: str, cwd: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env, timeout=60)
+
+
+def test_csv_refused_in_a_git_work_tree_unless_git_ignores_it(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "docs").mkdir(parents=True)
+    git("init", "-q", cwd=repo)
+    for path in (repo / "alice_credentials.csv", repo / "docs" / "alice_credentials.csv"):
+        with pytest.raises(ExportError, match="inside the git work tree") as caught:
+            export_csv(path, [csv_row()])
+        assert str(repo) in str(caught.value) and "Wj" not in str(caught.value)
+        assert not path.exists()
+    with pytest.raises(ExportError, match="git work tree"):
+        export_csv(repo / "nested" / "new" / "x.csv", [csv_row()], make_dirs=True)
+    assert not (repo / "nested").exists(), "no folder created for a refused export"
+
+    (repo / ".gitignore").write_text("*_credentials.csv\n")
+    written = export_csv(repo / "docs" / "alice_credentials.csv", [csv_row()])
+    assert written == repo / "docs" / "alice_credentials.csv"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    with pytest.raises(ExportError, match="does not ignore it"):
+        export_csv(repo / "other.csv", [csv_row()])
+
+
+def test_default_export_dir_is_private_and_outside_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = default_export_dir()
+    assert folder == tmp_path / "data" / "acct-tui" / "exports"
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/ignored")  # the XDG spec: ignore it
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_export_dir() == tmp_path / "home" / ".local" / "share" / "acct-tui" / "exports"
+    monkeypatch.chdir(tmp_path)
+    written = export_csv(Path("rel") / "c.csv", [csv_row()], make_dirs=True)
+    assert written == tmp_path / "rel" / "c.csv" and written.is_absolute()
+    assert stat.S_IMODE((tmp_path / "rel").stat().st_mode) == 0o700
+
+
+def test_this_repository_ignores_credentials_csvs() -> None:
+    assert "*_credentials.csv" in (ROOT / ".gitignore").read_text().splitlines()
 
 
 def _aws_cli_v2() -> str | None:

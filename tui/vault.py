@@ -15,7 +15,10 @@ never happen under the TUI), and a locked Secret Service collection. The lock is
 locked collection by asking the daemon for an unlock prompt (a GUI dialog on a desktop, a
 blocked call until someone answers it).
 
-AWS CLI profiles live in :mod:`tui.awsconfig`.
+A credentials CSV never lands unnoticed in a git work tree: :func:`export_csv` refuses a
+path inside one unless git ignores it, and :func:`default_export_dir` is outside the
+current directory (``$XDG_DATA_HOME/acct-tui/exports``). AWS CLI profiles live in
+:mod:`tui.awsconfig`.
 
 This module must stay importable without Textual, Rich or boto3 (``acct-tui credentials
 get`` runs it as an AWS ``credential_process``).
@@ -27,8 +30,10 @@ import json
 import logging
 import os
 import re
+import shutil
+import subprocess
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -533,14 +538,77 @@ def csv_text(rows: Sequence[CsvRow]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export_csv(path: str | os.PathLike[str], rows: Sequence[CsvRow]) -> Path:
+def default_export_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where credentials CSVs go by default: ``$XDG_DATA_HOME/acct-tui/exports``, else
+    ``~/.local/share/acct-tui/exports``. Read when called (never at import); not created."""
+    env = os.environ if environ is None else environ
+    data = env.get("XDG_DATA_HOME", "")
+    base = Path(data) if os.path.isabs(data) else Path.home() / ".local" / "share"
+    return base / SERVICE / "exports"
+
+
+def _absolute_path_dirs() -> str:
+    entries = os.environ.get("PATH", os.defpath).split(os.pathsep)
+    return os.pathsep.join(e for e in entries if e and os.path.isabs(e))
+
+
+def git_work_tree_problem(target: Path) -> str | None:
+    """Why ``target`` (an absolute path, not yet created) must not be written: it is in a
+    git work tree and git does not ignore it, or git cannot say. None when it may be."""
+    try:
+        parent = target.parent.resolve()
+    except OSError:
+        return None  # the export itself will say what is wrong with the folder
+    top = next((d for d in (parent, *parent.parents) if (d / ".git").exists()), None)
+    if top is None:
+        return None
+    where = f"{target} is inside the git work tree {top}"
+    advice = (
+        "a credentials file there is one `git add` away from a commit. Choose a folder "
+        "outside it, or make git ignore the file (the pattern *_credentials.csv in "
+        ".gitignore)"
+    )
+    git = shutil.which("git", path=_absolute_path_dirs())
+    if git is None:
+        return f"{where}, and git is not installed to check it is ignored: {advice}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    try:
+        result = subprocess.run(
+            [git, "-C", str(top), "check-ignore", "-q", "--", str(parent / target.name)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            env=env,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"{where}, and git could not check it is ignored ({type(exc).__name__}): {advice}"
+    if result.returncode == 0:
+        return None
+    if result.returncode == 1:
+        return f"{where} and git does not ignore it: {advice}"
+    return f"{where}, and git could not check it is ignored (exit {result.returncode}): {advice}"
+
+
+def export_csv(
+    path: str | os.PathLike[str], rows: Sequence[CsvRow], *, make_dirs: bool = False
+) -> Path:
     """Write a new credentials CSV with mode 0600. Never overwrites; never half-writes.
 
-    Raises :class:`ExportError` (with a message naming no secret) when the file exists, a
-    value cannot be written, or the file cannot be created with mode 0600.
+    Returns the absolute path written. ``make_dirs``: create missing folders (mode 0700).
+    Raises :class:`ExportError` (with a message naming no secret) when the file exists, the
+    path is in a git work tree that does not ignore it, a value cannot be written, or the
+    file cannot be created with mode 0600.
     """
-    target = Path(path).expanduser()
+    target = Path(os.path.abspath(Path(path).expanduser()))
     text = csv_text(rows)  # validate everything before creating anything
+    problem = git_work_tree_problem(target)
+    if problem is not None:
+        raise ExportError(f"refused: {problem}")
+    if make_dirs:
+        try:
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ExportError(f"cannot create {target.parent}: {exc.strerror or exc}") from None
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(target, flags, 0o600)

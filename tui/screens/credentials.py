@@ -29,7 +29,7 @@ from textual.worker import get_current_worker
 
 from tui.aws.iam import UserCredentials
 from tui.colours import HINT
-from tui.vault import CsvRow, Vault, VaultEntry, VaultUnavailable, export_csv
+from tui.vault import CsvRow, Vault, VaultEntry, VaultUnavailable, default_export_dir, export_csv
 from tui.visible import visible
 
 if TYPE_CHECKING:
@@ -105,6 +105,13 @@ async def add_profile_interactively(
         except (OSError, ValueError) as exc:
             return _describe_os_error(exc)
         return chosen, path
+
+
+def write_csv(path: str, row: CsvRow) -> Path:
+    """Export to ``path`` as typed (``~`` and relative paths made absolute); the default
+    folder is created (mode 0700) when missing. Returns the absolute path written."""
+    target = Path(os.path.abspath(os.path.expanduser(path)))
+    return export_csv(target, [row], make_dirs=target.parent == default_export_dir())
 
 
 class CredentialsScreen(ModalScreen[None]):
@@ -219,9 +226,13 @@ class CredentialsScreen(ModalScreen[None]):
         from tui.screens.prompt import PromptScreen
 
         c = self.credentials
-        default = str(Path.cwd() / f"{c.user_name}_credentials.csv")
+        default = str(default_export_dir() / f"{c.user_name}_credentials.csv")
         path = await self.app.push_screen_wait(
-            PromptScreen("Export CSV", "File (created with mode 0600, never overwritten):", default)
+            PromptScreen(
+                "Export CSV",
+                "File (mode 0600, never overwritten, refused in a git work tree unless ignored):",
+                default,
+            )
         )
         if not path:
             return
@@ -233,12 +244,12 @@ class CredentialsScreen(ModalScreen[None]):
             console_login_link=c.sign_in_url,
         )
         try:
-            await self._in_thread(lambda: export_csv(os.path.expanduser(path), [row]))
+            written = await self._in_thread(lambda: write_csv(path, row))
         except (OSError, ValueError) as exc:
             self._note(f"CSV not written: {_describe_os_error(exc)}", error=True)
             return
         self.kept_elsewhere = True
-        self._note(f"CSV written to {path} (mode 0600). Keep it safe, then delete it.")
+        self._note(f"CSV written to {written} (mode 0600). Keep it safe, then delete it.")
 
     @work(exclusive=True, exit_on_error=False, group="credentials-flow")
     async def action_profile(self) -> None:
