@@ -23,8 +23,9 @@ from keyring.backends import fail
 
 from tests.test_vault import LockedKeyring, MemoryKeyring, PlaintextKeyring, new_account, new_entry
 from tui import credentials_cli
+from tui.awsconfig import add_cli_profile, find_console_script
 from tui.cli import main
-from tui.vault import Vault, VaultEntry, VaultError, add_cli_profile
+from tui.vault import Vault, VaultEntry, VaultError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -281,9 +282,7 @@ def test_real_aws_profile_resolves_through_botocore_credential_chain(
     import botocore.session
 
     config = Path(os.environ["AWS_CONFIG_FILE"])  # conftest's temp file
-    add_cli_profile(
-        config, "acct-tui-alice", stored.account_id, "alice", [sys.executable, "-m", "tui"]
-    )
+    add_cli_profile(config, "acct-tui-alice", stored.account_id, "alice")  # the installed script
     text = config.read_text()
     assert stored.secret_access_key and stored.secret_access_key not in text
     assert "credential_process = " in text
@@ -308,9 +307,7 @@ def test_real_aws_cli_sees_the_profile(stored: VaultEntry, monkeypatch: pytest.M
     if probe.returncode != 0:
         pytest.skip(f"aws does not run here: {probe.stderr.strip()[:200]}")
     config = Path(os.environ["AWS_CONFIG_FILE"])
-    add_cli_profile(
-        config, "acct-tui-cli", stored.account_id, "alice", [sys.executable, "-m", "tui"]
-    )
+    add_cli_profile(config, "acct-tui-cli", stored.account_id, "alice", find_console_script())
     result = subprocess.run(
         [aws, "configure", "list", "--profile", "acct-tui-cli"],
         capture_output=True,

@@ -52,6 +52,7 @@ from tui.aws.models import AWS_DEFAULT_PASSWORD_POLICY
 from tui.aws.service import AccountService
 from tui.aws.session import Settings, is_read_operation
 from tui.aws.totp import verify_pair
+from tui.awsconfig import ConfigError, add_cli_profile, find_console_script
 from tui.forms.alias import AliasScreen
 from tui.forms.create_group import CreateGroupScreen
 from tui.forms.create_user import CreateUserScreen, parse_tags, tag_problem
@@ -60,7 +61,7 @@ from tui.forms.review import ReviewScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.credentials import CredentialsScreen
 from tui.screens.plan import PlanScreen
-from tui.vault import CsvRow, ExportError, Vault, add_cli_profile, export_csv
+from tui.vault import CsvRow, Vault, export_csv
 
 pytestmark = pytest.mark.hostile
 
@@ -111,8 +112,8 @@ def test_profile_prompt_never_writes_a_broken_or_extra_profile(
     config = tmp_path_factory.mktemp("aws") / "config"
     config.write_text("[default]\nregion = eu-west-1\n")
     try:
-        add_cli_profile(config, name, "123456789012", "alice", ["acct-tui"])
-    except ExportError:
+        add_cli_profile(config, name, "123456789012", "alice", find_console_script())
+    except ConfigError:
         assert config.read_text() == "[default]\nregion = eu-west-1\n", "nothing written"
         return
     parser = configparser.ConfigParser(interpolation=None)

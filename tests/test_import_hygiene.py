@@ -19,7 +19,9 @@ def test_the_aws_layer_has_modules() -> None:
     assert {"tui.aws.posture", "tui.aws.checks", "tui.aws.session"} <= set(AWS_MODULES)
 
 
-@pytest.mark.parametrize("module", ["tui.aws", *AWS_MODULES, "tui.demo", "tui.demo.regions"])
+@pytest.mark.parametrize(
+    "module", ["tui.aws", *AWS_MODULES, "tui.demo", "tui.demo.regions", "tui.awsconfig"]
+)
 def test_module_does_not_import_textual_or_rich(module: str) -> None:
     code = (
         f"import sys, importlib; importlib.import_module({module!r}); "

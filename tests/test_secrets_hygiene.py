@@ -100,6 +100,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]
     for path in dirs.values():
         path.mkdir(exist_ok=True)
     monkeypatch.setenv("HOME", str(dirs["home"]))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)  # the CSV's default folder is in HOME
     monkeypatch.setenv("TMPDIR", str(dirs["tmp"]))
     monkeypatch.setattr(tempfile, "tempdir", str(dirs["tmp"]))
     monkeypatch.chdir(dirs["work"])
@@ -241,7 +242,8 @@ async def test_secret_flows_leave_no_secret_behind(
         assert leaks(shot, named) == [], f"screen dump {n}"
     assert leaks("\n".join(notes), named) == [], notes
 
-    csv = isolated["work"] / "hygiene-user_credentials.csv"
+    exports = isolated["home"] / ".local" / "share" / "acct-tui" / "exports"
+    csv = exports / "hygiene-user_credentials.csv"
     assert stat.S_IMODE(csv.stat().st_mode) == 0o600
     assert PASSWORD in csv.read_text() and secret_key in csv.read_text(), "the scan can see"
     written = [p for p in files_under(tmp_path) if p != csv]
@@ -260,16 +262,14 @@ def test_a_session_from_acct_tui_credentials_get_keeps_its_secret(
     """credential_process = `acct-tui credentials get`: botocore runs it, and with DEBUG
     logging on, the key it prints never reaches the log. (Needs a real keyring: .ci/run.)"""
     from tests.test_vault import new_account, new_entry
-    from tui.vault import add_cli_profile
+    from tui.awsconfig import add_cli_profile
 
     entry = new_entry(new_account())
     vault = Vault(real_keyring)
     vault.save(entry)
     try:
         config = Path(os.environ["AWS_CONFIG_FILE"])
-        add_cli_profile(
-            config, "from-keyring", entry.account_id, "alice", [sys.executable, "-m", "tui"]
-        )
+        add_cli_profile(config, "from-keyring", entry.account_id, "alice")
         monkeypatch.setenv("PYTHONPATH", str(ROOT))
         settings = Settings(profile="from-keyring", endpoint_url=demo.endpoint_url)
         service = AccountService(settings, report_poll_interval=0.1)

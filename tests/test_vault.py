@@ -1,4 +1,6 @@
-"""tui/vault.py: the keyring entry, refusal of unusable backends, the CSV and CLI profiles.
+"""tui/vault.py: the keyring entry, refusal of unusable backends, the credentials CSV.
+
+(AWS CLI profiles: tests/test_awsconfig.py.)
 
 The round trips run against a real Secret Service (``real_keyring``: gnome-keyring inside
 .ci/run's D-Bus session); the locked case runs in a private nested D-Bus session with its
@@ -13,7 +15,6 @@ import contextlib
 import json
 import os
 import secrets
-import shlex
 import shutil
 import stat
 import subprocess
@@ -40,7 +41,7 @@ from tui.vault import (
     VaultEntry,
     VaultError,
     VaultUnavailable,
-    add_cli_profile,
+    default_export_dir,
     export_csv,
 )
 
@@ -694,6 +695,51 @@ def test_csv_row_from_entry() -> None:
     )
 
 
+def git(*args: str, cwd: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env, timeout=60)
+
+
+def test_csv_refused_in_a_git_work_tree_unless_git_ignores_it(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "docs").mkdir(parents=True)
+    git("init", "-q", cwd=repo)
+    for path in (repo / "alice_credentials.csv", repo / "docs" / "alice_credentials.csv"):
+        with pytest.raises(ExportError, match="inside the git work tree") as caught:
+            export_csv(path, [csv_row()])
+        assert str(repo) in str(caught.value) and "Wj" not in str(caught.value)
+        assert not path.exists()
+    with pytest.raises(ExportError, match="git work tree"):
+        export_csv(repo / "nested" / "new" / "x.csv", [csv_row()], make_dirs=True)
+    assert not (repo / "nested").exists(), "no folder created for a refused export"
+
+    (repo / ".gitignore").write_text("*_credentials.csv\n")
+    written = export_csv(repo / "docs" / "alice_credentials.csv", [csv_row()])
+    assert written == repo / "docs" / "alice_credentials.csv"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    with pytest.raises(ExportError, match="does not ignore it"):
+        export_csv(repo / "other.csv", [csv_row()])
+
+
+def test_default_export_dir_is_private_and_outside_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = default_export_dir()
+    assert folder == tmp_path / "data" / "acct-tui" / "exports"
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/ignored")  # the XDG spec: ignore it
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_export_dir() == tmp_path / "home" / ".local" / "share" / "acct-tui" / "exports"
+    monkeypatch.chdir(tmp_path)
+    written = export_csv(Path("rel") / "c.csv", [csv_row()], make_dirs=True)
+    assert written == tmp_path / "rel" / "c.csv" and written.is_absolute()
+    assert stat.S_IMODE((tmp_path / "rel").stat().st_mode) == 0o700
+
+
+def test_this_repository_ignores_credentials_csvs() -> None:
+    assert "*_credentials.csv" in (ROOT / ".gitignore").read_text().splitlines()
+
+
 def _aws_cli_v2() -> str | None:
     aws = shutil.which("aws")
     if aws is None:
@@ -725,69 +771,6 @@ def test_csv_accepted_by_real_aws_configure_import(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     text = credentials.read_text()
     assert "[alice]" in text and "AKIAIOSFODNN7EXAMPLE" in text
-
-
-# -------------------------------------------------------------------------- CLI profiles
-def test_add_cli_profile_writes_credential_process_and_no_secret(tmp_path: Path) -> None:
-    config = tmp_path / "new" / "config"
-    command = [sys.executable, "-m", "tui"]
-    path = add_cli_profile(config, "alice-prod", "123456789012", "alice", command)
-    assert path == config
-    text = config.read_text()
-    assert text == (
-        "[profile alice-prod]\n"
-        f"credential_process = {shlex.join(command)} credentials get alice "
-        "--account 123456789012\n"
-    )
-    assert stat.S_IMODE(config.stat().st_mode) == 0o600
-    assert "secret" not in text.lower() and "aws_access_key_id" not in text
-
-
-def test_add_cli_profile_appends_and_refuses_duplicates(tmp_path: Path) -> None:
-    config = tmp_path / "config"
-    config.write_text("[default]\nregion = eu-west-1\n[profile  ops ]\nregion = us-east-1")
-    before_mode = stat.S_IMODE(config.stat().st_mode)
-    add_cli_profile(config, "alice", "123456789012", "alice", "/opt/acct-tui/bin/acct-tui")
-    text = config.read_text()
-    assert text.startswith("[default]\nregion = eu-west-1\n[profile  ops ]\nregion = us-east-1\n")
-    assert text.endswith(
-        "\n[profile alice]\ncredential_process = /opt/acct-tui/bin/acct-tui credentials get "
-        "alice --account 123456789012\n"
-    )
-    for name in ("alice", "ops", "default"):
-        with pytest.raises(ExportError, match="already exists"):
-            add_cli_profile(config, name, "123456789012", "alice", "/x/acct-tui")
-    assert config.read_text() == text
-    assert stat.S_IMODE(config.stat().st_mode) == before_mode
-
-
-def test_add_cli_profile_default_path_and_quoting(tmp_path: Path) -> None:
-    script = tmp_path / "dir with space" / "acct-tui"
-    script.parent.mkdir()
-    script.write_text("#!/bin/sh\n")
-    path = add_cli_profile(None, "bob", "123456789012", "bob", str(script))
-    assert path == Path(os.environ["AWS_CONFIG_FILE"])  # conftest's temp config
-    line = path.read_text().splitlines()[-1]
-    value = line.split(" = ", 1)[1]
-    assert shlex.split(value) == [
-        str(script),
-        "credentials",
-        "get",
-        "bob",
-        "--account",
-        "123456789012",
-    ]
-    # A command line given as one string (not a file) is used as it is.
-    add_cli_profile(path, "carol", "123456789012", "carol", f"{sys.executable} -m tui")
-    value = path.read_text().splitlines()[-1].split(" = ", 1)[1]
-    assert shlex.split(value)[:3] == [sys.executable, "-m", "tui"]
-
-
-@pytest.mark.parametrize("profile", ["", "a b", "a]b", "x\ny", "#x"])
-def test_add_cli_profile_refuses_odd_names(tmp_path: Path, profile: str) -> None:
-    with pytest.raises(ExportError):
-        add_cli_profile(tmp_path / "config", profile, "123456789012", "alice", "/x/acct-tui")
-    assert not (tmp_path / "config").exists()
 
 
 def test_how_to_fix_texts_hold_no_placeholders() -> None:

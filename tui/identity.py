@@ -114,24 +114,16 @@ async def switch_identity(app: AcctApp) -> None:
 
 
 async def add_profile(app: AcctApp, account: str, user: str) -> None:
-    """Ask a profile name, then append a credential_process profile for ``user``."""
-    from tui.screens.credentials import acct_tui_command
-    from tui.screens.prompt import PromptScreen
-    from tui.vault import add_cli_profile
+    """Ask a profile name (a free one offered), then add a credential_process profile."""
+    from tui.screens.credentials import add_profile_interactively
 
-    name = await app.push_screen_wait(PromptScreen("AWS CLI profile", "Profile name:", user))
-    if not name:
+    result = await add_profile_interactively(app, account, user)
+    if result is None:
         return
-    try:
-        path = await in_thread(
-            app,
-            lambda: add_cli_profile(None, name, account, user, acct_tui_command()),
-            "AWS config file",
-        )
-    except (OSError, ValueError) as exc:
-        detail = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) else str(exc)
-        app.notify(f"Profile not added: {detail}", title=TITLE, severity="error")
+    if isinstance(result, str):
+        app.notify(f"Profile not added: {result}", title=TITLE, severity="error")
         return
+    name, path = result
     app.notify(
         f"Profile {name} added to {path}: `aws --profile {name} …` reads {user}'s key from "
         "the keyring through credential_process.",

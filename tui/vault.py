@@ -1,4 +1,4 @@
-"""The OS keyring store for IAM credentials, the credentials CSV and AWS CLI profiles.
+"""The OS keyring store for IAM credentials, and the credentials CSV.
 
 DESIGN.md §2: one keyring entry per IAM user, service ``acct-tui``, username
 ``<account-id>/<user-name>``, value a small JSON document. Keyring has no portable way to
@@ -15,6 +15,11 @@ never happen under the TUI), and a locked Secret Service collection. The lock is
 locked collection by asking the daemon for an unlock prompt (a GUI dialog on a desktop, a
 blocked call until someone answers it).
 
+A credentials CSV never lands unnoticed in a git work tree: :func:`export_csv` refuses a
+path inside one unless git ignores it, and :func:`default_export_dir` is outside the
+current directory (``$XDG_DATA_HOME/acct-tui/exports``). AWS CLI profiles live in
+:mod:`tui.awsconfig`.
+
 This module must stay importable without Textual, Rich or boto3 (``acct-tui credentials
 get`` runs it as an AWS ``credential_process``).
 """
@@ -25,11 +30,10 @@ import json
 import logging
 import os
 import re
-import shlex
+import shutil
 import subprocess
-import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,7 +54,6 @@ CSV_HEADER = "User name,Password,Access key ID,Secret access key,Console login l
 ACCOUNT_ID_RE = re.compile(r"\d{12}")
 # IAM UserName: 1-64 of [\w+=,.@-] (ASCII word characters, as in the botocore model).
 USER_NAME_RE = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
-_PROFILE_RE = re.compile(r"[A-Za-z0-9_.@+=,:-]{1,128}")
 
 HOW_TO_FIX = (
     "acct-tui stores secrets only in the operating system's keyring: on Linux a Secret "
@@ -80,7 +83,7 @@ _index_lock = threading.Lock()
 
 # ------------------------------------------------------------------------------ errors
 class VaultError(Exception):
-    """A keyring entry, CSV file or AWS config profile could not be read or written."""
+    """A keyring entry or CSV file could not be read or written."""
 
 
 class VaultUnavailable(VaultError):
@@ -93,7 +96,7 @@ class VaultUnavailable(VaultError):
 
 
 class ExportError(VaultError, ValueError):
-    """A credentials CSV or AWS CLI profile was refused; nothing was written.
+    """A credentials CSV was refused; nothing was written.
 
     Also a ``ValueError``, so callers catching ``(OSError, ValueError)`` see it."""
 
@@ -535,14 +538,77 @@ def csv_text(rows: Sequence[CsvRow]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export_csv(path: str | os.PathLike[str], rows: Sequence[CsvRow]) -> Path:
+def default_export_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where credentials CSVs go by default: ``$XDG_DATA_HOME/acct-tui/exports``, else
+    ``~/.local/share/acct-tui/exports``. Read when called (never at import); not created."""
+    env = os.environ if environ is None else environ
+    data = env.get("XDG_DATA_HOME", "")
+    base = Path(data) if os.path.isabs(data) else Path.home() / ".local" / "share"
+    return base / SERVICE / "exports"
+
+
+def _absolute_path_dirs() -> str:
+    entries = os.environ.get("PATH", os.defpath).split(os.pathsep)
+    return os.pathsep.join(e for e in entries if e and os.path.isabs(e))
+
+
+def git_work_tree_problem(target: Path) -> str | None:
+    """Why ``target`` (an absolute path, not yet created) must not be written: it is in a
+    git work tree and git does not ignore it, or git cannot say. None when it may be."""
+    try:
+        parent = target.parent.resolve()
+    except OSError:
+        return None  # the export itself will say what is wrong with the folder
+    top = next((d for d in (parent, *parent.parents) if (d / ".git").exists()), None)
+    if top is None:
+        return None
+    where = f"{target} is inside the git work tree {top}"
+    advice = (
+        "a credentials file there is one `git add` away from a commit. Choose a folder "
+        "outside it, or make git ignore the file (the pattern *_credentials.csv in "
+        ".gitignore)"
+    )
+    git = shutil.which("git", path=_absolute_path_dirs())
+    if git is None:
+        return f"{where}, and git is not installed to check it is ignored: {advice}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    try:
+        result = subprocess.run(
+            [git, "-C", str(top), "check-ignore", "-q", "--", str(parent / target.name)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            env=env,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"{where}, and git could not check it is ignored ({type(exc).__name__}): {advice}"
+    if result.returncode == 0:
+        return None
+    if result.returncode == 1:
+        return f"{where} and git does not ignore it: {advice}"
+    return f"{where}, and git could not check it is ignored (exit {result.returncode}): {advice}"
+
+
+def export_csv(
+    path: str | os.PathLike[str], rows: Sequence[CsvRow], *, make_dirs: bool = False
+) -> Path:
     """Write a new credentials CSV with mode 0600. Never overwrites; never half-writes.
 
-    Raises :class:`ExportError` (with a message naming no secret) when the file exists, a
-    value cannot be written, or the file cannot be created with mode 0600.
+    Returns the absolute path written. ``make_dirs``: create missing folders (mode 0700).
+    Raises :class:`ExportError` (with a message naming no secret) when the file exists, the
+    path is in a git work tree that does not ignore it, a value cannot be written, or the
+    file cannot be created with mode 0600.
     """
-    target = Path(path).expanduser()
+    target = Path(os.path.abspath(Path(path).expanduser()))
     text = csv_text(rows)  # validate everything before creating anything
+    problem = git_work_tree_problem(target)
+    if problem is not None:
+        raise ExportError(f"refused: {problem}")
+    if make_dirs:
+        try:
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ExportError(f"cannot create {target.parent}: {exc.strerror or exc}") from None
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(target, flags, 0o600)
@@ -569,95 +635,4 @@ def export_csv(path: str | os.PathLike[str], rows: Sequence[CsvRow]) -> Path:
         if isinstance(exc, OSError):
             raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
         raise
-    return target
-
-
-# --------------------------------------------------------------------------- AWS config
-def default_config_path() -> Path:
-    """The AWS CLI config file: ``$AWS_CONFIG_FILE`` or ``~/.aws/config``."""
-    return Path(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config").expanduser()
-
-
-def cli_command() -> list[str]:
-    """How a credential_process can call this acct-tui: the console script's absolute path
-    when this process runs it, else ``<python> -m tui``."""
-    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
-    if script is not None and script.name in ("acct-tui", "acct-tui.exe") and script.exists():
-        return [str(script.resolve())]
-    return [sys.executable, "-m", "tui"]
-
-
-def _quote(argv: Sequence[str]) -> str:
-    if os.name == "nt":  # botocore splits credential_process Windows-style there
-        return subprocess.list2cmdline(list(argv))
-    return shlex.join(argv)
-
-
-def _section_name(line: str) -> str | None:
-    stripped = line.strip()
-    if not (stripped.startswith("[") and stripped.endswith("]")):
-        return None
-    name = stripped[1:-1].strip()
-    parts = name.split(None, 1)
-    if len(parts) == 2 and parts[0] == "profile":
-        return parts[1].strip()
-    return name
-
-
-def add_cli_profile(
-    config_path: str | os.PathLike[str] | None,
-    profile: str,
-    account_id: str,
-    user_name: str,
-    command: str | Sequence[str],
-) -> Path:
-    """Append a profile whose ``credential_process`` reads the key from the keyring.
-
-    ``command`` is how to run acct-tui: an argv list (``[python, "-m", "tui"]``), or a
-    string: the path of an existing file (the console script; quoted if it needs it) or
-    else a command line used as it is (``"/usr/bin/python3 -m tui"``). The file (``None``:
-    :func:`default_config_path`) is created with mode 0600 if missing. No secret is
-    written. Raises :class:`ExportError` when the profile already exists or the name is
-    unusable.
-    """
-    _check_ids(account_id, user_name)
-    if not _PROFILE_RE.fullmatch(profile):
-        raise ExportError(
-            f"not a usable profile name: {profile!r} (letters, digits and _.@+=,:- only)"
-        )
-    if isinstance(command, str):
-        if not command.strip():
-            raise ExportError("no command given to run acct-tui")
-        # A path (quoted when it needs it), or an already formed command line.
-        prefix = _quote([command]) if Path(command).is_file() else command.strip()
-    else:
-        if not command or not all(command):
-            raise ExportError("no command given to run acct-tui")
-        prefix = _quote(command)
-    target = Path(config_path).expanduser() if config_path is not None else default_config_path()
-    try:
-        existing = target.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        existing = ""
-    except OSError as exc:
-        raise ExportError(f"cannot read {target}: {exc.strerror or exc}") from None
-    for line in existing.splitlines():
-        if _section_name(line) == profile:
-            raise ExportError(
-                f"the profile {profile!r} already exists in {target}; choose another name"
-            )
-    header = "[default]" if profile == "default" else f"[profile {profile}]"
-    process = f"{prefix} {_quote(['credentials', 'get', user_name, '--account', account_id])}"
-    block = f"{header}\ncredential_process = {process}\n"
-    if existing and not existing.endswith("\n"):
-        block = "\n" + block
-    if existing:
-        block = "\n" + block
-    try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    except OSError as exc:
-        raise ExportError(f"cannot open {target}: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "a", encoding="utf-8") as handle:
-        handle.write(block)
     return target

@@ -7,13 +7,12 @@ failed and nothing was copied or exported: losing a secret is the worst bug we c
 
 from __future__ import annotations
 
+import functools
 import os
-import shutil
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -30,8 +29,11 @@ from textual.worker import get_current_worker
 
 from tui.aws.iam import UserCredentials
 from tui.colours import HINT
-from tui.vault import CsvRow, Vault, VaultEntry, VaultUnavailable, add_cli_profile, export_csv
+from tui.vault import CsvRow, Vault, VaultEntry, VaultUnavailable, default_export_dir, export_csv
 from tui.visible import visible
+
+if TYPE_CHECKING:
+    from tui.app import AcctApp
 
 T = TypeVar("T")
 MASK = "•" * 16
@@ -71,12 +73,45 @@ class _Saved(Message):
     problem: str | None
 
 
-def acct_tui_command() -> str:
-    """How a credential_process line should call acct-tui on this machine."""
-    script = shutil.which("acct-tui") or str(Path(sys.executable).with_name("acct-tui"))
-    if os.path.exists(script):
-        return script
-    return f"{sys.executable} -m tui"
+async def add_profile_interactively(
+    app: AcctApp, account_id: str, user_name: str
+) -> tuple[str, Path] | str | None:
+    """Ask a profile name (a free one offered), add the credential_process profile.
+
+    Returns (name, config path) when added, a message when refused, None when cancelled.
+    A name already in use is never written: the prompt comes back with a free one."""
+    from tui import awsconfig
+    from tui.flows import in_thread
+    from tui.screens.prompt import PromptScreen
+
+    try:
+        name = await in_thread(
+            app, lambda: awsconfig.free_profile_name(user_name), "AWS config file"
+        )
+    except (OSError, ValueError) as exc:
+        return _describe_os_error(exc)
+    label = "Profile name:"
+    while True:
+        chosen = await app.push_screen_wait(PromptScreen("AWS CLI profile", label, name))
+        if not chosen:
+            return None
+        add = functools.partial(awsconfig.add_cli_profile, None, chosen, account_id, user_name)
+        try:
+            path = await in_thread(app, add, "AWS config file")
+        except awsconfig.ProfileExists as exc:
+            name = exc.suggestion
+            label = f"{chosen!r} is already a profile ({exc.path}). Profile name:"
+            continue
+        except (OSError, ValueError) as exc:
+            return _describe_os_error(exc)
+        return chosen, path
+
+
+def write_csv(path: str, row: CsvRow) -> Path:
+    """Export to ``path`` as typed (``~`` and relative paths made absolute); the default
+    folder is created (mode 0700) when missing. Returns the absolute path written."""
+    target = Path(os.path.abspath(os.path.expanduser(path)))
+    return export_csv(target, [row], make_dirs=target.parent == default_export_dir())
 
 
 class CredentialsScreen(ModalScreen[None]):
@@ -191,9 +226,13 @@ class CredentialsScreen(ModalScreen[None]):
         from tui.screens.prompt import PromptScreen
 
         c = self.credentials
-        default = str(Path.cwd() / f"{c.user_name}_credentials.csv")
+        default = str(default_export_dir() / f"{c.user_name}_credentials.csv")
         path = await self.app.push_screen_wait(
-            PromptScreen("Export CSV", "File (created with mode 0600, never overwritten):", default)
+            PromptScreen(
+                "Export CSV",
+                "File (mode 0600, never overwritten, refused in a git work tree unless ignored):",
+                default,
+            )
         )
         if not path:
             return
@@ -205,33 +244,30 @@ class CredentialsScreen(ModalScreen[None]):
             console_login_link=c.sign_in_url,
         )
         try:
-            await self._in_thread(lambda: export_csv(os.path.expanduser(path), [row]))
+            written = await self._in_thread(lambda: write_csv(path, row))
         except (OSError, ValueError) as exc:
             self._note(f"CSV not written: {_describe_os_error(exc)}", error=True)
             return
         self.kept_elsewhere = True
-        self._note(f"CSV written to {path} (mode 0600). Keep it safe, then delete it.")
+        self._note(f"CSV written to {written} (mode 0600). Keep it safe, then delete it.")
 
     @work(exclusive=True, exit_on_error=False, group="credentials-flow")
     async def action_profile(self) -> None:
-        from tui.screens.prompt import PromptScreen
-
         c = self.credentials
         if not c.access_key_id:
             self._note("This user has no access key, so no CLI profile.", error=True)
             return
-        name = await self.app.push_screen_wait(
-            PromptScreen("AWS CLI profile", "Profile name:", c.user_name)
-        )
-        if not name:
+        from tui.app import AcctApp
+
+        app = self.app
+        assert isinstance(app, AcctApp)
+        result = await add_profile_interactively(app, c.account_id, c.user_name)
+        if result is None:
             return
-        try:
-            path = await self._in_thread(
-                lambda: add_cli_profile(None, name, c.account_id, c.user_name, acct_tui_command())
-            )
-        except (OSError, ValueError) as exc:
-            self._note(f"Profile not added: {_describe_os_error(exc)}", error=True)
+        if isinstance(result, str):
+            self._note(f"Profile not added: {result}", error=True)
             return
+        name, path = result
         self._note(
             f"Profile {name} added to {path}: `aws --profile {name} …` reads the key from the "
             "keyring through credential_process; no secret is in the file."
