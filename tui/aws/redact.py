@@ -1,86 +1,434 @@
-"""Keep secrets out of log records.
+"""Keep secrets out of log records, exception texts and anything else shown or written.
 
-botocore logs every request's parameters (``Making request … with params``) and every
-response body at DEBUG, so with DEBUG logging on, a CreateLoginProfile password, a
-CreateAccessKey secret or a virtual MFA seed would land in the log. Logger filters only
-see records of their own logger (not of children), and botocore creates loggers per
-module, so the redaction sits in the log-record factory instead: every record whose
-logger belongs to the AWS stack is rewritten before any handler sees it, whoever set the
-levels and whichever logger logged it.
+botocore logs every request's parameters (``Making request … with params``), the request
+it sends (headers included), the canonical request it signs and every response body at
+DEBUG. With DEBUG logging on, a CreateLoginProfile password, a CreateAccessKey secret, a
+virtual MFA seed, an IAM Identity Center bearer token or the role credentials it buys
+would land in the log. :func:`redact` masks them.
+
+What is a secret is decided by the field's *name*, in any spelling botocore uses
+(``SecretAccessKey``, ``secretAccessKey``, ``x-amz-security-token``,
+``x-amz-sso_bearer_token``, ``aws_secret_access_key``: case, ``-`` and ``_`` do not
+matter) and in every encoding botocore logs: Python reprs of dicts and bytes, JSON (also
+JSON inside a bytes repr, or escaped inside another string), XML elements, form and query
+encoding, ``key: value`` header lines (the canonical request) and AWS's validation
+messages (``Value '…' at 'tokenCode'``). The names come from three places:
+
+- :data:`SECRET_NAMES`, an explicit list: every member botocore's models for iam, sts,
+  sso, sso-oidc and signin mark ``"sensitive"`` (a test keeps the list complete against
+  the installed botocore), plus the secrets of other services' credential APIs and of the
+  AWS config files;
+- suffix rules: any name ending in ``password``, ``passphrase``, ``secret`` or ``token``
+  (pagination and idempotency tokens excepted, see :data:`NOT_SECRET`);
+- at run time, the sensitive members of those credential services' models, learnt from the
+  operation model botocore passes to its "Making request" log record, so a field a future
+  botocore marks sensitive is masked before its first request is logged.
+
+Other services mark personal data sensitive too (an account's contact name, a tag value);
+those are not credentials and keep generic names (``Name``, ``Value``), so they are not
+masked. An MFA device's ``SerialNumber`` is not masked: it is the device's ARN, an
+identifier listed by IAM and shown in the app, useless without a code.
+
+Every value masked by name is also remembered (in memory, 10 characters or longer), and
+from then on masked wherever it shows up, spelt as is, URL-encoded, JSON- or repr-escaped
+or in base64: a server that quotes a token back in an error message does not get it into
+the log.
+
+Logger filters only see records of their own logger (not of children), and botocore
+creates loggers per module, so the redaction sits in the log-record factory instead:
+every record is rewritten before any handler sees it, its traceback included, whoever set
+the levels and whichever logger logged it.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import functools
+import json
 import logging
 import re
 import threading
+import urllib.parse
+from collections.abc import Callable, Iterable
 from typing import Any
 
-# Parameter and response fields that carry secrets, in any IAM/STS call.
-SECRET_FIELDS = (
+MASK = "***"
+
+# Secret fields by name (any case; "-" and "_" ignored). The botocore-sensitive members of
+# the credential services come first (tests/test_credential_paths.py checks the list
+# against the installed botocore).
+SECRET_NAMES = (
+    # iam
     "Password",
     "NewPassword",
     "OldPassword",
     "SecretAccessKey",
-    "SessionToken",
+    "ServicePassword",
+    "ServiceCredentialSecret",
+    "PrivateKey",
+    "AddPrivateKey",
     "Base32StringSeed",
     "QRCodePNG",
-    "ServicePassword",
-    "PrivateKey",
+    # sts
+    "SessionToken",
+    "WebIdentityToken",
+    "SAMLAssertion",
+    "TradeInToken",
+    "TrustedIdentityPropagationContext",
+    "Issuer",
+    "Subject",
+    "SubjectType",
+    "IdentityProvider",  # a map whose values are secret
+    # sso: GetRoleCredentials, its bearer-token header and its lower-case answer
+    "accessToken",
+    "x-amz-sso_bearer_token",
+    # sso-oidc: CreateToken, CreateTokenWithIAM, RegisterClient, StartDeviceAuthorization
+    "refreshToken",
+    "clientSecret",
+    "idToken",
+    "codeVerifier",
+    "deviceCode",
+    "assertion",
+    "subjectToken",
+    # signin
+    "token",
+    # the MFA codes of EnableMFADevice / ResyncMFADevice and of AssumeRole / GetSessionToken
     "AuthenticationCode1",
     "AuthenticationCode2",
+    "TokenCode",
+    # request headers and the config and environment spellings of the same secrets
+    "X-Amz-Security-Token",
+    "SecurityToken",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "aws_security_token",
+    "SecretKey",
+    # credentials other services' APIs return (EC2 key pairs and VPN, the Account API's
+    # one-time password)
+    "KeyMaterial",
+    "PreSharedKey",
+    "PasswordData",
+    "Otp",
 )
-# Request headers that carry a secret (matched case-insensitively): botocore logs every
-# request's headers, and the lower-cased canonical request it signs, at DEBUG.
-# (Authorization carries the access key id and a signature: neither is a secret.)
-SECRET_HEADERS = ("X-Amz-Security-Token",)
-MASK = "***"
-# Loggers of the AWS stack (and ours), by top-level name.
-REDACTED_LOGGERS = ("botocore", "boto3", "urllib3", "s3transfer", "moto", "werkzeug", "tui")
-
-_FIELDS = "|".join(SECRET_FIELDS)
-_HEADERS = "|".join(re.escape(h) for h in SECRET_HEADERS)
-_QUOTED = r"""b?'(?:[^'\\]|\\.)*'|b?"(?:[^"\\]|\\.)*\""""
-_PATTERNS = (
-    # Python/JSON mapping: 'Password': 'x', "SecretAccessKey": "x", 'QRCodePNG': b'..'
-    re.compile(rf"""(?P<head>(?P<q>['"])(?:{_FIELDS})(?P=q)\s*:\s*)(?:{_QUOTED})"""),
-    # XML element: <SecretAccessKey>x</SecretAccessKey>
-    re.compile(rf"(?P<head><(?P<tag>{_FIELDS})>)[^<]*(?=</(?P=tag)>)"),
-    # Form/query encoding: Password=x&…
-    re.compile(rf"(?P<head>(?<![A-Za-z0-9_])(?:{_FIELDS})=)[^&\s'\"<]*"),
-    # Headers: {'X-Amz-Security-Token': b'x'}, the canonical request's
-    # "x-amz-security-token:x" line, and presigned URLs' X-Amz-Security-Token=x.
-    re.compile(rf"""(?i)(?P<head>(?P<q>['"])(?:{_HEADERS})(?P=q)\s*:\s*)(?:{_QUOTED})"""),
-    re.compile(rf"(?i)(?P<head>(?<![\w-])(?:{_HEADERS})[:=]\s*)(?!['\"])[^&\s'\"<]*"),
+# Names that end like a secret but hold none: pagination and idempotency tokens, and the
+# password policy's switch.
+NOT_SECRET = (
+    "NextToken",
+    "PaginationToken",
+    "ContinuationToken",
+    "ClientToken",
+    "IdempotencyToken",
+    "AllowUsersToChangePassword",
 )
+_SECRET_SUFFIXES = ("password", "passphrase", "secret", "token")
+# The OAuth authorization code (sso-oidc CreateToken's ``code``): only in that spelling,
+# since ``Code`` is every AWS error's code.
+_CASE_SENSITIVE = frozenset({"code"})
+# Services whose every "sensitive" member is a credential; learnt at run time.
+CREDENTIAL_SERVICES = frozenset({"iam", "sts", "sso", "sso-oidc", "signin"})
 
 
-def redact(text: str) -> str:
-    """``text`` with the value of every secret field replaced by ``***``."""
-    for pattern in _PATTERNS:
-        text = pattern.sub(lambda m: m.group("head") + _mask(m.group(0), m.group("head")), text)
-    return text
-
-
-def _mask(whole: str, head: str) -> str:
-    value = whole[len(head) :]
-    if value[:1] in {"'", '"'}:
-        return f"{value[0]}{MASK}{value[0]}"
-    if value[:2] in {"b'", 'b"'}:
-        return f"b{value[1]}{MASK}{value[1]}"
-    return MASK
-
-
-def _is_redacted(name: str) -> bool:
-    return name.split(".", 1)[0] in REDACTED_LOGGERS
+def _norm(name: str) -> str:
+    return name.replace("-", "").replace("_", "").lower()
 
 
 _lock = threading.Lock()
+_names: set[str] = {_norm(n) for n in SECRET_NAMES}
+_not_secret = frozenset(_norm(n) for n in NOT_SECRET)
+_learnt_services: set[tuple[str, str | None]] = set()
+_generation = 0  # bumped whenever names are learnt
+
+
+_listed = frozenset(_names)
+
+
+def is_secret_name(name: str, *, learnt: bool = True) -> bool:
+    """True when a field, header or parameter called ``name`` holds a secret.
+
+    ``Tags.member.1.Value`` style names are judged by their last word; case, ``-`` and
+    ``_`` do not matter. ``learnt=False`` leaves out the names learnt from botocore's
+    models at run time (the explicit list and the suffix rules only).
+    """
+    return _judge(name, _generation if learnt else -1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _judge(name: str, generation: int) -> bool:
+    # ``generation`` counts the names learnt so far (-1: the listed ones only), so a name
+    # learnt later is judged afresh.
+    if name in _CASE_SENSITIVE:
+        return True
+    words = [w for w in name.split(".") if w and not w.isdigit()]
+    if not words:
+        return False
+    if len(words) > 1 and all(w.lower() in _MAP_WORDS for w in words[1:]):
+        words = words[:1]  # Secret.entry.1.value: an entry of a secret map
+    key = _norm(words[-1])
+    if key in (_names if generation >= 0 else _listed):
+        return True
+    return key not in _not_secret and key.endswith(_SECRET_SUFFIXES)
+
+
+# How the query protocol spells the parts of a map or list parameter.
+_MAP_WORDS = frozenset({"entry", "key", "value", "member"})
+
+
+# -- patterns -------------------------------------------------------------------------------
+# A quote, possibly escaped (JSON inside a string, or inside a bytes repr).
+_Q = r"\\*['\"]"
+# After a string value: what may close it (a separator, a bracket, an outer quote, the end).
+_AFTER = r"(?=\s*(?:[,;)}\]]|\\*['\"]|$))"
+# A quoted value, escape-aware, ending at the first closing quote followed by a separator
+# (so JSON inside a bytes repr, where a quote inside the value shows as \\", is not cut
+# short); failing that, ending at the first closing quote.
+_QUOTED_VALUE = re.compile(
+    rf"""b?(?P<vq>{_Q})(?:(?P<v>(?:\\.|[^\\]){{0,8192}}?)(?P=vq){_AFTER}"""
+    rf"""|(?P<v2>(?:\\.|(?!(?P=vq))[^\\])*)(?P=vq))""",
+    re.DOTALL,
+)
+_BARE_VALUE = re.compile(r"(?!//)(?P<v>[^\s'\"<>,;&)}\]]+)")
+# A secret structure or map in a Python or JSON mapping (flat: its members are strings).
+_FLAT_MAP = re.compile(r"(?P<v>\{[^{}]{0,8192}\})")
+_XML_TEXT = re.compile(r"(?P<v>[^<]*)")
+
+
+@functools.lru_cache(maxsize=256)
+def _xml_element(key: str) -> tuple[re.Pattern[str], ...]:
+    # Everything up to the element's end, nested elements too (a secret map or structure).
+    end = re.escape(f"</{key}>")
+    return (re.compile(rf"(?P<v>(?:(?!{end})[\s\S]){{0,65536}})(?={end})"), _XML_TEXT)
+
+
+def _fixed(*patterns: re.Pattern[str]) -> Callable[[str], tuple[re.Pattern[str], ...]]:
+    return lambda _key: patterns
+
+
+@functools.lru_cache(maxsize=4)
+def _heads(
+    generation: int,
+) -> tuple[tuple[re.Pattern[str], Callable[[str], tuple[re.Pattern[str], ...]]], ...]:
+    """The patterns that find a field's name, each with how its value is spelt.
+
+    A name only matches when it ends like a secret name could (in its last three
+    characters), so the common names are skipped inside the regular expression engine;
+    :func:`is_secret_name` decides on the rest.
+    """
+    with _lock:
+        names = set(_names)
+    tails = {n[-3:] for n in names} | {s[-3:] for s in _SECRET_SUFFIXES}
+    tails |= {w[-3:] for w in _MAP_WORDS} | {n[-3:] for n in _CASE_SENSITIVE}
+    tail = "|".join(re.escape(t) for t in sorted(tails))
+    key = rf"[A-Za-z0-9_.\-]{{1,128}}+(?<=(?i:{tail}))"
+    plain_key = rf"[A-Za-z0-9_\-]{{1,128}}+(?<=(?i:{tail}))"
+    return (
+        # Python/JSON mapping: 'Password': 'x', "secretAccessKey":"x", 'QRCodePNG': b'..',
+        # {\"sessionToken\": \"x\"}
+        (
+            re.compile(rf"(?P<q>{_Q})(?P<key>{key})(?P=q)\s*:\s*"),
+            _fixed(_QUOTED_VALUE, _FLAT_MAP),
+        ),
+        # XML element: <SecretAccessKey>x</SecretAccessKey>
+        (re.compile(rf"<(?P<key>{key})>"), _xml_element),
+        # Form, query and URL encoding, and "key = value" lines: Password=x&…,
+        # X-Amz-Security-Token=x, aws_secret_access_key = x
+        (
+            re.compile(rf"(?<![A-Za-z0-9_.\-])(?P<key>{key})[ \t]*=[ \t]*"),
+            _fixed(_QUOTED_VALUE, _BARE_VALUE),
+        ),
+        # Header lines ("x-amz-security-token:x" in the canonical request) and "key: value"
+        (
+            re.compile(rf"(?<![A-Za-z0-9_.\-'\"\\])(?P<key>{plain_key}):[ \t]*"),
+            _fixed(_QUOTED_VALUE, _BARE_VALUE),
+        ),
+    )
+
+
+# AWS's validation messages quote the value before the field's name.
+_VALIDATION = re.compile(
+    r"(?i)(?P<head>\bvalue ')(?P<v>[^\n]{0,4096}?)(?P<tail>' at '(?P<key>[\w.\-]+)')"
+)
+_BEARER = re.compile(r"(?P<head>\bBearer\s+)(?P<v>[A-Za-z0-9._~+/=:\-]{8,})")
+
+
+def _mask_values(
+    text: str,
+    head: re.Pattern[str],
+    values: Callable[[str], tuple[re.Pattern[str], ...]],
+) -> str:
+    out: list[str] = []
+    pos = 0
+    for match in head.finditer(text):
+        start = match.end()
+        key = match.group("key")
+        if match.start() < pos or not is_secret_name(key):
+            continue
+        for value_re in values(key):
+            value = value_re.match(text, start)
+            if value is None:
+                continue
+            group = "v" if value.group("v") is not None else "v2"
+            if value.group(group) is None:
+                continue
+            secret = value.group(group)
+            if not secret or secret == MASK:
+                break
+            if secret[:1] not in {"{", "<"}:
+                _remember(secret)
+            out.append(text[pos : value.start(group)])
+            out.append(MASK)
+            pos = value.end(group)
+            break
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def redact(text: str) -> str:
+    """``text`` with the value of every secret field replaced by ``***``, and every secret
+    seen before masked wherever it appears."""
+    for head, values in _heads(_generation):
+        text = _mask_values(text, head, values)
+
+    def validation(match: re.Match[str]) -> str:
+        if not is_secret_name(match.group("key")) or not match.group("v"):
+            return match.group(0)
+        _remember(match.group("v"))
+        return match.group("head") + MASK + match.group("tail")
+
+    def bearer(match: re.Match[str]) -> str:
+        _remember(match.group("v"))
+        return match.group("head") + MASK
+
+    text = _VALIDATION.sub(validation, text)
+    text = _BEARER.sub(bearer, text)
+    seen = _seen_re
+    if seen is not None:
+        text = seen.sub(MASK, text)
+    return text
+
+
+# -- secrets seen before -------------------------------------------------------------------
+_MIN_REMEMBERED = 10
+_MAX_REMEMBERED = 512  # spellings
+_remembered: dict[str, None] = {}
+_seen_re: re.Pattern[str] | None = None
+
+
+def _spellings(secret: str) -> set[str]:
+    values = {secret}
+    if "%" in secret or "+" in secret:
+        values.add(urllib.parse.unquote_plus(secret))
+    if "\\" in secret:
+        with contextlib.suppress(ValueError):
+            values.add(json.loads(f'"{secret}"'))
+        values.add(secret.replace("\\\\", "\\").replace("\\'", "'").replace('\\"', '"'))
+    forms: set[str] = set()
+    for value in values:
+        forms |= {
+            value,
+            urllib.parse.quote(value, safe=""),
+            urllib.parse.quote_plus(value),
+            json.dumps(value)[1:-1],
+            repr(value)[1:-1],
+            base64.b64encode(value.encode()).decode(),
+        }
+    return {f for f in forms if len(f) >= _MIN_REMEMBERED and f != MASK}
+
+
+def _remember(secret: str) -> None:
+    global _seen_re
+    if len(secret) < _MIN_REMEMBERED:
+        return
+    forms = _spellings(secret)
+    with _lock:
+        new = [f for f in forms if f not in _remembered]
+        if not new:
+            return
+        for form in new:
+            _remembered[form] = None
+        while len(_remembered) > _MAX_REMEMBERED:
+            del _remembered[next(iter(_remembered))]
+        ordered = sorted(_remembered, key=len, reverse=True)
+        _seen_re = re.compile("|".join(re.escape(f) for f in ordered))
+
+
+def forget_seen_secrets() -> None:
+    """Drop the secrets remembered so far (tests start from a clean slate)."""
+    global _seen_re
+    with _lock:
+        _remembered.clear()
+        _seen_re = None
+
+
+# -- what botocore's models say ------------------------------------------------------------
+def sensitive_members(service_model: Any) -> set[str]:
+    """The names (and wire names) of the members ``service_model`` marks sensitive."""
+    names: set[str] = set()
+    for shape_name in service_model.shape_names:
+        shape = service_model.shape_for(shape_name)
+        for member_name, member in getattr(shape, "members", {}).items():
+            target = getattr(member, "member", None) or getattr(member, "value", None)
+            if member.metadata.get("sensitive") or (
+                target is not None and target.metadata.get("sensitive")
+            ):
+                names.add(member_name)
+                wire = member.serialization.get("name")
+                if wire:
+                    names.add(wire)
+    return names
+
+
+def learn(service_model: Any) -> None:
+    """Mask, from now on, every sensitive member of a credential service's model."""
+    service = getattr(service_model, "service_name", None)
+    if service not in CREDENTIAL_SERVICES:
+        return
+    key = (service, getattr(service_model, "api_version", None))
+    if key in _learnt_services:
+        return
+    try:
+        found = sensitive_members(service_model)
+    except Exception:  # noqa: BLE001 - an odd model must not break logging
+        found = set()
+    global _generation
+    with _lock:
+        _names.update(_norm(n) for n in found)
+        _learnt_services.add(key)
+        _generation += 1
+
+
+def _learn_from_args(args: Iterable[Any]) -> None:
+    for arg in args:
+        service_model = getattr(arg, "service_model", None)
+        if service_model is not None and hasattr(arg, "input_shape"):
+            learn(service_model)
+
+
+# -- log records ---------------------------------------------------------------------------
 _installed = False
+_format_exception: Callable[[Any], str] = logging.Formatter().formatException
+
+
+def _clean_record(record: logging.LogRecord) -> None:
+    if isinstance(record.args, tuple):
+        _learn_from_args(record.args)
+    try:
+        message = record.getMessage()
+    except Exception:  # noqa: BLE001 - a broken record is logging's business
+        return
+    cleaned = redact(message)
+    if cleaned != message:
+        record.msg, record.args = cleaned, None
+    if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
+        record.exc_text = redact(_format_exception(record.exc_info))
+    if record.stack_info:
+        record.stack_info = redact(record.stack_info)
 
 
 def install_log_redaction() -> None:
-    """Wrap the log-record factory (once per process) so AWS-stack records are redacted.
+    """Wrap the log-record factory (once per process) so every record is redacted.
 
     The previous factory is kept and called first, so other customisations still work.
     """
@@ -92,15 +440,29 @@ def install_log_redaction() -> None:
 
         def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
             record = previous(*args, **kwargs)
-            if _is_redacted(record.name):
-                try:
-                    message = record.getMessage()
-                except Exception:  # noqa: BLE001 - a broken record is logging's business
-                    return record
-                cleaned = redact(message)
-                if cleaned != message:
-                    record.msg, record.args = cleaned, None
+            _clean_record(record)
             return record
 
         logging.setLogRecordFactory(factory)
         _installed = True
+
+
+# -- text that may quote a token without naming it -----------------------------------------
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9+/=_:\-]{20,}")
+
+
+def mask_token_runs(text: str) -> str:
+    """``text`` with every token-shaped run masked: 20 or more characters of the base64,
+    URL-safe base64 and JWT alphabets mixing upper case, lower case and digits.
+
+    For texts that come from the sign-in path (a credential_process's error output, an
+    IAM Identity Center or OIDC error), where a token may be quoted without a name. Not
+    for AWS's other messages: an assumed-role ARN looks the same.
+    """
+
+    def mask(match: re.Match[str]) -> str:
+        run = match.group(0)
+        classes = (str.isupper, str.islower, str.isdigit)
+        return MASK if all(any(test(c) for c in run) for test in classes) else run
+
+    return _TOKEN_RUN.sub(mask, text)
