@@ -31,6 +31,7 @@ from tui.aws.models import (
     sign_in_url,
     utcnow,
 )
+from tui.aws.redact import redact
 from tui.aws.selfguard import Identity, SelfHarm
 
 if TYPE_CHECKING:
@@ -297,13 +298,14 @@ def reread_if_unknown(app: AcctApp, exc: BaseException) -> None:
 
 
 def failure_text(exc: BaseException) -> str:
-    """What went wrong, for the screen (AWS's text with its control characters visible)."""
+    """What went wrong, for the screen (AWS's text with its control characters visible,
+    secret fields masked)."""
     from tui.visible import visible
 
     error = getattr(exc, "error", None)
     if error is not None and hasattr(error, "summary"):
-        return visible(error.summary(), multiline=True)
-    return visible(f"{type(exc).__name__}: {exc}", multiline=True)
+        return visible(redact(error.summary()), multiline=True)
+    return visible(redact(f"{type(exc).__name__}: {exc}"), multiline=True)
 
 
 async def access_keys(app: AcctApp, name: str) -> None:

@@ -21,6 +21,7 @@ from botocore.exceptions import (
 )
 
 from tui.aws.permissions import denied_hint
+from tui.aws.redact import mask_token_runs, redact
 
 # Service prefixes as IAM policies spell them, keyed by botocore's service model name.
 _IAM_PREFIX = {
@@ -34,6 +35,20 @@ _MAX_MESSAGE = 300
 NO_ANSWER = "AWS did not answer, so the change may have been made anyway"
 AFTER_RETRY = "That answered a retry: an earlier attempt may have made the change"
 _VALUE_RE = re.compile(r"value: [^,\n]*")
+# Operations of the sign-in path (botocore's credential providers make them, acct-tui never
+# does, so they are matched by prefix rather than named): their error messages may quote a
+# bearer token, an OIDC token or a SAML assertion without naming it.
+_TOKEN_OPERATION_PREFIXES = (
+    "AssumeRoleWith",  # sts: web identity, SAML
+    "GetDelegatedAccess",  # sts
+    "GetRoleCredentials",  # sso (IAM Identity Center portal)
+    "ListAccount",  # sso
+    "Logout",  # sso
+    "CreateToken",  # sso-oidc, with or without IAM
+    "RegisterClient",  # sso-oidc
+    "StartDeviceAuthorization",  # sso-oidc
+    "CreateOAuth2Token",  # signin
+)
 
 _DENIED_CODES = frozenset(
     {
@@ -149,6 +164,15 @@ def _clean_message(message: str, exc: ClientError) -> str:
     if message.lstrip().startswith("<"):
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?")
         return f"HTTP {status}: the endpoint does not implement this API"
+    # AWS quotes values it refuses ("Value '…' at 'tokenCode'"); the sign-in services may
+    # quote the token they were given. Masked before cutting, so no half-secret survives.
+    message = redact(message)
+    if str(exc.operation_name).startswith(_TOKEN_OPERATION_PREFIXES):
+        message = mask_token_runs(message)
+    return _shorten(message)
+
+
+def _shorten(message: str) -> str:
     return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"
 
 
@@ -183,7 +207,7 @@ def from_exception(exc: BaseException, service: str, operation: str) -> AwsError
     if isinstance(exc, ReadOnlyRefused):
         return AwsError(action, "ReadOnly", str(exc), "Restart without --read-only to change")
     if isinstance(exc, MfaTokenRequired):
-        return AwsError(action, "MfaTokenRequired", exc.prompt, "Enter the MFA code")
+        return AwsError(action, "MfaTokenRequired", redact(exc.prompt), "Enter the MFA code")
     if isinstance(exc, RefreshWithMFAUnsupportedError):
         # The role session expired; only a new MFA code renews it.
         return AwsError(
@@ -206,7 +230,9 @@ def from_exception(exc: BaseException, service: str, operation: str) -> AwsError
             action, "ConnectionClosedError", str(exc), _hint_for("ConnectionError", action)
         )
     # Parameter validation messages quote the offending value, which may be a password.
-    text = _VALUE_RE.sub("value: (withheld)", str(exc))
+    text = redact(_VALUE_RE.sub("value: (withheld)", str(exc)))
     if isinstance(exc, BotoCoreError):
-        return AwsError(action, type(exc).__name__, text, "")
+        # A credential provider's error (a credential_process's error output, an SSO token
+        # that cannot be loaded or refreshed) may quote a token without naming it.
+        return AwsError(action, type(exc).__name__, _shorten(mask_token_runs(text)), "")
     return AwsError(action, type(exc).__name__, text, "")
