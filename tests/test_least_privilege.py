@@ -55,7 +55,7 @@ from tui.aws.permissions import (
     flow,
 )
 from tui.aws.service import AccountService
-from tui.aws.session import Settings, is_read_operation
+from tui.aws.session import Settings, read_only_allows
 from tui.aws.totp import totp
 from tui.demo import DemoEndpoint, DemoServer
 from tui.forms.alias import AliasScreen
@@ -640,7 +640,7 @@ async def test_read_only_session_sends_no_change_and_says_so(enforced: Enforced)
         calls, attempts, refused = counter.calls(), counter.attempts(), counter.refused()
         screen = app.export_screenshot().replace("&#160;", " ")
     # No mutating call was sent, or even tried (the UI never asked the AWS layer).
-    assert [a for a in attempts if not is_read_operation(a.split(":")[1])] == []
+    assert [a for a in attempts if not read_only_allows(a)] == []
     assert refused == {}, refused
     # Every call is one the read policy grants, and none was denied.
     assert set(calls) <= set(READ_ACTIONS), set(calls) - set(READ_ACTIONS)

@@ -1,7 +1,9 @@
 """Every IAM action acct-tui can take, by flow: the one list both shipped policies come from.
 
-``policies/acct-tui-read.json`` grants the read flows (what ``--read-only`` can reach: the
-refresh, a user's MFA devices, a user's access keys); ``policies/acct-tui-admin.json``
+``policies/acct-tui-read.json`` grants the read flows (the refresh, a user's MFA devices, a
+user's access keys); ``--read-only`` lets exactly those actions reach AWS and refuses every
+other one (:data:`tui.aws.session.READ_ONLY_ALLOWED`), so a read the code starts making
+must be added here or it is refused under ``--read-only``. ``policies/acct-tui-admin.json``
 grants every flow. Both files are generated from this module and a test fails when they
 drift from it; other tests count the calls each flow really makes against the list and run
 both policies on a moto_server that enforces IAM.
@@ -53,6 +55,9 @@ READ_FLOWS: tuple[Flow, ...] = (
             "sts:GetCallerIdentity",
             "iam:GetAccountSummary",
             "iam:GetAccountAuthorizationDetails",
+            # Not a pure read: it asks IAM to build a new credential report (at most one
+            # every 4 hours). It changes no setting, identity or credential, and the
+            # checks on passwords, keys and MFA need the report, so --read-only allows it.
             "iam:GenerateCredentialReport",
             "iam:GetCredentialReport",
             "iam:ListAccountAliases",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tui.aws.errors import MfaTokenRequired, ReadOnlyRefused, action_name
+from tui.aws.permissions import READ_ACTIONS
 from tui.aws.redact import install_log_redaction
 
 if TYPE_CHECKING:
@@ -18,13 +19,34 @@ if TYPE_CHECKING:
     from mypy_boto3_iam import IAMClient
     from mypy_boto3_sts import STSClient
 
-# Operations that only read. Everything else is refused under --read-only, checked at
-# the wire (botocore's before-call event), so no code path can slip past it.
+# What --read-only lets through: exactly the read flows' actions of tui/aws/permissions.py
+# (the list the read policy is generated from), keyed by service and operation. Everything
+# else is refused at the wire (botocore's before-call event of every client acct-tui
+# builds), so no code path can slip past it, and no name pattern can let in a "read" that
+# hands out secrets or credentials (sts:GetSessionToken, ec2:GetPasswordData). A new read
+# the code makes fails under --read-only until it is added to that list.
+#
+# The credential chain is not in it because it never passes here: botocore's providers
+# (assume-role, web identity, SSO) call STS/SSO through clients of their own, made from
+# the botocore session, whose event hooks are not these (see tests/test_read_only.py).
+READ_ONLY_ALLOWED: frozenset[str] = frozenset(READ_ACTIONS)
+
+# Operations that change nothing, by name: only how a failure is worded (a read that got
+# no answer cannot have changed anything, see AwsError.outcome_unknown). Never what
+# --read-only allows: that is READ_ONLY_ALLOWED.
 _READ_PREFIXES = ("Get", "List", "Describe", "GenerateCredentialReport", "Simulate")
 
 
+def read_only_allows(action: str) -> bool:
+    """True when ``--read-only`` lets ``action`` (``iam:ListUsers``) reach AWS."""
+    return action in READ_ONLY_ALLOWED
+
+
 def is_read_operation(operation: str) -> bool:
-    """True when ``operation`` (a botocore operation name) does not change anything."""
+    """True when ``operation`` (a botocore operation name) looks like it changes nothing.
+
+    For wording failures only; ``--read-only`` checks :func:`read_only_allows`.
+    """
     return operation.startswith(_READ_PREFIXES)
 
 
@@ -224,7 +246,7 @@ class AwsSession:
 
     def _before_call(self, model: Any, **_: Any) -> None:
         action = self._action(model)
-        if self.settings.read_only and not is_read_operation(model.name):
+        if self.settings.read_only and not read_only_allows(action):
             self.counter.record_refused(action)
             raise ReadOnlyRefused(action)
         self.counter.record_call(action)
