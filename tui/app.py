@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     # Imported where used: they pull in boto3, which the first frame does not need.
     from tui.aws.iam import ManagedPolicy, NewUser
     from tui.aws.service import AccountService
+    from tui.demo.sandbox import DemoSandbox
     from tui.vault import Vault
 
 # Pane ids in key order: 1..5 focus these.
@@ -110,6 +111,7 @@ class AcctApp(App[None]):
         vault: Vault | None = None,
         open_guide: bool = True,
         config: Config | None = None,
+        sandbox: DemoSandbox | None = None,
     ) -> None:
         super().__init__()
         from textual.signal import Signal
@@ -119,7 +121,9 @@ class AcctApp(App[None]):
         self.config = config or Config()
         self.keymap: dict[str, str] = {}
         self.demo = demo
-        self._vault = vault
+        # --demo: a throw-away keyring and AWS config file instead of the person's.
+        self.sandbox = sandbox
+        self._vault = sandbox.vault if sandbox is not None and vault is None else vault
         # Open "Getting started" by itself once the first read shows the account needs it.
         self.open_guide = open_guide
         self._guide_decided = False

@@ -172,6 +172,7 @@ def _run(args: argparse.Namespace) -> int:
     from tui.aws.session import Settings
 
     demo_server = None
+    sandbox = None
     if args.demo:
         try:
             from tui.demo import DemoServer, DemoServerError
@@ -190,6 +191,12 @@ def _run(args: argparse.Namespace) -> int:
             secret_access_key=endpoint.secret_access_key,
             demo=True,
         )
+        from tui.demo.sandbox import DemoSandbox
+
+        # The demo keeps what it "saves" in a throw-away keyring and directory, never in
+        # the person's keyring or AWS config (removed in the finally below).
+        sandbox = DemoSandbox()
+        sandbox.isolate(os.environ)
     else:
         settings = Settings(
             profile=args.profile,
@@ -206,8 +213,10 @@ def _run(args: argparse.Namespace) -> int:
         from tui.app import AcctApp
         from tui.config import load_config
 
-        AcctApp(service, demo=settings.demo, config=load_config()).run()
+        AcctApp(service, demo=settings.demo, config=load_config(), sandbox=sandbox).run()
         return 0
     finally:
         if demo_server is not None:
             demo_server.stop()
+        if sandbox is not None:
+            sandbox.close()

@@ -124,6 +124,13 @@ async def add_profile(app: AcctApp, account: str, user: str) -> None:
         app.notify(f"Profile not added: {result}", title=TITLE, severity="error")
         return
     name, path = result
+    if app.sandbox is not None:
+        app.notify(
+            f"Profile {name} added to the demo's throw-away AWS config {path} (removed at "
+            "exit); your own AWS config is untouched.",
+            title=TITLE,
+        )
+        return
     app.notify(
         f"Profile {name} added to {path}: `aws --profile {name} …` reads {user}'s key from "
         "the keyring through credential_process.",

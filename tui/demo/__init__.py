@@ -21,13 +21,14 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-__all__ = ["DemoEndpoint", "DemoServer", "DemoServerError"]
+__all__ = ["DemoEndpoint", "DemoServer", "DemoServerError", "child_environment"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,37 @@ class DemoEndpoint:
 
 class DemoServerError(RuntimeError):
     """The demo server could not be started (the message carries its log's tail)."""
+
+
+# What the child keeps of this process's environment: how to run Python and find its
+# files, the locale and time zone. Nothing else, and never an ``AWS_*`` variable: the
+# person's keys, profile, session token or config file names are not the demo's business
+# (and a child's initial environment is readable in /proc/PID/environ).
+_CHILD_KEEPS = frozenset(
+    {"PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP", "PYTHONHOME"}
+    | {"SYSTEMROOT", "SYSTEMDRIVE", "WINDIR", "COMSPEC"}  # Windows needs these to start
+)
+
+
+def child_environment(parent: Mapping[str, str]) -> dict[str, str]:
+    """The demo server's whole environment, built from ``parent`` by an allow-list.
+
+    The child signs its own seeding calls with moto's fake keys, and reads no AWS config
+    file, shared credentials file or instance metadata.
+    """
+    env = {k: v for k, v in parent.items() if k in _CHILD_KEEPS or k.startswith("LC_")}
+    # The child must find this very package even when run from another directory.
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, parent.get("PYTHONPATH", "")) if p)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    return env
 
 
 class DemoServer:
@@ -120,11 +152,7 @@ class DemoServer:
                 self._log = tempfile.TemporaryFile(prefix="acct-tui-demo-", suffix=".log")  # noqa: SIM115
             else:
                 self._log = open(self._log_path, "w+b")  # noqa: SIM115
-            env = dict(os.environ)
-            # The child must find this very package even when run from another directory.
-            root = str(Path(__file__).resolve().parents[2])
-            env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-            env["PYTHONUNBUFFERED"] = "1"
+            env = child_environment(os.environ)
             self._proc = subprocess.Popen(
                 cmd,
                 stdin=subprocess.PIPE,

@@ -34,6 +34,7 @@ from tui.visible import visible
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
+    from tui.demo.sandbox import DemoSandbox
 
 T = TypeVar("T")
 MASK = "•" * 16
@@ -84,9 +85,15 @@ async def add_profile_interactively(
     from tui.flows import in_thread
     from tui.screens.prompt import PromptScreen
 
+    # --demo: the throw-away files of its sandbox, never the person's.
+    sandbox = app.sandbox
+    config_file = None if sandbox is None else sandbox.aws_config_file
+    credentials_file = None if sandbox is None else sandbox.aws_credentials_file
     try:
         name = await in_thread(
-            app, lambda: awsconfig.free_profile_name(user_name), "AWS config file"
+            app,
+            lambda: awsconfig.free_profile_name(user_name, config_file, credentials_file),
+            "AWS config file",
         )
     except (OSError, ValueError) as exc:
         return _describe_os_error(exc)
@@ -95,7 +102,14 @@ async def add_profile_interactively(
         chosen = await app.push_screen_wait(PromptScreen("AWS CLI profile", label, name))
         if not chosen:
             return None
-        add = functools.partial(awsconfig.add_cli_profile, None, chosen, account_id, user_name)
+        add = functools.partial(
+            awsconfig.add_cli_profile,
+            config_file,
+            chosen,
+            account_id,
+            user_name,
+            credentials_file=credentials_file,
+        )
         try:
             path = await in_thread(app, add, "AWS config file")
         except awsconfig.ProfileExists as exc:
@@ -190,9 +204,10 @@ class CredentialsScreen(ModalScreen[None]):
         c = self.credentials
         if message.problem is None:
             self.saved = True
-            status.update(
-                Text(f"Keyring: ✓ saved (service acct-tui, {c.account_id}/{c.user_name})")
-            )
+            where = f"service acct-tui, {c.account_id}/{c.user_name}"
+            if _sandbox(self) is not None:
+                where = "demo: kept in a throw-away keyring for this run"
+            status.update(Text(f"Keyring: ✓ saved ({where})"))
             status.set_class(False, "-error")
         else:
             status.update(
@@ -226,14 +241,13 @@ class CredentialsScreen(ModalScreen[None]):
         from tui.screens.prompt import PromptScreen
 
         c = self.credentials
-        default = str(default_export_dir() / f"{c.user_name}_credentials.csv")
-        path = await self.app.push_screen_wait(
-            PromptScreen(
-                "Export CSV",
-                "File (mode 0600, never overwritten, refused in a git work tree unless ignored):",
-                default,
-            )
-        )
+        sandbox = _sandbox(self)
+        folder = default_export_dir() if sandbox is None else sandbox.directory
+        default = str(folder / f"{c.user_name}_credentials.csv")
+        label = "File (mode 0600, never overwritten, refused in a git work tree unless ignored):"
+        if sandbox is not None:
+            label = "File (mode 0600; demo: this folder is removed at exit):"
+        path = await self.app.push_screen_wait(PromptScreen("Export CSV", label, default))
         if not path:
             return
         row = CsvRow(
@@ -268,6 +282,12 @@ class CredentialsScreen(ModalScreen[None]):
             self._note(f"Profile not added: {result}", error=True)
             return
         name, path = result
+        if app.sandbox is not None:
+            self._note(
+                f"Profile {name} added to the demo's throw-away AWS config {path} (removed "
+                "at exit); your own AWS config is untouched."
+            )
+            return
         self._note(
             f"Profile {name} added to {path}: `aws --profile {name} …` reads the key from the "
             "keyring through credential_process; no secret is in the file."
@@ -319,6 +339,14 @@ class CredentialsScreen(ModalScreen[None]):
                 {self.credentials.password or "", self.credentials.secret_access_key or ""}
             )
         self.credentials = replace(self.credentials, password=None, secret_access_key=None)
+
+
+def _sandbox(screen: CredentialsScreen) -> DemoSandbox | None:
+    """The demo's throw-away keyring and directory, when the app runs ``--demo``."""
+    from tui.app import AcctApp
+
+    app = screen.app
+    return app.sandbox if isinstance(app, AcctApp) else None
 
 
 def _describe_os_error(exc: Exception) -> str:
