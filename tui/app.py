@@ -171,7 +171,9 @@ class AcctApp(App[None]):
 
     # -- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield AccountHeader(read_only=self.service.read_only, demo=self.demo)
+        yield AccountHeader(
+            read_only=self.service.read_only, demo=self.demo, insecure=bool(self._insecure_host)
+        )
         yield Tabs(*(Tab(PANE_LABELS[p], id=f"tab-{p}") for p in PANE_IDS), id="tabs")
         with Container(id="panes"):
             yield RecommendationsPane(id="recommendations")
@@ -181,8 +183,19 @@ class AcctApp(App[None]):
             yield RegionsPane(id="regions")
         yield Footer()
 
+    @property
+    def _insecure_host(self) -> str | None:
+        from tui import transport
+
+        return transport.insecure_host(self.service.settings.endpoint_url)
+
     def on_mount(self) -> None:
         self._apply_config()
+        host = self._insecure_host
+        if host is not None:
+            from tui import transport
+
+            self.notify(transport.warning(host), title="Plain http", severity="warning", timeout=20)
         # Quitting must not wait for an AWS call stuck on the network (see tui/executor.py).
         asyncio.get_running_loop().set_default_executor(DaemonExecutor())
         self.query_one("#recommendations", Pane).add_class("-active")

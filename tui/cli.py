@@ -74,7 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--endpoint-url",
         metavar="URL",
         type=_endpoint_url,
-        help="send every AWS call to this URL (moto_server, LocalStack)",
+        help="send every AWS call to this URL (moto_server, LocalStack); plain http only "
+        "to this machine unless --allow-insecure-endpoint",
+    )
+    parser.add_argument(
+        "--allow-insecure-endpoint",
+        action="store_true",
+        help="accept a plain http --endpoint-url to another machine (refused by default: "
+        "requests and the secrets AWS returns would cross the network unencrypted; "
+        "http to 127.0.0.0/8, ::1 or localhost is always accepted)",
     )
     parser.add_argument(
         "--read-only",
@@ -148,6 +156,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         if given:
             parser.error(f"--demo runs its own account; it cannot be combined with {given[0]}")
+    from tui import transport
+
+    insecure = transport.insecure_host(args.endpoint_url)
+    if insecure is not None:
+        if not args.allow_insecure_endpoint:
+            parser.error(transport.refusal(args.endpoint_url, insecure))
+        print(f"acct-tui: warning: {transport.warning(insecure)}", file=sys.stderr)
     # botocore logs warnings (with tracebacks) on credential refresh failures; with no
     # handler, Python's last-resort handler would print them over the TUI.
     logging.getLogger().addHandler(logging.NullHandler())

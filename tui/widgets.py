@@ -13,10 +13,11 @@ from tui.visible import visible
 class AccountHeader(Static):
     """One line: account id, alias, caller ARN, and the mode (read-only, demo)."""
 
-    def __init__(self, *, read_only: bool, demo: bool) -> None:
+    def __init__(self, *, read_only: bool, demo: bool, insecure: bool = False) -> None:
         super().__init__(id="account-header", markup=False)
         self.read_only = read_only
         self.demo = demo
+        self.insecure = insecure  # plain http to another machine (--allow-insecure-endpoint)
 
     def on_mount(self) -> None:
         self.show(Posture())
@@ -28,6 +29,8 @@ class AccountHeader(Static):
             parts += [(" DEMO ", BADGE_WARNING), " "]
         if self.read_only:
             parts += [(" READ-ONLY ", BADGE_INFO), " "]
+        if self.insecure:
+            parts += [(" PLAIN HTTP ", BADGE_WARNING), " "]
         caller = posture.caller
         if caller.value is not None:
             parts += ["account ", (visible(caller.value.account_id), "bold")]
