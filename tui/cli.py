@@ -136,6 +136,10 @@ def _fail(message: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Before anything can hold a secret: no core files, not dumpable (tui/hardening.py).
+    from tui.hardening import harden
+
+    harden()
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["credentials"]:
         from tui import credentials_cli

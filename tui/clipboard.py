@@ -1,14 +1,27 @@
 """Copying text: OSC 52 through the terminal (works over SSH), plus the native clipboard.
 
 OSC 52 asks the terminal to set its clipboard, so it works over SSH; inside tmux it needs
-``set -g set-clipboard on``. pyperclip reaches a local X/Wayland/macOS/Windows clipboard
-where one exists; over plain SSH it has none and raises, which is expected.
+``set -g set-clipboard on``, and tmux then keeps the text in a paste buffer too.
+
+The native clipboard never receives the text through a command line, where ``ps`` and
+``/proc/PID/cmdline`` would show it to every user of the machine: on Linux and the BSDs
+acct-tui itself runs ``wl-copy``, ``xclip`` or ``xsel`` and writes the text to its
+standard input; on macOS ``pbcopy``, the same way. Nothing else is tried there (pyperclip
+would fall back on KDE's klipper through ``qdbus``, which takes the text as an argument).
+Windows and Cygwin use pyperclip, which calls the clipboard API or writes
+``/dev/clipboard``: no command line either. Over plain SSH there is no native clipboard,
+which is expected.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
+
+# Seconds to wait for the copying program (xclip/wl-copy fork to serve the selection).
+TIMEOUT = 5.0
 
 
 def native_clipboard_possible() -> bool:
@@ -18,18 +31,59 @@ def native_clipboard_possible() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def copy_native(text: str) -> bool:
-    """Copy with pyperclip; False when there is no working native clipboard.
+def stdin_command() -> list[str] | None:
+    """The program (and its arguments, never the text) that takes the text on stdin, or
+    None where there is none (then only OSC 52 copies). POSIX only."""
+    if sys.platform == "darwin":
+        found = shutil.which("pbcopy")
+        return [found] if found else None
+    if os.environ.get("WAYLAND_DISPLAY"):
+        found = shutil.which("wl-copy")
+        if found:
+            return [found]
+    if os.environ.get("DISPLAY"):
+        found = shutil.which("xclip")
+        if found:
+            return [found, "-selection", "clipboard", "-in"]
+        found = shutil.which("xsel")
+        if found:
+            return [found, "--clipboard", "--input"]
+    return None
 
-    Blocking (it may spawn xclip or pbcopy): call it from a thread worker.
+
+def copy_native(text: str) -> bool:
+    """Copy to the native clipboard; False when there is no working one.
+
+    Blocking (it runs a program): call it from a thread worker.
     """
     if not native_clipboard_possible():
         return False
+    if sys.platform in ("win32", "cygwin"):
+        return _copy_pyperclip(text)
+    command = stdin_command()
+    if command is None:
+        return False
+    try:
+        result = subprocess.run(
+            command,
+            input=text.encode("utf-8"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):  # gone, not executable, timed out
+        return False
+    return result.returncode == 0
+
+
+def _copy_pyperclip(text: str) -> bool:
     try:
         import pyperclip
 
         pyperclip.copy(text)
-    except Exception:  # noqa: BLE001 - PyperclipException, a missing xclip, a dead display
+    except Exception:  # noqa: BLE001 - PyperclipException, no clipboard
         return False
     return True
 
@@ -41,5 +95,13 @@ def describe(what: str, native: bool, in_tmux: bool) -> str:
         how += " and the system clipboard"
     text = f"Copied {what} to the {how}."
     if in_tmux and not native:
-        text += " In tmux this needs `set -g set-clipboard on`."
+        text += (
+            " In tmux this needs `set -g set-clipboard on`, which also keeps it in a tmux "
+            "paste buffer: `tmux delete-buffer` deletes the newest."
+        )
+    elif in_tmux:
+        text += (
+            " tmux may keep it in a paste buffer too (set-clipboard on): "
+            "`tmux delete-buffer` deletes the newest."
+        )
     return text

@@ -15,6 +15,7 @@ used, and :attr:`Config.problems` says what was ignored and why (shown as a noti
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,15 +34,36 @@ def config_path() -> Path:
     return Path(base) / "acct-tui" / "config.toml"
 
 
+class _NotRegular(Exception):
+    """The configuration path is a FIFO, a device, a directory…"""
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path`` if it is a regular file (symlinks followed), never blocking.
+
+    ``O_NONBLOCK`` makes opening a FIFO return at once (a plain open waits for a writer,
+    which hung start-up); the type is then checked on the open descriptor.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _NotRegular("not a regular file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return handle.read()
+
+
 def load_config(path: Path | None = None) -> Config:
     """Read the configuration at ``path`` (default :func:`config_path`)."""
     path = path or config_path()
     try:
-        raw = path.read_bytes()
+        raw = _read_regular_file(path)
     except FileNotFoundError:
         return Config(path=path)
     except OSError as exc:
         return Config(problems=(f"{path}: cannot read it ({exc.strerror}); ignored.",), path=path)
+    except _NotRegular as exc:
+        return Config(problems=(f"{path}: {exc}; ignored.",), path=path)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

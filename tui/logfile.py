@@ -43,21 +43,66 @@ class _LogFileHandler(logging.StreamHandler[TextIO]):
             super().close()
 
 
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _refusal(target: Path, info: os.stat_result) -> LogFileError | None:
+    """Why the existing ``target`` (described by ``info``) must not become the log."""
+    if not stat.S_ISREG(info.st_mode):
+        return LogFileError(
+            f"cannot write the log file {target}: it is {_kind(info.st_mode)}, not a regular file"
+        )
+    uid = os.geteuid() if hasattr(os, "geteuid") else None
+    if uid is not None and info.st_uid != uid:
+        return LogFileError(
+            f"cannot write the log file {target}: it belongs to another user "
+            f"(uid {info.st_uid}); choose a file of your own"
+        )
+    return None
+
+
 def open_log(path: str | os.PathLike[str]) -> logging.Handler:
     """A handler appending to ``path``, created (or narrowed to) mode 0600.
 
-    Refuses symlinks and anything that is not a regular file, so the log cannot be
-    redirected into a file someone else reads.
+    Refuses, without ever blocking: a symlink, anything that is not a regular file (a FIFO
+    with no reader would otherwise hang start-up, a device would swallow or spray the log),
+    and a file owned by another user (whose mode it would otherwise narrow). The path is
+    checked with ``lstat`` first, then opened with ``O_NOFOLLOW | O_NONBLOCK`` and checked
+    again on the open descriptor, so a swap in between is caught too.
     """
     target = Path(path).expanduser()
-    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        refusal = _refusal(target, os.lstat(target))
+    except FileNotFoundError:
+        refusal = None
+    except OSError as exc:
+        raise LogFileError(f"cannot write the log file {target}: {exc.strerror}") from None
+    if refusal is not None:
+        raise refusal
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(target, flags, 0o600)
     except OSError as exc:
+        # ENXIO: a FIFO with no reader, swapped in after the check.
         raise LogFileError(f"cannot write the log file {target}: {exc.strerror}") from None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise LogFileError(f"the log file {target} is not a regular file")
+        refusal = _refusal(target, os.fstat(fd))
+        if refusal is not None:
+            raise refusal
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)  # (no effect on a regular file; tidy all the same)
         # An existing file keeps its mode, and the umask only takes bits away: set it.
         os.fchmod(fd, 0o600)
         stream = os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace", buffering=1)
