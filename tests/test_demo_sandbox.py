@@ -1,11 +1,12 @@
 """``--demo`` is a sandbox: the installed ``acct-tui --demo`` in a real terminal, run by a
 person whose HOME holds a real-looking AWS set-up and whose shell exports AWS_* variables.
 
-Creating a user with an access key saves its keys (the credentials screen) and ``p`` adds
-an AWS CLI profile. Afterwards HOME is byte-identical, the person's keyring (a recording
-backend, selected with PYTHON_KEYRING_BACKEND as a real one would be) received nothing,
-the demo's throw-away directory is gone, and the moto child never had the parent's AWS_*
-variables in its environment (read from /proc/PID/environ while it ran).
+Creating a user with an access key saves its keys (the credentials screen), ``p`` adds
+an AWS CLI profile and ``e`` exports the CSV to its default place. Afterwards HOME is
+byte-identical, the person's keyring (a recording backend, selected with
+PYTHON_KEYRING_BACKEND as a real one would be) received nothing, the demo's throw-away
+directory is gone, and the moto child never had the parent's AWS_* variables in its
+environment (read from /proc/PID/environ while it ran).
 """
 
 from __future__ import annotations
@@ -164,6 +165,13 @@ def test_demo_leaves_home_keyring_and_aws_config_alone(term: Tmux, tmp_path: Pat
     assert len(sandboxes) == 1, sorted(scratch.iterdir())
     assert sandboxes[0].name in screen, screen  # the note names the file
     assert f"[profile {USER}]" in (sandboxes[0] / "aws-config").read_text()
+
+    # e: the CSV's default place is the throw-away directory too (else it is under HOME).
+    term.send("e")
+    term.wait_for("demo: this folder is removed at exit", WAIT)
+    term.send("Enter")
+    term.wait_for("CSV written to", WAIT)
+    assert (sandboxes[0] / f"{USER}_credentials.csv").is_file()
 
     term.send("Escape")  # saved: closes without asking
     term.wait_gone(f"Credentials for {USER}", WAIT)
