@@ -124,3 +124,31 @@ def test_good_values_pass_the_checks() -> None:
         ["--region", "us-gov-west-1", "--endpoint-url", "https://localhost:4566/path"]
     )
     assert (args.region, args.endpoint_url) == ("us-gov-west-1", "https://localhost:4566/path")
+
+
+@pytest.mark.secrets
+def test_a_failing_credential_process_does_not_print_its_secrets(tmp_path: Path) -> None:
+    """botocore quotes a credential_process's error output in its exception; the one line
+    acct-tui prints on stderr before giving up masks what looks like a secret."""
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
+    token = "IQoJb3JpZ2luX2VjEXAMPLEtokenAbc123Def456Ghi789"
+    script = tmp_path / "leaky-process"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'echo \'{{"Version": 1, "SecretAccessKey": "{secret}", "SessionToken": "{token}"\' >&2\n'
+        "exit 1\n"
+    )
+    script.chmod(0o700)
+    config = tmp_path / "config"
+    config.write_text(f"[profile leaky]\ncredential_process = {script}\n")
+    env = {
+        "AWS_CONFIG_FILE": str(config),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "HOME": str(tmp_path),
+    }
+    result = run(["-m", "tui", "--profile", "leaky"], env)
+    assert result.returncode == 2, result.stderr
+    assert "cannot use the AWS configuration" in result.stderr
+    for fragment in (secret, token, secret[:20], token[:20]):
+        assert fragment not in result.stderr, result.stderr

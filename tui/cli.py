@@ -124,8 +124,11 @@ def credentials_problem(service: AccountService) -> str | None:
         if service.has_credentials():
             return None
     except BotoCoreError as exc:
-        # ProfileNotFound, a malformed config file, an unknown credential source…
-        return f"acct-tui: cannot use the AWS configuration: {exc}"
+        # ProfileNotFound, a malformed config file, an unknown credential source… The text
+        # can quote a credential_process's output or a token: masked like any error text.
+        from tui.aws.redact import mask_token_runs, redact
+
+        return f"acct-tui: cannot use the AWS configuration: {mask_token_runs(redact(str(exc)))}"
     where = f"profile {settings.profile!r}" if settings.profile else "~/.aws profiles"
     return NO_CREDENTIALS.format(where=where)
 
