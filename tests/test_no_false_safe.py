@@ -197,3 +197,77 @@ def test_installed_acct_tui_against_a_closed_port_never_says_all_clear(tmp_path:
         assert "0 of 8 done" in screen
     finally:
         term.close()
+
+
+def test_guide_mfa_step_is_not_done_for_a_key_only_admin_without_mfa() -> None:
+    # ana is an admin with an access key and no console password, and no MFA: the step
+    # must not say "Your admin users have MFA".
+    users = [_user("ana", ("administrators",))]
+    steps = {
+        s.id: s for s in guide.guide_steps(_posture(users, [_row("ana", console=False, mfa=False)]))
+    }
+    step = steps["admin-mfa"]
+    assert step.state is guide.StepState.TODO, step.reason
+    assert "ana" in step.reason and step.users == ("ana",)
+
+
+_HEADER = (
+    b"user,arn,user_creation_time,password_enabled,password_last_used,"
+    b"password_last_changed,password_next_rotation,mfa_active,access_key_1_active,"
+    b"access_key_1_last_rotated,access_key_1_last_used_date,access_key_2_active,"
+    b"access_key_2_last_rotated,access_key_2_last_used_date\n"
+)
+
+
+def _stubbed_reader() -> tuple[Any, Any]:
+    """A PostureReader whose IAM client answers from botocore's Stubber (no network)."""
+    from botocore.stub import Stubber
+
+    from tui.aws.posture import PostureReader
+    from tui.aws.session import AwsSession
+
+    session = AwsSession(Settings(endpoint_url="http://127.0.0.1:9", region="us-east-1"))
+    stubber = Stubber(session.iam())
+    stubber.activate()
+    return PostureReader(session, poll_interval=0.01), stubber
+
+
+def _with(part_name: str, part: Part[Any]) -> Posture:
+    # details denied: nothing to compare the report with (a common partial denial)
+    denied = AwsError("iam:GetAccountAuthorizationDetails", "AccessDenied", "no", "")
+    base = {**_posture([], []).__dict__, "details": Part.failed(denied)}
+    return Posture(**{**base, part_name: part})
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",  # nothing at all
+        b"<html>Service Unavailable</html>\n",  # not a credential report
+        # cut short in bob's row: his password and MFA columns never arrived
+        _HEADER + b"ana,arn:aws:iam::123456789012:user/ana,2025-01-01T00:00:00+00:00,true,N/A,"
+        b"N/A,N/A,true,false,N/A,N/A,false,N/A,N/A\n"
+        b"bob,arn:aws:iam::123456789012:user/bob,2025-01-01T00:00:00+00:00",
+    ],
+    ids=["empty", "not-a-report", "truncated"],
+)
+def test_a_partial_credential_report_passes_no_check(content: bytes) -> None:
+    reader, stubber = _stubbed_reader()
+    stubber.add_response("generate_credential_report", {"State": "COMPLETE"})
+    stubber.add_response(
+        "get_credential_report",
+        {"Content": content, "GeneratedTime": NOW, "ReportFormat": "text/csv"},
+    )
+    part = reader.read_part("report")
+    findings = {f.id: f for f in evaluate(_with("report", part))}
+    for check in ("user-mfa", "old-keys", "unused-keys", "two-keys"):
+        assert findings[check].status is Status.UNKNOWN, (check, findings[check].reason)
+
+
+def test_a_summary_without_the_root_fields_passes_no_root_check() -> None:
+    reader, stubber = _stubbed_reader()
+    stubber.add_response("get_account_summary", {"SummaryMap": {"Users": 3}})
+    part = reader.read_part("summary")
+    findings = {f.id: f for f in evaluate(_with("summary", part))}
+    assert findings["root-keys"].status is Status.UNKNOWN, findings["root-keys"].reason
+    assert findings["root-mfa"].status is Status.UNKNOWN, findings["root-mfa"].reason

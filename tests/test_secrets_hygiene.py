@@ -387,3 +387,22 @@ def test_log_option_end_to_end(demo: DemoEndpoint, tmp_path: Path) -> None:
     assert "DEBUG botocore" in text and "GetAccountAuthorizationDetails" in text
     assert f"Credential={demo.access_key_id}/" in text, "signed requests were logged"
     assert leaks(text, {"the caller's secret key": demo.secret_access_key}) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<SecretAccessKey xmlns="https://iam.amazonaws.com/doc/2010-05-08/">{s}</SecretAccessKey>',
+        "<SecretAccessKey >{s}</SecretAccessKey >",
+        "<iam:SecretAccessKey>{s}</iam:SecretAccessKey>",
+        "<Password\n  type='x'>{s}</Password>",
+    ],
+    ids=["namespace-attribute", "spaces", "prefix", "attribute-on-next-line"],
+)
+def test_xml_secret_with_attributes_or_a_prefix_is_masked(body: str) -> None:
+    from tui.aws.redact import forget_seen_secrets, redact
+
+    forget_seen_secrets()
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
+    text = redact(f"Response body:\nb'<CreateAccessKeyResponse>{body.format(s=secret)}'")
+    assert secret not in text and secret[:16] not in text, text

@@ -92,6 +92,20 @@ def test_unknown_identity_cannot_rule_itself_out() -> None:
         assert harm is not None and "could not read who it runs as" in harm.lines[0]
 
 
+def test_own_keys_need_the_name_when_the_signing_key_is_temporary_or_unknown() -> None:
+    # aws-vault, a credential_process or an MFA session sign as alice with temporary
+    # (ASIA) credentials made from one of her long-term keys; or the key cannot be read.
+    # Any of her keys may be the source: deactivating it cripples acct-tui's next run.
+    for signing in ("ASIAALICESESSION", None):
+        me = Identity(ME, signing)
+        for delete in (False, True):
+            harm = selfguard.change_key(me, "alice", "AKIAALICE", delete=delete)
+            assert harm is not None, (signing, delete)
+            assert harm.type_to_confirm == "alice"
+        # another user's key cannot be where alice's session comes from
+        assert selfguard.change_key(me, "bob", "AKIABOB", delete=True) is None
+
+
 def test_root_deleting_root_keys_types_the_account() -> None:
     root = Identity(Caller("123456789012", "arn:aws:iam::123456789012:root", "123456789012"))
     harm = selfguard.delete_root_keys(root, "123456789012")

@@ -246,11 +246,14 @@ def _admin_mfa(p: Posture, now: datetime) -> Step:
     if not members:
         reason = "Create your admin user first (step 4)"
         return Step("admin-mfa", 5, title, StepState.TODO, reason, ENROLL_MFA, ids)
-    without = [u for u in members if u in finding.users]
+    report = p.report.value
+    # Every admin user the report shows without MFA, console or not: the console check
+    # only looks at console users, and this step says "your admin users have MFA".
+    no_mfa = {r.user for r in report.rows if not r.mfa_active}
+    without = [u for u in members if u in finding.users or u in no_mfa]
     if without:
         reason = f"No MFA yet: {_names(without)}. Enter enrolls a virtual MFA device"
         return Step("admin-mfa", 5, title, StepState.TODO, reason, ENROLL_MFA, ids, tuple(without))
-    report = p.report.value
     listed = {r.user for r in report.rows}
     missing = [u for u in members if u not in listed]
     if missing:

@@ -96,10 +96,26 @@ def _flag(value: str | None) -> bool | None:
     return None
 
 
+# The columns the checks read: a body without them is not a credential report.
+_REPORT_COLUMNS = frozenset(
+    {"user", "arn", "password_enabled", "mfa_active", "access_key_1_active", "access_key_2_active"}
+)
+
+
 def parse_credential_report(content: bytes, generated: datetime) -> CredentialReport:
-    """Parse the report's CSV into rows; unknown columns are ignored."""
+    """Parse the report's CSV into rows; unknown columns are ignored.
+
+    Raises ValueError for a body that is not a whole report (no header with the columns
+    the checks read, or a row cut short): a partial report must not pass a check.
+    """
     rows: list[CredentialRow] = []
-    for rec in csv.DictReader(io.StringIO(content.decode("utf-8"))):
+    reader = csv.DictReader(io.StringIO(content.decode("utf-8")))
+    missing = _REPORT_COLUMNS.difference(reader.fieldnames or ())
+    if missing:
+        raise ValueError(f"the credential report lacks the columns {', '.join(sorted(missing))}")
+    for rec in reader:
+        if None in rec.values():
+            raise ValueError(f"the credential report is cut short (line {reader.line_num})")
         keys = []
         for slot in (1, 2):
             rotated = rec.get(f"access_key_{slot}_last_rotated")
@@ -161,6 +177,17 @@ class PostureReader:
     def summary(self) -> AccountSummary:
         with aws_call("iam", "GetAccountSummary"):
             summary = self.session.iam().get_account_summary()["SummaryMap"]
+        absent = [k for k in ("AccountMFAEnabled", "AccountAccessKeysPresent") if k not in summary]
+        if absent:
+            # Read as 0 they would pass "root has no access keys" on no evidence.
+            raise AwsFailure(
+                AwsError(
+                    "iam:GetAccountSummary",
+                    "IncompleteAnswer",
+                    f"the account summary has no {' or '.join(absent)}",
+                    "Refresh (r); if it persists, check --endpoint-url",
+                )
+            )
         return AccountSummary(
             root_mfa_enabled=bool(summary.get("AccountMFAEnabled", 0)),
             root_access_keys_present=bool(summary.get("AccountAccessKeysPresent", 0)),

@@ -196,7 +196,8 @@ _XML_TEXT = re.compile(r"(?P<v>[^<]*)")
 @functools.lru_cache(maxsize=256)
 def _xml_element(key: str) -> tuple[re.Pattern[str], ...]:
     # Everything up to the element's end, nested elements too (a secret map or structure).
-    end = re.escape(f"</{key}>")
+    # The end tag may carry a namespace prefix and spaces (</iam:Key >) like the start tag.
+    end = rf"</(?:[A-Za-z0-9_.\-]+:)?{re.escape(key)}\s*>"
     return (re.compile(rf"(?P<v>(?:(?!{end})[\s\S]){{0,65536}})(?={end})"), _XML_TEXT)
 
 
@@ -229,7 +230,8 @@ def _heads(
             _fixed(_QUOTED_VALUE, _FLAT_MAP),
         ),
         # XML element: <SecretAccessKey>x</SecretAccessKey>
-        (re.compile(rf"<(?P<key>{key})>"), _xml_element),
+        # (also with a namespace prefix, attributes or spaces: <iam:Key xmlns="…" >)
+        (re.compile(rf"<(?:[A-Za-z0-9_.\-]+:)?(?P<key>{key})(?:\s[^<>]*)?>"), _xml_element),
         # Form, query and URL encoding, and "key = value" lines: Password=x&…,
         # X-Amz-Security-Token=x, aws_secret_access_key = x
         (

@@ -79,9 +79,21 @@ def change_key(me: Identity, user: str, key_id: str, *, delete: bool) -> SelfHar
     """Deactivating (``delete=False``) or deleting access key ``key_id`` of ``user``."""
     if me.caller is None:
         return _unknown(key_id, f"access key {key_id}")
+    verb = "deleted" if delete else "deactivated"
+    if me.user == user and (me.key_id is None or not me.key_id.startswith("AKIA")):
+        # Temporary credentials (aws-vault, a credential_process, an MFA session) or a key
+        # that cannot be read: they may be made from any of the user's long-term keys.
+        how = f"temporary credentials ({me.key_id})" if me.key_id else "a key it cannot see"
+        return SelfHarm(
+            (
+                f"acct-tui runs as {me.caller.arn} with {how}, which may come from this key.",
+                f"If so, once it is {verb}, this session fails when its credentials are "
+                "renewed, and the profile stops working.",
+            ),
+            user,
+        )
     if me.key_id is None or key_id != me.key_id:
         return None
-    verb = "deleted" if delete else "deactivated"
     return SelfHarm(
         (
             f"This is the key acct-tui signs with right now ({me.caller.arn}).",
