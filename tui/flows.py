@@ -198,7 +198,8 @@ def _error_line(outcome: Any) -> str:
 async def whoami(app: AcctApp) -> Identity:
     """Who acct-tui runs as: the caller read at refresh, and the key it signs with now."""
     key_id = await in_thread(app, app.service.signing_key_id, "signing key")
-    return Identity(app.posture.caller.value, key_id)
+    sources = await in_thread(app, app.service.source_key_ids, "source profile")
+    return Identity(app.posture.caller.value, key_id, sources)
 
 
 def confirm_screen(
@@ -226,7 +227,15 @@ async def delete_user(app: AcctApp, name: str) -> None:
         return
     account, _ = _account(app)
     entry = await in_thread(app, lambda: _vault_has(app, account, name), "keyring lookup")
-    harm = selfguard.delete_user(await whoami(app), name)
+    me = await whoami(app)
+    keys: list[str] = []
+    if me.source_key_ids:  # an assume-role profile: is one of its source keys this user's?
+        try:
+            listed = await in_thread(app, lambda: writer.list_access_keys(name), "keys")
+            keys = [k.key_id for k in listed]
+        except Exception:  # noqa: BLE001 - cannot tell: guard as if it were
+            keys = list(me.source_key_ids)
+    harm = selfguard.delete_user(me, name, keys)
     confirm = confirm_screen(
         f"Delete user {name}?",
         [

@@ -11,6 +11,7 @@ is treated as possibly harmful: it cannot rule out that the target is itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tui.aws.models import ADMIN_POLICY_ARN, AuthDetails, Caller
@@ -22,6 +23,9 @@ class Identity:
 
     caller: Caller | None
     key_id: str | None = None
+    source_key_ids: frozenset[str] = frozenset()
+    """Long-term keys the session's credentials are made from (an assume-role profile's
+    ``source_profile``): removing one cripples acct-tui although it signs as a role."""
 
     @property
     def user(self) -> str | None:
@@ -58,10 +62,21 @@ def admin_paths(user: str, details: AuthDetails) -> set[str]:
     return paths
 
 
-def delete_user(me: Identity, name: str) -> SelfHarm | None:
-    """Deleting IAM user ``name``."""
+def delete_user(me: Identity, name: str, keys: Sequence[str] = ()) -> SelfHarm | None:
+    """Deleting IAM user ``name``, whose access key ids are ``keys``."""
     if me.caller is None:
         return _unknown(name, f"user {name}")
+    sources = sorted(me.source_key_ids.intersection(keys))
+    if me.user != name and sources:
+        return SelfHarm(
+            (
+                f"acct-tui runs as {me.caller.arn}, with credentials made from {name}'s "
+                f"access key {', '.join(sources)} (the profile's source_profile).",
+                "Once the user is gone, this session fails when its credentials are renewed, "
+                "and the profile stops working.",
+            ),
+            name,
+        )
     if me.user != name:
         return None
     key = f" with access key {me.key_id}" if me.key_id else ""
@@ -80,6 +95,16 @@ def change_key(me: Identity, user: str, key_id: str, *, delete: bool) -> SelfHar
     if me.caller is None:
         return _unknown(key_id, f"access key {key_id}")
     verb = "deleted" if delete else "deactivated"
+    if key_id in me.source_key_ids:
+        return SelfHarm(
+            (
+                f"acct-tui runs as {me.caller.arn}, with credentials made from this key (the "
+                "profile's source_profile).",
+                f"Once it is {verb}, this session fails when its credentials are renewed, and "
+                "the profile stops working.",
+            ),
+            user,
+        )
     if me.user == user and (me.key_id is None or not me.key_id.startswith("AKIA")):
         # Temporary credentials (aws-vault, a credential_process, an MFA session) or a key
         # that cannot be read: they may be made from any of the user's long-term keys.

@@ -71,6 +71,10 @@ class AccountService:
         """The access key id acct-tui signs with (off the UI thread: may refresh)."""
         return self.session.signing_key_id()
 
+    def source_key_ids(self) -> frozenset[str]:
+        """Long-term key ids an assume-role profile makes acct-tui's credentials from."""
+        return self.session.source_key_ids()
+
     def read_part(self, name: str) -> Part[Any]:
         """Read one part of the posture (blocking: call it from a thread worker)."""
         return self.reader.read_part(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -185,6 +186,35 @@ class AwsSession:
     def has_credentials(self) -> bool:
         """True when boto3's chain finds credentials (without calling AWS)."""
         return self._session.get_credentials() is not None
+
+    def source_key_ids(self) -> frozenset[str]:
+        """Long-term access key ids this session's credentials are made from.
+
+        A profile with ``role_arn`` signs with the role's temporary keys, made from its
+        ``source_profile``'s keys (followed down the chain) or, with ``credential_source =
+        Environment``, from ``AWS_ACCESS_KEY_ID``. Deleting such a key cripples acct-tui
+        although the caller ARN names the role. Empty when there is no such profile.
+        """
+        try:
+            core = self._session._session
+            profiles = core.full_config.get("profiles", {})
+            name = self.settings.profile or core.profile or "default"
+        except Exception:  # noqa: BLE001 - a config botocore cannot read: nothing to add
+            return frozenset()
+        keys: set[str] = set()
+        seen: set[str] = set()
+        while name and name not in seen and isinstance(profiles.get(name), dict):
+            seen.add(name)
+            profile = profiles[name]
+            if key := profile.get("aws_access_key_id"):
+                keys.add(str(key))
+            source = str(profile.get("credential_source", "")).lower()
+            if source == "environment" and (key := os.environ.get("AWS_ACCESS_KEY_ID")):
+                keys.add(key)
+            if not profile.get("role_arn"):
+                break
+            name = profile.get("source_profile")
+        return frozenset(keys)
 
     def signing_key_id(self) -> str | None:
         """The access key id this session signs with (``None`` when it cannot be known).
