@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,12 +25,24 @@ from tui.demo import DemoEndpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 READ_TIMEOUT = 0.5  # the cells' Settings.read_timeout (acct-tui's default is 20 s)
+# An unreadable answer is a real answer, forwarded from the demo server, whose large ones
+# (ListPolicies) can take longer than READ_TIMEOUT on a busy machine: a timeout there would
+# be another fault. These cells wait as long as acct-tui does by default.
+READ_TIMEOUTS = {"unreadable": 20.0}
 SLOW_HOLD = 2.0  # how long the proxy holds a "slow" answer: well past the read timeout
 READONLY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 CHANGE_PASSWORD = "IAMUserChangePassword"
 BASE_ALIAS = "faults-demo"
 STALE = "out of date"  # how a pane marks rows it could not read again
-ATTEMPTS = {"denied": 1}  # every other fault: botocore's total_max_attempts, 3
+# Attempts per call at the wire. botocore does not retry an answer it cannot parse (nor
+# AccessDenied); every other fault: its total_max_attempts, 3.
+ATTEMPTS = {"denied": 1, "unreadable": 1}
+# What botocore's message says about an answer it could not parse (it goes on to quote the
+# whole body): no text the app shows or logs may carry it.
+PARSER_TEXT = ("Unable to parse response", "invalid XML received")
+# How a plan reports an access key made by a call whose answer (and the secret in it) was
+# lost, and then deleted.
+SECRET_LOST = " was made, but its secret was lost: deleted"
 
 # What a refresh reads, and the part of the posture each operation feeds.
 READ_PARTS = {
@@ -310,6 +323,48 @@ class Upstream:
         return None
 
 
+# -- acct-tui's own log ------------------------------------------------------------------------
+class OwnLog(logging.Handler):
+    """Every record of acct-tui's own loggers (``tui.*``), tracebacks included."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+    def leaks(self, secrets: list[str]) -> list[str]:
+        """Lines holding one of ``secrets`` or botocore's parser message (which quotes the
+        unreadable body)."""
+        bad = [*secrets, *PARSER_TEXT]
+        return [line for line in self.lines if any(b in line for b in bad)]
+
+
+@contextlib.contextmanager
+def own_log() -> Iterator[OwnLog]:
+    """Collect acct-tui's log records, from DEBUG up, while the block runs."""
+    logger = logging.getLogger("tui")
+    handler, level = OwnLog(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def check_secrets(problems: list[str], shown: str, secrets: list[str]) -> None:
+    """Text the app shows holds no secret of an unreadable answer, nor botocore's parser
+    message (which quotes the whole body)."""
+    if any(s in shown for s in secrets):
+        problems.append("a secret from the unreadable answer is shown")
+    if any(t in shown for t in PARSER_TEXT):
+        problems.append("botocore's parser message, which quotes the body, is shown")
+
+
 # -- checks and set-ups ------------------------------------------------------------------------
 def check_exists_now(
     problems: list[str], lines: tuple[str, ...], has: Callable[[str], bool | None]
@@ -322,6 +377,8 @@ def check_exists_now(
             claims = [(line.removeprefix("with "), True)]
         elif line.startswith("removed "):
             claims = [(line.removeprefix("removed "), False)]
+        elif line.endswith(SECRET_LOST):
+            claims = [(line.removesuffix(SECRET_LOST), False)]
         elif line.endswith(" does not exist"):
             claims = [(line.removesuffix(" does not exist"), False)]
         elif line.endswith(" deleted"):

@@ -23,6 +23,11 @@ Faults, per action, for every request until cleared (or for the next ``times``):
 - ``slow``: the request IS forwarded (AWS acts on it), and the answer is held back longer
   than the client's read timeout, then the connection is closed: the case where the
   caller cannot know whether its call took effect.
+- ``unreadable``: the request IS forwarded (AWS acts on it), and its answer comes back as
+  HTTP 200 with the body cut short before its last closing tag (JSON: its last byte), so
+  no parser can read it, though it still holds everything before, secrets included (a new
+  access key's secret, a virtual MFA device's seed). The secrets it carried are recorded
+  (:meth:`FaultProxy.secrets`), for tests to look for them where they must not be.
 
 An action can also be stubbed (:meth:`FaultProxy.stub`): answered with a canned 200 body
 instead of being forwarded, for APIs the emulator lacks (moto has no service-specific
@@ -35,8 +40,11 @@ stops by itself when its ``with`` block (or :meth:`stop`) ends.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import http.client
 import json
+import re
 import socket
 import struct
 import threading
@@ -54,7 +62,7 @@ import botocore.session
 
 from tui.aws.errors import action_name
 
-FAULTS: tuple[str, ...] = ("throttle", "500", "503", "denied", "reset", "slow")
+FAULTS: tuple[str, ...] = ("throttle", "500", "503", "denied", "reset", "slow", "unreadable")
 """Every fault the proxy can inject, in the order the matrix prints them."""
 
 _HOP_BY_HOP = frozenset(
@@ -81,6 +89,7 @@ class Request:
     fault: str
     started: float
     ended: float | None = None
+    secrets: tuple[str, ...] = ()  # secrets in the unreadable answer it was sent
 
 
 @cache
@@ -124,6 +133,36 @@ def identify(method: str, path: str, headers: Any, body: bytes) -> tuple[str, st
         return service, (form.get("Action") or [""])[0]
     route = urlsplit(path).path
     return service, _rest_operations(service).get((method, route), "")
+
+
+# Response fields that carry a secret, and how an unreadable answer is made.
+SECRET_ELEMENTS = ("SecretAccessKey", "Base32StringSeed", "QRCodePNG", "SessionToken")
+_SECRET_RE = re.compile(rf"<({'|'.join(SECRET_ELEMENTS)})>([^<]+)</\1>")
+
+
+def secrets_in(body: bytes) -> tuple[str, ...]:
+    """The secret values in an XML answer; a blob's (the seed's) also as its decoded text,
+    as the app would show it."""
+    found: list[str] = []
+    for match in _SECRET_RE.finditer(body.decode("utf-8", "replace")):
+        value = match.group(2)
+        found.append(value)
+        if match.group(1) == "Base32StringSeed":
+            with contextlib.suppress(ValueError):
+                found.append(base64.b64decode(value, validate=True).decode("ascii"))
+    return tuple(found)
+
+
+def unreadable(body: bytes) -> bytes:
+    """``body`` cut short so that no parser can read it, keeping all it says before its
+    last closing tag (JSON: all but its last byte; nothing: a lone ``<``)."""
+    text = body.rstrip()
+    if not text:
+        return b"<"
+    if text[:1] in (b"{", b"["):
+        return text[:-1]
+    cut = text.rfind(b"</")
+    return text[:cut] if cut > 0 else text[: len(text) // 2]
 
 
 # -- AWS error bodies ---------------------------------------------------------------------
@@ -223,6 +262,10 @@ class _Handler(BaseHTTPRequestHandler):
                 if fault == "slow":
                     proxy._stopping.wait(proxy.slow_seconds)
                     self._reset()
+                elif fault == "unreadable":
+                    _, headers, payload = forwarded
+                    request.secrets = secrets_in(payload)
+                    self._send(200, headers, unreadable(payload))
                 else:
                     self._send(*forwarded)
         finally:
@@ -375,6 +418,10 @@ class FaultProxy:
                 for r in self._requests
                 if (action is None or r.action == action) and (key is None or r.key == key)
             ]
+
+    def secrets(self, *, key: str | None = None) -> list[str]:
+        """The secrets sent in unreadable answers so far (to requests signed with ``key``)."""
+        return [s for r in self.requests(key=key) for s in r.secrets]
 
     def count(self, action: str, *, key: str | None = None) -> int:
         """How many requests for ``action`` arrived (retries included)."""

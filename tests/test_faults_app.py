@@ -19,9 +19,16 @@ one operation, drives the screen that makes the call, and checks the promises of
 - **secrets**: a console password that is (or may be) in force after a failure is shown on
   the credentials screen and saved to the keyring.
 
-Each operation meets AccessDenied (an answer) and no answer ("slow") here; every fault meets
-every operation at the AWS layer (tests/test_faults_wire.py). ``ACCT_TUI_FAULTS_APP=all``
-runs every fault through the app too (several minutes).
+- **unreadable answers**: an answer botocore cannot parse is reported as unreadable, and
+  neither the secrets it carried nor botocore's parser message (which quotes the body)
+  reach a screen or a notification; the plan reads the account again and says exactly
+  what happened to the console password and the access key
+  (:func:`test_unreadable_answers_leave_no_secret_behind` follows the secrets into
+  screenshots and the ``--log`` file too).
+
+Each operation meets AccessDenied (an answer), no answer ("slow") and an unreadable answer
+here; every fault meets every operation at the AWS layer (tests/test_faults_wire.py).
+``ACCT_TUI_FAULTS_APP=all`` runs every fault through the app too (several minutes).
 
 Timing knobs (tests/faultmatrix.py): a 0.5 s read timeout (Settings.read_timeout; the app's
 default is 20 s), a 50 ms throttling back-off base instead of 1 s, and 50 ms Region polls.
@@ -32,6 +39,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import itertools
+import logging
 import os
 import threading
 import time
@@ -55,19 +63,25 @@ from tests.faultmatrix import (
     DELETE_USER_STEPS,
     KEY_OPS,
     MFA_OPS,
+    PARSER_TEXT,
     POLICY_OPS,
     READ_PARTS,
     READ_TIMEOUT,
+    READ_TIMEOUTS,
     READONLY_ARN,
+    SECRET_LOST,
     SITES,
     SSC_DELETE,
     SSC_LIST,
+    OwnLog,
     Upstream,
     certificate,
     check_exists_now,
+    check_secrets,
     current_alias,
     make_full_group,
     make_full_user,
+    own_log,
     proxy,
     region_status,
     short_waits,
@@ -102,10 +116,12 @@ __all__ = ["proxy", "short_waits"]  # fixtures, imported for pytest
 MAX_STALL_MS = 100.0
 DEMO_REGION_DELAY = 1.0  # read by the demo fixture: ENABLING/DISABLING settle after 1 s
 STALE = "out of date"  # how a pane marks what it could not read again
-# The faults each operation meets through the app: one the app hears back about (AccessDenied)
-# and one it does not (no answer). Every fault is covered at the AWS layer, by
+# The faults each operation meets through the app: one the app hears back about (AccessDenied),
+# one it does not (no answer), and one it cannot read. Every fault is covered at the AWS layer, by
 # tests/test_faults_wire.py; ACCT_TUI_FAULTS_APP=all runs them all through the app too.
-APP_FAULTS = FAULTS if os.environ.get("ACCT_TUI_FAULTS_APP") == "all" else ("denied", "slow")
+APP_FAULTS = (
+    FAULTS if os.environ.get("ACCT_TUI_FAULTS_APP") == "all" else ("denied", "slow", "unreadable")
+)
 
 
 # -- waiting and counting ----------------------------------------------------------------------
@@ -167,6 +183,7 @@ class Harness(Upstream):
         self.app = app
         self.pilot = pilot
         self.proxy = proxy
+        self.log: OwnLog | None = None  # acct-tui's log records, while the cells run
         self.ticks: list[tuple[float, float]] = []  # (wall clock, UI-thread CPU time)
         self.collections: list[tuple[float, float, float]] = []  # (start, end, CPU time)
         self._gc_started: tuple[float, float] | None = None
@@ -185,10 +202,10 @@ class Harness(Upstream):
             read_timeout=read_timeout,
         )
 
-    def fresh_service(self) -> AccountService:
+    def fresh_service(self, read_timeout: float = READ_TIMEOUT) -> AccountService:
         """A new session for each cell: new clients, so botocore's retry quota (a circuit
         breaker per client) starts full, as in a fresh acct-tui."""
-        service = AccountService(self.settings(), report_poll_interval=0.05)
+        service = AccountService(self.settings(read_timeout), report_poll_interval=0.05)
         service.session.counter = GuardedCounter()
         return service
 
@@ -269,6 +286,12 @@ class Harness(Upstream):
             f"the app did not get back to its main screen ({self.app.screen!r})",
         )
         await wait_until(self.pilot, lambda: not self.app.refreshing, 30)
+        # A Region left in transit is polled with this cell's session until it settles (1 s
+        # in the demo): its calls must not land in the next cell's counts.
+        await wait_until(self.pilot, lambda: not self.regions_polled(), 30)
+
+    def regions_polled(self) -> bool:
+        return any(w.group.startswith("region-") and not w.is_finished for w in self.app.workers)
 
     def notes(self) -> str:
         return "\n".join(f"{n.title}: {n.message}" for n in self.app._notifications)
@@ -302,7 +325,7 @@ async def run_cell(h: Harness, action: str, fault: str, drive: Drive) -> None:
 async def run_batch(h: Harness, pairs: list[tuple[str, str]], drive: BatchDrive) -> None:
     """Run cells that share one drive (one refresh faulting several parts at once)."""
     cells = [Cell(a, f, CellResult(a, f, SITES[a])) for a, f in pairs]
-    service = h.fresh_service()
+    service = h.fresh_service(READ_TIMEOUTS.get(pairs[0][1], READ_TIMEOUT))
     h.app.service = service
     h.app.clear_notifications()
     began = time.monotonic()
@@ -370,6 +393,15 @@ def check_cell(h: Harness, cell: Cell, counter: GuardedCounter) -> None:
         )
         if fault == "denied":
             cell.check("denied" in cell.shown.lower(), "the error does not say access was denied")
+        if fault == "unreadable":
+            cell.check(
+                "unreadable" in cell.shown.lower(),
+                f"the error does not say it was unreadable: {cell.shown[-300:]!r}",
+            )
+    check_secrets(cell.problems, cell.shown + "\n" + h.notes(), h.proxy.secrets())
+    if h.log is not None:
+        leaks = h.log.leaks(h.proxy.secrets())
+        cell.check(not leaks, f"acct-tui logged an unreadable body or its secret: {leaks[:2]}")
     cell.check(h.app.is_running, "the app stopped")
 
 
@@ -689,8 +721,8 @@ def drive_mfa(names: Iterator[str]) -> Drive:
             code1, code2 = totp(seed, now - 30), totp(seed, now)
             screen.query_one("#code1", Input).value = code1
             screen.query_one("#code2", Input).value = code2
+            message = screen.query_one("#mfa-message", Static)  # before it may close
             await h.pilot.press("ctrl+s")
-            message = screen.query_one("#mfa-message", Static)
             await wait_until(
                 h.pilot,
                 lambda: not screen.is_attached or "iam:" in plain(message),
@@ -874,11 +906,13 @@ async def matrix(
         gc.freeze()
         h.start_ticks()
         try:
-            for pairs, batch in batches or []:
-                await run_batch(h, pairs, batch)
-            for action, fault, drive in cells:
-                await run_cell(h, action, fault, drive)
+            with own_log() as h.log:
+                for pairs, batch in batches or []:
+                    await run_batch(h, pairs, batch)
+                for action, fault, drive in cells:
+                    await run_cell(h, action, fault, drive)
         finally:
+            h.log = None
             h.stop_ticks()
             gc.unfreeze()
         # still up and responsive to keys
@@ -990,3 +1024,144 @@ async def test_faults_on_keys_mfa_alias_policy_and_regions(
         + column_major(("account:DisableRegion",), drive_region(iter(watch)))
     )
     await matrix(proxy, demo, cells, prepare=prepare)
+
+
+# -- unreadable answers: the secrets they carry go nowhere ----------------------------------------
+async def test_unreadable_answers_leave_no_secret_behind(
+    proxy: FaultProxy, demo: DemoEndpoint, tmp_path: Any
+) -> None:
+    """The answers that carry a secret (CreateAccessKey: the secret access key;
+    CreateVirtualMFADevice: the seed) come back unreadable, with the secret still in them;
+    so does CreateLoginProfile's (the password acct-tui generated is in force).
+
+    The secrets reach no screen (screenshots after every step), no notification and no
+    line of the ``--log`` file (DEBUG, as ``acct-tui --log`` writes it); the plan says
+    exactly what happened, which the account, read back, confirms: the key whose secret was
+    lost is deleted, the console password is shown once and kept, the device whose seed was
+    lost is deleted.
+    """
+    from tests.pilot import recorded_notifications
+    from tui import logfile
+
+    path = tmp_path / "acct-tui.log"
+    root = logging.getLogger()
+    level = root.level
+    handler = logfile.start(path)
+    vault = Vault(MemoryKeyring())
+    service = AccountService(
+        Settings(
+            region=demo.region,
+            endpoint_url=proxy.url,
+            access_key_id=demo.access_key_id,
+            secret_access_key=demo.secret_access_key,
+            demo=True,
+        ),
+        report_poll_interval=0.05,
+    )
+    app = AcctApp(service, demo=True, vault=vault)
+    notes = recorded_notifications(app)
+    shots: list[str] = []
+    up = Upstream(demo)
+    proxy.reset_counts()
+
+    def shot() -> None:
+        shots.append(app.export_screenshot().replace("&#160;", " "))
+
+    async def create(name: str, action: str) -> PlanScreen:
+        proxy.inject(action, "unreadable", times=1)
+        request = NewUser(name=name, console=True, require_reset=True, access_key=True)
+        app.run_worker(flows.create_user(app, request), group="flow", exit_on_error=False)
+        await wait_for_screen(app, pilot, CreateUserScreen)
+        await pilot.press("ctrl+s")
+        await wait_for_screen(app, pilot, ReviewScreen)
+        await pilot.press("ctrl+s")
+        screen = await wait_for_screen(app, pilot, PlanScreen, 30)
+        await wait_until(pilot, lambda: screen.result is not None and not screen.running, 30)
+        shot()
+        return screen
+
+    async def keep(name: str) -> str:
+        """k: keep the user; the credentials screen shows the password once. Its text."""
+        await pilot.press("k")
+        creds = await wait_for_screen(app, pilot, CredentialsScreen, 10)
+        shot()
+        await wait_until(pilot, lambda: creds.saved, 10)
+        password = creds.credentials.password
+        assert password and creds.query_one("#cred-password", CredentialField).value == password
+        assert not creds.query("#cred-secret"), "a secret access key field, for a lost key"
+        entry = vault.get(demo.account_id, name)
+        assert entry is not None and entry.password == password, "not in the keyring"
+        await pilot.press("escape")  # saved in the keyring: closes without asking
+        await wait_for_screen(app, pilot, CreateUserScreen, 10)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not flowing(), 10)
+        return password
+
+    def flowing() -> bool:
+        return any(w.group == "flow" and not w.is_finished for w in app.workers)
+
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: app.generation and not app.refreshing, 30)
+
+            # CreateAccessKey: the key is made, its secret lost with the answer: deleted.
+            name = Harness.name("unr-key")
+            screen = await create(name, "iam:CreateAccessKey")
+            text = plain(screen.query_one("#plan-steps", Static)) + plain(
+                screen.query_one("#plan-summary", Static)
+            )
+            assert "iam:CreateAccessKey failed (UnreadableAnswer)" in text, text
+            assert "the endpoint sent an unreadable answer" in text
+            assert screen.result is not None
+            lines = screen.result.exists_now
+            assert lines[0] == f"user {name} exists, without access key", lines
+            assert "with console password (to be changed at first sign-in)" in lines, lines
+            assert lines[-1].startswith("access key AKIA") and lines[-1].endswith(SECRET_LOST)
+            assert all(line in text for line in lines), "'exists now' is on screen"
+            assert up.iam.list_access_keys(UserName=name)["AccessKeyMetadata"] == []
+            assert up.user_has(name, "console password")
+            await keep(name)
+            assert up.user_has(name, "console password"), "kept"
+
+            # CreateLoginProfile: the password acct-tui generated is in force: shown, kept.
+            name = Harness.name("unr-login")
+            screen = await create(name, "iam:CreateLoginProfile")
+            assert screen.result is not None
+            lines = screen.result.exists_now
+            assert lines[0].startswith(f"user {name} exists, without "), lines
+            assert "with console password (to be changed at first sign-in)" in lines, lines
+            assert up.user_has(name, "console password")
+            password = await keep(name)
+            up.iam.get_login_profile(UserName=name)  # in force: the password shown is the one
+            assert password not in "\n".join(shots), "the password is masked on screen"
+
+            # CreateVirtualMFADevice: the device is made, its seed lost: deleted.
+            name = Harness.name("unr-mfa")
+            up.iam.create_user(UserName=name)
+            proxy.inject("iam:CreateVirtualMFADevice", "unreadable", times=1)
+            app.run_worker(flows.enroll_mfa(app, name), group="flow", exit_on_error=False)
+            await wait_until(pilot, lambda: any(f"MFA for {name}" in n for n in notes), 30)
+            shot()
+            said = next(n for n in notes if f"MFA for {name}" in n)
+            assert "the endpoint sent an unreadable answer" in said, said
+            assert f"virtual MFA device {name}, but its seed was lost" in said, said
+            assert "the device was deleted" in said, said
+            devices = up.iam.list_virtual_mfa_devices()["VirtualMFADevices"]
+            assert not [d for d in devices if d["SerialNumber"].endswith(f"/{name}")]
+    finally:
+        proxy.clear()
+        logfile.stop(handler)
+        root.setLevel(level)
+
+    secrets = proxy.secrets()
+    assert len(secrets) >= 3, "the key's secret, and the device's seed (as sent and as text)"
+    log = path.read_text()
+    assert "iam:CreateAccessKey" in log, "the log file was written"
+    for where, text in (("screen", "\n".join(shots)), ("notification", "\n".join(notes))):
+        for secret in secrets:
+            assert secret not in text, f"a secret from an unreadable answer is on a {where}"
+        for parser in PARSER_TEXT:
+            assert parser not in text, f"botocore's parser message is on a {where}"
+    for line in log.splitlines():
+        assert not any(secret in line for secret in secrets), f"a secret in the log: {line}"
+        assert not any(p in line for p in PARSER_TEXT), f"the unreadable body, logged: {line}"

@@ -7,8 +7,8 @@ Cells run side by side, each signing with its own access key id, which the proxy
 fault only that cell's calls. Each cell checks:
 
 - **retries**: 3 attempts reach the wire per call for throttling, 500, 503, a reset
-  connection and a read timeout; 1 for AccessDenied; and the app's code does not loop on
-  the failing call;
+  connection and a read timeout; 1 for AccessDenied and an unreadable answer; and the
+  app's code does not loop on the failing call;
 - **bounded**: the attempts of a call end within 3 × (read timeout + 0.5 s) + 1 s;
 - **says what failed**: the text the app shows for the failure (the error's summary, or the
   plan's report) names the action, says "denied" for AccessDenied, and says the change
@@ -16,7 +16,12 @@ fault only that cell's calls. Each cell checks:
 - **plans**: every "what exists now" line, after the run and after the rollback, is true
   of the account; no step after the failure was sent; a console password that is (or may
   be) in force is still held by the plan's credentials;
-- **no false claims**: after a failure AWS did answer, the account is unchanged.
+- **no false claims**: after a failure AWS did answer, the account is unchanged;
+- **unreadable answers**: called unreadable; neither the secrets the answer carried nor
+  botocore's parser message (which quotes the body) reach the text shown or acct-tui's log
+  records; a create-user plan says exactly what became of the console password and the
+  access key (a key whose secret was lost is deleted), and an MFA device whose seed was lost
+  is deleted.
 
 tests/test_faults_app.py drives every operation through the real app. The table of both
 is printed at the end of the run (``pytest -m faults``; ``python -m tests.faults_table``).
@@ -49,17 +54,21 @@ from tests.faultmatrix import (
     POLICY_OPS,
     READ_PARTS,
     READ_TIMEOUT,
+    READ_TIMEOUTS,
     READONLY_ARN,
+    SECRET_LOST,
     SITES,
     SSC_DELETE,
     SSC_LIST,
     Upstream,
     certificate,
     check_exists_now,
+    check_secrets,
     current_alias,
     make_full_group,
     make_full_user,
     operations_in_code,
+    own_log,
     proxy,
     region_status,
     short_waits,
@@ -70,7 +79,7 @@ from tui.aws.errors import AwsError, AwsFailure
 from tui.aws.iam import NewGroup, NewUser
 from tui.aws.models import AWS_DEFAULT_PASSWORD_POLICY, RegionStatus
 from tui.aws.password_policy import proposed_policy
-from tui.aws.plan import Plan
+from tui.aws.plan import Plan, PlanResult
 from tui.aws.posture import PostureReader
 from tui.aws.service import AccountService
 from tui.aws.session import Settings, is_read_operation
@@ -116,7 +125,7 @@ class Wire:
             endpoint_url=self.proxy.url,
             access_key_id=self.key,
             secret_access_key="faults",
-            read_timeout=READ_TIMEOUT,
+            read_timeout=READ_TIMEOUTS.get(self.fault, READ_TIMEOUT),
         )
         self.service = AccountService(settings, report_poll_interval=0.05)
 
@@ -161,7 +170,7 @@ def read(w: Wire) -> None:
         w.shown = w.error.summary()
 
 
-def run_plan(w: Wire, plan: Plan, has: Callable[[str], bool | None]) -> None:
+def run_plan(w: Wire, plan: Plan, has: Callable[[str], bool | None]) -> PlanResult:
     w.arm()
     result = plan.run()
     w.settle()
@@ -175,6 +184,7 @@ def run_plan(w: Wire, plan: Plan, has: Callable[[str], bool | None]) -> None:
         later = set(steps[index + 1 :]) - set(steps[: index + 1])
         sent = sorted(a for a in later if w.proxy.count(a, key=w.key))
         w.check(not sent, f"steps after the failure were sent: {sent}")
+    return result
 
 
 def create_user(w: Wire) -> None:
@@ -189,15 +199,37 @@ def create_user(w: Wire) -> None:
     def has(what: str) -> bool | None:
         return w.up.user_has(name, what)
 
-    run_plan(w, plan, has)
+    result = run_plan(w, plan, has)
     if w.up.user_exists(name) and w.up.user_has(name, "console password"):
         kept = plan.credentials
         w.check(kept is not None and bool(kept.password), "the console password was dropped")
+    if w.fault == "unreadable":
+        unreadable_create_user(w, name, result)
     undone = plan.rollback()
     check_exists_now(w.problems, undone.exists_now, has)
     if undone.ok:
         w.check(not w.up.user_exists(name), "the rollback reports success; the user is there")
     w.up.purge_user(name)
+
+
+def unreadable_create_user(w: Wire, name: str, result: PlanResult) -> None:
+    """After an unreadable answer, the plan read the account again: what it says of the
+    console password and the access key is exact, and no key whose secret was lost is left."""
+    lines = result.exists_now
+    if w.action == "iam:CreateLoginProfile":
+        w.check(
+            any(line.startswith("with console password") for line in lines),
+            f"the console password is in force; the plan says {lines}",
+        )
+    if w.action == "iam:CreateAccessKey":
+        keys = w.up.iam.list_access_keys(UserName=name)["AccessKeyMetadata"]
+        w.check(not keys, f"a key whose secret was lost is left: {keys}")
+        w.check(
+            any(line.endswith(SECRET_LOST) for line in lines),
+            f"the plan does not say the key whose secret was lost was deleted: {lines}",
+        )
+        kept = result.credentials
+        w.check(kept is not None and not kept.has_access_key, "credentials with a lost key")
 
 
 def create_group(w: Wire) -> None:
@@ -310,6 +342,9 @@ def mfa(w: Wire) -> None:
     if w.action == "iam:EnableMFADevice":
         w.check(bool(assigned) == (w.error is None), f"enabled: {assigned}; error: {w.error}")
         w.check(not loose, f"a failed enrollment left unassigned devices: {loose}")
+    elif w.action == "iam:CreateVirtualMFADevice" and w.fault == "unreadable":
+        w.check(not loose, f"a device whose seed was lost is left: {loose}")
+        w.check("the device was deleted" in w.shown, f"the error does not say so: {w.shown!r}")
     elif w.action == "iam:CreateVirtualMFADevice" and loose:
         w.check(
             w.error is not None and name in w.shown and "may" in w.shown,
@@ -449,10 +484,13 @@ def judge(w: Wire) -> None:
     if not w.shown:
         return
     w.check(w.action in w.shown, f"the error shown does not name {w.action}: {w.shown[:200]!r}")
+    check_secrets(w.problems, w.shown, w.proxy.secrets(key=w.key))
     if w.fault == "denied":
         w.check("denied" in w.shown.lower(), "the error does not say access was denied")
+    if w.fault == "unreadable":
+        w.check("unreadable" in w.shown.lower(), "the error does not say the answer was unreadable")
     mutating = not is_read_operation(w.action.partition(":")[2])
-    if mutating and w.fault in ("reset", "slow"):
+    if mutating and w.fault in ("reset", "slow", "unreadable"):
         w.check("may" in w.shown, "no answer came, and the app does not say it may have happened")
 
 
@@ -492,15 +530,18 @@ def test_every_operation_under_every_fault(proxy: FaultProxy, demo: DemoEndpoint
     gc.collect()
     gc.freeze()  # collections scan only what the cells make: short pauses, fewer late answers
     try:
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        with own_log() as log, ThreadPoolExecutor(max_workers=WORKERS) as pool:
             results = list(pool.map(lambda p: cell(*p), parallel))
-        results += [cell(*p) for p in serial]
+            results += [cell(*p) for p in serial]
     finally:
         gc.unfreeze()
     RESULTS.extend(results)
     failed = [r for r in results if not r.passed]
     report = "\n".join(f"{r.action} × {r.fault}: {'; '.join(r.problems)}" for r in failed)
     assert not failed, f"{len(failed)} of {len(results)} cells failed:\n{report}"
+    assert proxy.secrets(), "no unreadable answer carried a secret: the check below is empty"
+    leaks = log.leaks(proxy.secrets())
+    assert not leaks, f"acct-tui logged an unreadable answer's body or secret: {leaks[:3]}"
 
 
 # -- an answer lost once: the retry goes through, and meets what the first attempt did --------

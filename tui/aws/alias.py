@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from tui.aws.errors import (
     AwsError,
@@ -79,7 +80,13 @@ class AliasWriter:
     def _aws(operation: str) -> Iterator[None]:
         try:
             yield
-        except (ClientError, BotoCoreError, ReadOnlyRefused, MfaTokenRequired) as exc:
+        except (
+            ClientError,
+            BotoCoreError,
+            ResponseParserError,
+            ReadOnlyRefused,
+            MfaTokenRequired,
+        ) as exc:
             error = from_exception(exc, "iam", operation)
             hint = _hint(error.code, operation, error.action) or error.hint
             field = FIELD_ALIAS if error.code in _FIELD_CODES else None

@@ -6,8 +6,10 @@ code, AWS's own message (shown literally, never as markup) and a hint saying wha
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -19,6 +21,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
     RefreshWithMFAUnsupportedError,
 )
+from botocore.parsers import ResponseParserError
 
 from tui.aws.permissions import denied_hint
 from tui.aws.redact import mask_token_runs, redact
@@ -34,6 +37,12 @@ _IAM_PREFIX = {
 _MAX_MESSAGE = 300
 NO_ANSWER = "AWS did not answer, so the change may have been made anyway"
 AFTER_RETRY = "That answered a retry: an earlier attempt may have made the change"
+# An answer botocore cannot parse (truncated or garbled on the way). botocore's own message
+# quotes the whole body, which for CreateAccessKey holds the new secret access key, so it
+# is never used: this fixed text is all that is said.
+UNREADABLE_CODE = "UnreadableAnswer"
+UNREADABLE = "the endpoint sent an unreadable answer"
+NOT_READ = "The answer could not be read, so the change may have been made anyway"
 _VALUE_RE = re.compile(r"value: [^,\n]*")
 # Operations of the sign-in path (botocore's credential providers make them, acct-tui never
 # does, so they are matched by prefix rather than named): their error messages may quote a
@@ -64,7 +73,7 @@ _DENIED_CODES = frozenset(
 # Failures after which the request may have reached AWS without its answer coming back
 # (a read timeout, a connection dropped mid-call). botocore retries them, so even a final
 # connect error may follow an earlier attempt that AWS carried out.
-_NO_ANSWER_CODES = frozenset({"ConnectionError", "ConnectionClosedError"})
+_NO_ANSWER_CODES = frozenset({"ConnectionError", "ConnectionClosedError", UNREADABLE_CODE})
 # Answers that, after a retry, may describe what an earlier attempt (whose answer was lost)
 # did: "it already exists", "no such thing" (already deleted), "not in a state for that".
 _ALREADY_CODES = frozenset(
@@ -113,6 +122,8 @@ class AwsError:
         """Why the change may have been made although the call failed ("" when it was not)."""
         if not self.outcome_unknown:
             return ""
+        if self.code == UNREADABLE_CODE:
+            return NOT_READ
         return NO_ANSWER if self.code in _NO_ANSWER_CODES else AFTER_RETRY
 
     def headline(self) -> str:
@@ -194,9 +205,47 @@ def _hint_for(code: str, action: str) -> str:
         return "An IAM quota was reached; remove something or ask AWS for more"
     if code == "ConnectionError":
         return "Check the network, the Region and --endpoint-url"
+    if code == UNREADABLE_CODE:
+        return "Check --endpoint-url and any proxy between acct-tui and AWS"
     if code == "NoCredentials":
         return "Run `aws configure`, pass --profile, or try --demo"
     return ""
+
+
+def unreadable(exc: BaseException) -> bool:
+    """True when ``exc`` is (or was raised while handling) an answer botocore could not
+    parse. Its text quotes the raw body, secrets included: never show or log it."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ResponseParserError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+_JSON_PROTOCOLS = frozenset({"json", "rest-json"})
+
+
+def refuse_unreadable_json(response_dict: dict[str, Any], operation_model: Any, **_: Any) -> None:
+    """botocore ``before-parse`` hook: a successful JSON answer that is not JSON is unreadable.
+
+    botocore's JSON parsers read such a body as an empty answer (the XML ones raise
+    :class:`ResponseParserError`), so a truncated ListRegions would look like "no Regions".
+    Raised here, it is reported like any unreadable answer. The body is not quoted.
+    """
+    protocol = operation_model.service_model.resolved_protocol
+    if protocol not in _JSON_PROTOCOLS or operation_model.has_streaming_output:
+        return
+    status = int(response_dict.get("status_code") or 0)
+    body = response_dict.get("body") or b""
+    if not 200 <= status < 300 or not isinstance(body, bytes | bytearray) or not body.strip():
+        return
+    try:
+        json.loads(body)
+    except ValueError:
+        raise ResponseParserError(f"{UNREADABLE} (HTTP {status}, not JSON)") from None
 
 
 def from_exception(exc: BaseException, service: str, operation: str) -> AwsError:
@@ -204,6 +253,8 @@ def from_exception(exc: BaseException, service: str, operation: str) -> AwsError
     action = action_name(service, operation)
     if isinstance(exc, AwsFailure):
         return exc.error
+    if unreadable(exc):
+        return AwsError(action, UNREADABLE_CODE, UNREADABLE, _hint_for(UNREADABLE_CODE, action))
     if isinstance(exc, ReadOnlyRefused):
         return AwsError(action, "ReadOnly", str(exc), "Restart without --read-only to change")
     if isinstance(exc, MfaTokenRequired):

@@ -28,6 +28,7 @@ from tui.aws.plan import (
     Plan,
     PlanResult,
     Progress,
+    Recovery,
     Step,
     StepReport,
     StepState,
@@ -324,6 +325,61 @@ class IamWriter:
 
         return Operation(step, call, f"the access keys of {name}", gone_ok=True)
 
+    def _recover_keys(self, name: str) -> Recovery:
+        """After a CreateAccessKey whose answer was lost or unreadable, read the keys of
+        ``name`` again. The user is this plan's own (it had no key before), so any key it
+        has now was made by that call, and its secret, which only the answer carried, is
+        lost: nobody can use the key, so it is deleted, and the report says so."""
+        try:
+            found = [
+                k["AccessKeyId"]
+                for k in self._pages("ListAccessKeys", "AccessKeyMetadata", UserName=name)
+            ]
+        except AwsFailure as exc:
+            return Recovery(
+                None,
+                f"the access keys of {name} could not be read again ({exc.error.headline()}): "
+                "a key it may have has lost its secret; delete it",
+            )
+        if not found:
+            return Recovery(None)  # none yet; IAM may not show it yet: still unknown
+        deleted: list[str] = []
+        left: list[str] = []  # the delete failed
+        unsure: list[str] = []  # the delete got no (readable) answer
+        for key_id in found:
+            try:
+                self._call("DeleteAccessKey", {"UserName": name, "AccessKeyId": key_id})
+            except AwsFailure as exc:
+                if exc.error.code != "NoSuchEntity":
+                    (unsure if exc.error.outcome_unknown else left).append(key_id)
+                    continue
+            deleted.append(key_id)
+            log.info("deleted access key %s of %s: its secret was lost", key_id, name)
+        if left:
+            return Recovery(
+                True,
+                f"access key {', '.join(left)} exists, but its secret was lost: delete it",
+            )
+        if unsure:
+            return Recovery(
+                None,
+                f"access key {', '.join(unsure)} may still exist, but its secret was lost: "
+                "delete it",
+            )
+        return Recovery(
+            False, f"access key {', '.join(deleted)} was made, but its secret was lost: deleted"
+        )
+
+    def _recover_login(self, name: str) -> Recovery:
+        """After a CreateLoginProfile whose answer was lost or unreadable: is the password
+        (which acct-tui holds) in force? Only a positive answer settles it: right after a
+        create, IAM may not show the profile yet."""
+        try:
+            self._call("GetLoginProfile", {"UserName": name})
+        except AwsFailure:
+            return Recovery(None)
+        return Recovery(True)
+
     def _remove(self, operation: str, what: str, **params: Any) -> Operation:
         """A delete-plan op: NoSuchEntity means it is already gone."""
         retry = ("DeleteConflict",) if operation in ("DeleteUser", "DeleteGroup") else ()
@@ -447,6 +503,7 @@ class IamWriter:
                 f"Remove the console password of {name}",
                 UserName=name,
             )
+            login.recover = lambda: self._recover_login(name)
             ops.append(login)
             if reset and not users_can_change_own_password(policy):
                 arn = CHANGE_PASSWORD_POLICY_ARN
@@ -513,6 +570,8 @@ class IamWriter:
             # Until AWS answers, the key has no id: if no answer comes, undoing removes
             # every key of the user, which this plan itself created.
             key.undo = self._undo_all_keys(key.step.id, name)
+            # If the answer (and the secret in it) is lost, the key is deleted at once.
+            key.recover = lambda: self._recover_keys(name)
             ops.append(key)
 
         def credentials(plan: Plan) -> UserCredentials | None:

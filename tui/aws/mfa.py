@@ -303,12 +303,7 @@ class MfaWriter:
                         lost.append(name)
                     continue
                 if exc.error.outcome_unknown:
-                    hint = (
-                        f"If AWS made it, an unassigned virtual MFA device named {name} is "
-                        "left: delete it in the IAM console (or with aws iam "
-                        "delete-virtual-mfa-device)"
-                    )
-                    raise AwsFailure(replace(exc.error, hint=hint)) from None
+                    raise AwsFailure(replace(exc.error, hint=self._drop_unread(name))) from None
                 raise
             device = response["VirtualMFADevice"]
             serial = device["SerialNumber"]
@@ -331,6 +326,40 @@ class MfaWriter:
                 f"{device_name(user_name, MAX_MFA_DEVICES_PER_USER + 1)} all exist",
                 "Delete the unassigned virtual MFA devices of this user, then try again",
             )
+        )
+
+    def _drop_unread(self, name: str) -> str:
+        """After a CreateVirtualMFADevice whose answer was lost or unreadable: the device
+        ``name`` may exist, and its seed, which only the answer carried, is lost. Delete it
+        (nobody can enable it); returns what to tell the user.
+
+        The name was free (a taken name is refused with EntityAlreadyExists), so a device
+        of that name that is not assigned to anyone is the one that call made.
+        """
+        left = (
+            f"If AWS made it, an unassigned virtual MFA device named {name} is left, its "
+            "seed lost: delete it in the IAM console (or with aws iam "
+            "delete-virtual-mfa-device)"
+        )
+        try:
+            arn = self.session.sts().get_caller_identity()["Arn"]
+        except Exception as exc:  # noqa: BLE001 - reported in the hint
+            error = from_exception(exc, "sts", "GetCallerIdentity")
+            log.warning("could not look for the device %s: %s", name, error.headline())
+            return left
+        parts = arn.split(":")
+        serial = f"arn:{parts[1]}:iam::{parts[4]}:mfa/{name}"
+        try:
+            self._call("DeleteVirtualMFADevice", {"SerialNumber": serial})
+        except AwsFailure as exc:
+            if exc.error.code == "NoSuchEntity":
+                return f"No device named {name} was found. {left}"
+            log.warning("could not delete the device %s: %s", name, exc.error.headline())
+            return left
+        log.info("deleted virtual MFA device %s: its seed was lost", serial)
+        return (
+            f"AWS made the virtual MFA device {name}, but its seed was lost with the answer: "
+            "the device was deleted"
         )
 
     def _drop_lost(self, serial: str, names: list[str]) -> None:

@@ -38,7 +38,7 @@ class StepState(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
-    UNKNOWN = "no answer"
+    UNKNOWN = "outcome unknown"
     SKIPPED = "skipped"
     UNDONE = "undone"
     UNDO_FAILED = "undo failed"
@@ -118,6 +118,16 @@ def step_id(operation: str, params: Mapping[str, object]) -> str:
     return ":".join([xform_name(operation, "-"), *keys])
 
 
+@dataclass(frozen=True)
+class Recovery:
+    """What a step's ``recover`` found on reading the account again, after the step's
+    outcome was unknown: ``present`` is whether what the step does is in effect now
+    (``None``: still cannot tell), ``line`` what to add to "what exists now"."""
+
+    present: bool | None
+    line: str = ""
+
+
 @dataclass(eq=False)
 class Operation:
     """A step with its call, its undo and its retry rules; writers build these.
@@ -136,6 +146,11 @@ class Operation:
     state: StepState = StepState.PENDING
     uncertain: bool = False  # the step, or its undo, may have taken effect although it failed
     why: str = ""  # why it may have (AwsError.why_unknown)
+    # Called when the step's outcome is unknown: reads the account again (and cleans up,
+    # e.g. deletes an access key whose secret was lost with the answer).
+    recover: Callable[[], Recovery] | None = None
+    found: bool | None = None  # what recover found: in effect, not in effect, or unknown
+    said: str = ""  # recover's line for "what exists now"
 
 
 class Plan:
@@ -215,6 +230,8 @@ class Plan:
                 op.state = _state_after(error, StepState.DONE, StepState.FAILED)
                 op.uncertain = op.state is StepState.UNKNOWN
                 op.why = error.why_unknown() if error else ""
+                if op.state is StepState.UNKNOWN and op.recover is not None:
+                    note = self._recover(op) or note
                 report = StepReport(op.step, op.state, error, note)
                 failed = error is not None
             log.info("%s", report)
@@ -237,6 +254,8 @@ class Plan:
             if error is not None and error.outcome_unknown:
                 op.uncertain, op.why = True, error.why_unknown()
             op.state = StepState.UNDO_FAILED if error else StepState.UNDONE
+            if error is None:
+                op.said = ""  # what the re-read found is undone now
             report = StepReport(undo.step, op.state, error, note)
             log.info("%s", report)
             emit(report)
@@ -257,6 +276,7 @@ class Plan:
         for op in others:
             where[self.presence(op)].append(op)
         maybe = tuple(f"{op.what} may exist: {op.why}" for op in where["maybe"])
+        maybe += tuple(op.said for op in self._ops if op.said)
         if self._kind == "create":
             presence = self.presence(main)
             if presence == "no":
@@ -271,6 +291,7 @@ class Plan:
         # A delete plan: its steps remove things, so "yes" (done) means removed.
         removed = tuple(f"removed {op.what}" for op in where["yes"])
         maybe = tuple(f"{op.what} may have been removed: {op.why}" for op in where["maybe"])
+        maybe += tuple(op.said for op in self._ops if op.said)
         if main.state is StepState.DONE:
             return (f"{main.what} deleted",)
         if main.state is StepState.UNKNOWN:
@@ -281,7 +302,10 @@ class Plan:
 
     def presence(self, op: Operation) -> str:
         """Whether what ``op`` does is in effect now: ``"yes"``, ``"no"`` or ``"maybe"``."""
-        if op.state is StepState.UNKNOWN or (op.uncertain and op.state is StepState.UNDO_FAILED):
+        if op.state is StepState.UNKNOWN:
+            # A step whose outcome was unknown, unless reading the account again told.
+            return "maybe" if op.found is None else ("yes" if op.found else "no")
+        if op.uncertain and op.state is StepState.UNDO_FAILED:
             return "maybe"
         return "yes" if self.has_effect(op) else "no"
 
@@ -297,7 +321,26 @@ class Plan:
 
     def _undoable(self, op: Operation) -> bool:
         # A step that got no answer is undone too: its undo treats "not there" as done.
-        return op.state in (StepState.DONE, StepState.UNDO_FAILED, StepState.UNKNOWN)
+        # Not when reading the account again showed it has no effect (nothing to undo).
+        if op.state is StepState.UNKNOWN:
+            return op.found is not False
+        return op.state in (StepState.DONE, StepState.UNDO_FAILED)
+
+    @staticmethod
+    def _recover(op: Operation) -> str:
+        """Run ``op.recover`` after its outcome was unknown; returns its line."""
+        assert op.recover is not None
+        try:
+            found = op.recover()
+        except Exception as exc:  # noqa: BLE001 - a failed check leaves the outcome unknown
+            log.warning(
+                "%s: could not read the account again (%s)", op.step.action, type(exc).__name__
+            )
+            return ""
+        op.found, op.said = found.present, found.line
+        if found.line:
+            log.info("%s: %s", op.step.description, found.line)
+        return found.line
 
     def _execute(self, op: Operation, emit: Progress) -> tuple[AwsError | None, str]:
         delays = iter(self._delays)

@@ -19,6 +19,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.loaders import create_loader
+from botocore.parsers import ResponseParserError
 
 from tui.aws.errors import AwsError, AwsFailure, from_exception
 from tui.aws.models import (
@@ -70,7 +71,7 @@ def aws_call(service: str, operation: str) -> Iterator[None]:
         yield
     except AwsFailure:
         raise
-    except (ClientError, BotoCoreError) as exc:
+    except (ClientError, BotoCoreError, ResponseParserError) as exc:
         raise AwsFailure(from_exception(exc, service, operation)) from None
 
 

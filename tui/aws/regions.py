@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from tui.aws.errors import (
     AwsFailure,
@@ -155,7 +156,13 @@ class RegionWriter:
         MFA guards) into an :class:`AwsFailure` with a plain hint."""
         try:
             yield
-        except (ClientError, BotoCoreError, ReadOnlyRefused, MfaTokenRequired) as exc:
+        except (
+            ClientError,
+            BotoCoreError,
+            ResponseParserError,
+            ReadOnlyRefused,
+            MfaTokenRequired,
+        ) as exc:
             error = from_exception(exc, "account", operation)
             hint = _hint(error.code, operation, error.action) or error.hint
             raise AwsFailure(replace(error, hint=hint)) from None

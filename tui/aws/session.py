@@ -8,7 +8,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tui.aws.errors import MfaTokenRequired, ReadOnlyRefused, action_name
+from tui.aws.errors import (
+    MfaTokenRequired,
+    ReadOnlyRefused,
+    action_name,
+    refuse_unreadable_json,
+)
 from tui.aws.permissions import READ_ACTIONS
 from tui.aws.redact import install_log_redaction
 
@@ -249,6 +254,8 @@ class AwsSession:
                 events = client.meta.events
                 events.register("before-call", self._before_call)
                 events.register("before-send", self._before_send)
+                # A 200 whose JSON body is garbled is unreadable, not an empty answer.
+                events.register("before-parse", refuse_unreadable_json)
                 self._clients[key] = client
             return client
 
