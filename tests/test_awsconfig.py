@@ -246,6 +246,18 @@ def test_default_path_is_aws_config_file_read_when_called(
     assert awsconfig.config_path() == tmp_path / "home" / ".aws" / "config"
 
 
+def test_an_empty_aws_config_file_variable_is_refused_not_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # botocore then reads no config file at all: a profile in ~/.aws/config would be unseen.
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("AWS_CONFIG_FILE", "")
+    assert botocore.session.Session().available_profiles == []
+    with pytest.raises(ConfigError, match="AWS_CONFIG_FILE is set but empty"):
+        add_cli_profile(None, "bob", ACCOUNT, "bob", str(SCRIPT))
+    assert not (tmp_path / ".aws").exists()
+
+
 @pytest.mark.parametrize("profile", ["", "a b", "a]b", "x\ny", "#x", "é", "x" * 129])
 def test_odd_profile_names_are_refused(tmp_path: Path, profile: str) -> None:
     with pytest.raises(ConfigError):

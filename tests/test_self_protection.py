@@ -238,3 +238,39 @@ async def test_deleting_yourself_needs_your_name_typed(demo: DemoEndpoint) -> No
         )
     with pytest.raises(client.exceptions.NoSuchEntityException):
         client.get_user(UserName=CALLER)
+
+
+# ------------------------------------------------- assume-role profiles: the source keys
+def test_source_profile_keys_are_acct_tuis_own(tmp_path: Any, monkeypatch: Any) -> None:
+    from tui.aws.session import AwsSession, Settings
+
+    config = tmp_path / "config"
+    config.write_text(
+        "[profile ops]\nrole_arn = arn:aws:iam::123456789012:role/ops\nsource_profile = hop\n"
+        "[profile hop]\nrole_arn = arn:aws:iam::123456789012:role/hop\nsource_profile = alice\n"
+        "[profile env-role]\nrole_arn = arn:aws:iam::123456789012:role/x\n"
+        "credential_source = Environment\n"
+    )
+    credentials = tmp_path / "credentials"
+    credentials.write_text(
+        "[alice]\naws_access_key_id = AKIAALICESOURCE00001\naws_secret_access_key = s\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    ops = AwsSession(Settings(profile="ops", region="us-east-1"))
+    assert ops.source_key_ids() == {"AKIAALICESOURCE00001"}
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAFROMENVIRONMENT1")
+    env_role = AwsSession(Settings(profile="env-role", region="us-east-1"))
+    assert env_role.source_key_ids() == {"AKIAFROMENVIRONMENT1"}
+    assert AwsSession(Settings(profile="alice", region="us-east-1")).source_key_ids() == {
+        "AKIAALICESOURCE00001"
+    }
+
+    role = Identity(ROLE, "ASIATEMPORARY0000001", frozenset({"AKIAALICESOURCE00001"}))
+    harm = selfguard.change_key(role, "alice", "AKIAALICESOURCE00001", delete=True)
+    assert harm is not None and harm.type_to_confirm == "alice"
+    assert "source_profile" in harm.lines[0]
+    assert selfguard.change_key(role, "alice", "AKIAOTHERKEY00000001", delete=True) is None
+    gone = selfguard.delete_user(role, "alice", ["AKIAALICESOURCE00001"])
+    assert gone is not None and gone.type_to_confirm == "alice"
+    assert selfguard.delete_user(role, "bob", ["AKIABOB0000000000001"]) is None

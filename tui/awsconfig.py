@@ -91,16 +91,27 @@ def _expand(value: str) -> Path:
     return Path(os.path.expanduser(os.path.expandvars(value)))
 
 
+def _env_path(env: Mapping[str, str], name: str, default: str) -> Path:
+    value = env.get(name, default)
+    if not value:
+        # botocore then reads no file at all: a profile written to the default place would
+        # be invisible to it, the AWS CLI and acct-tui run in this environment.
+        raise ConfigError(f"${name} is set but empty, so botocore reads no file: unset it")
+    return _expand(value)
+
+
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
-    """The AWS config file: ``$AWS_CONFIG_FILE`` or ``~/.aws/config``, as botocore reads it."""
+    """The AWS config file: ``$AWS_CONFIG_FILE`` or ``~/.aws/config``, as botocore reads it.
+
+    Raises :class:`ConfigError` when the variable is set but empty (botocore reads none)."""
     env = os.environ if environ is None else environ
-    return _expand(env.get("AWS_CONFIG_FILE") or "~/.aws/config")
+    return _env_path(env, "AWS_CONFIG_FILE", "~/.aws/config")
 
 
 def credentials_path(environ: Mapping[str, str] | None = None) -> Path:
     """The shared credentials file: ``$AWS_SHARED_CREDENTIALS_FILE`` or ~/.aws/credentials."""
     env = os.environ if environ is None else environ
-    return _expand(env.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials")
+    return _env_path(env, "AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")
 
 
 # ------------------------------------------------------------------------------ parsing
