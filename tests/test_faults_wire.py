@@ -567,9 +567,40 @@ def test_a_retried_create_user_meets_the_user_its_lost_answer_made(
     assert failure is not None and failure.error is not None
     assert failure.error.code == "EntityAlreadyExists"
     assert "earlier attempt may have made" in failure.error.summary()
-    assert result.exists_now[0].startswith(f"user {name} may exist"), result.exists_now
+    # Read again, the user is newer than the plan: this plan made it.
+    assert result.exists_now[0].startswith(f"user {name} exists"), result.exists_now
+    assert plan.can_rollback
     undone = plan.rollback()
     assert undone.ok and not up.user_exists(name), "rolling back removes it"
+
+
+def test_a_retried_create_user_never_rolls_back_someone_elses_user(
+    proxy: FaultProxy, demo: DemoEndpoint
+) -> None:
+    """The user already existed (someone else's): the first attempt's EntityAlreadyExists is
+    lost, the retry meets it too. The outcome is unknown, but the re-read shows the user is
+    older than the plan: it is reported as existing before, and rollback never deletes it."""
+    up = Upstream(demo)
+    w = Wire("iam:CreateUser", "slow", up, proxy, demo)
+    name = f"theirs-{w.key[-6:]}"
+    up.iam.create_user(UserName=name)
+    time.sleep(3)  # CreateDate has one-second steps: make "before the plan" unambiguous
+    plan = w.service.writer.plan_create_user(
+        NewUser(name), account_id=ACCOUNT, alias=None, policy=AWS_DEFAULT_PASSWORD_POLICY
+    )
+    proxy.inject("iam:CreateUser", "slow", times=1, key=w.key)
+    result = plan.run()
+    assert proxy.count("iam:CreateUser", key=w.key) == 2, "one retry"
+    failure = result.failure
+    assert failure is not None and failure.error is not None
+    assert failure.error.code == "EntityAlreadyExists"
+    assert result.exists_now[0].startswith(f"user {name} existed before this plan"), (
+        result.exists_now
+    )
+    assert not plan.can_rollback, plan.rollback_steps()
+    plan.rollback()
+    assert up.user_exists(name), "someone else's user is never deleted by a rollback"
+    up.purge_user(name)
 
 
 def test_a_retried_create_access_key_leaves_no_key_without_its_secret(

@@ -12,11 +12,12 @@ No secret appears in a step, a report, an error or a log record: commands show
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
@@ -49,6 +50,18 @@ if TYPE_CHECKING:
     from mypy_boto3_iam import IAMClient
 
 log = logging.getLogger(__name__)
+
+# AWS stamps CreateDate to the second: an entity made by this plan's first attempt can read
+# up to a second before the local time taken just before it.
+_CLOCK_SLACK = timedelta(seconds=2)
+
+
+def _stamp(since: list[datetime]) -> None:
+    """Record, once, the wall-clock time a create was first attempted (compared with AWS's
+    CreateDate, so the real clock, not the app's pinnable one)."""
+    if not since:
+        since.append(datetime.now(UTC))
+
 
 CHANGE_PASSWORD_POLICY_ARN = "arn:aws:iam::aws:policy/IAMUserChangePassword"
 MAX_GROUPS_PER_USER = 10
@@ -272,6 +285,7 @@ class IamWriter:
         gone_ok: bool = False,
         then: Callable[[Any], None] | None = None,
         undoes: str | None = None,
+        before: Callable[[], None] | None = None,
     ) -> Operation:
         """An op calling ``operation`` with ``params``. ``placeholders`` replace secret
         parameters in the CLI line; ``then`` receives the response."""
@@ -282,11 +296,32 @@ class IamWriter:
         step = Step(ident, f"iam:{operation}", description, cli, undoes=undoes)
 
         def call() -> None:
+            if before is not None:
+                before()
             response = getattr(self._iam(), xform_name(operation))(**params)
             if then is not None:
                 then(response)
 
         return Operation(step, call, what, retry_codes=frozenset(retry), gone_ok=gone_ok)
+
+    def _recover_made(
+        self, what: str, get: str, params: Mapping[str, Any], key: str, since: list[datetime]
+    ) -> Recovery:
+        """After a CreateUser/CreateGroup whose outcome is unknown (no answer, or a retry
+        meeting EntityAlreadyExists): it exists, but did this plan make it? Only when it
+        was created after the plan started. One that is older is someone else's: it is
+        never rolled back (a clock ahead of AWS errs the same way: ours left in place)."""
+        try:
+            created = self._call(get, dict(params))[key]["CreateDate"]
+        except (AwsFailure, KeyError, TypeError):
+            return Recovery(None)  # not there yet (IAM lags), or unreadable: cannot tell
+        if since and created < since[0] - _CLOCK_SLACK:
+            return Recovery(
+                False,
+                f"{what} existed before this plan (created {created:%Y-%m-%d %H:%M} UTC): "
+                "not made by acct-tui, left alone (never rolled back)",
+            )
+        return Recovery(True)
 
     def _undo(self, of: str, operation: str, description: str, **params: Any) -> Operation:
         """An undo op: NoSuchEntity counts as undone; deletes wait out DeleteConflict."""
@@ -402,8 +437,18 @@ class IamWriter:
             raise InvalidRequest(errors)
         name = new.name
         params = {"GroupName": name, **({"Path": new.path} if new.path != "/" else {})}
-        main = self._op("CreateGroup", f"Create group {name}", f"group {name}", params)
+        started: list[datetime] = []
+        main = self._op(
+            "CreateGroup",
+            f"Create group {name}",
+            f"group {name}",
+            params,
+            before=functools.partial(_stamp, started),
+        )
         main.undo = self._undo(main.step.id, "DeleteGroup", f"Delete group {name}", GroupName=name)
+        main.recover = lambda: self._recover_made(
+            f"group {name}", "GetGroup", {"GroupName": name}, "Group", started
+        )
         ops = [main]
         for arn in arns:
             attach = self._op(
@@ -478,10 +523,19 @@ class IamWriter:
             params["Path"] = new.path
         if new.tags:
             params["Tags"] = [{"Key": k, "Value": v} for k, v in new.tags]
+        started: list[datetime] = []
         main = self._op(
-            "CreateUser", f"Create user {name}", f"user {name}", params, then=user_created
+            "CreateUser",
+            f"Create user {name}",
+            f"user {name}",
+            params,
+            then=user_created,
+            before=functools.partial(_stamp, started),
         )
         main.undo = self._undo(main.step.id, "DeleteUser", f"Delete user {name}", UserName=name)
+        main.recover = lambda: self._recover_made(
+            f"user {name}", "GetUser", {"UserName": name}, "User", started
+        )
         ops = [main]
         retry = ("NoSuchEntity",)
 

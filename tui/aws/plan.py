@@ -281,6 +281,9 @@ class Plan:
             presence = self.presence(main)
             if presence == "no":
                 stuck = tuple(f"{op.what} still exists (rollback failed)" for op in where["yes"])
+                if main.said:  # it exists, but not because of this plan (someone else's)
+                    rest = tuple(line for line in maybe if line != main.said)
+                    return (main.said, *stuck, *rest)
                 return (f"{main.what} does not exist", *stuck, *maybe)
             if presence == "maybe":
                 head = f"{main.what} may exist: {main.why}"
