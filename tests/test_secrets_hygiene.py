@@ -406,3 +406,19 @@ def test_xml_secret_with_attributes_or_a_prefix_is_masked(body: str) -> None:
     secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
     text = redact(f"Response body:\nb'<CreateAccessKeyResponse>{body.format(s=secret)}'")
     assert secret not in text and secret[:16] not in text, text
+
+
+def test_prose_that_mentions_a_password_keeps_its_action_name() -> None:
+    """A plan step's description ends in "… their own password" before ": <action> failed":
+    that is prose, not a ``password: value`` line, and the log keeps the action's name."""
+    from tui.aws.redact import redact
+
+    line = (
+        "Attach IAMUserChangePassword to bob, so they can set their own password: "
+        "iam:AttachUserPolicy failed (AccessDenied)"
+    )
+    assert redact(line) == line
+    assert redact("Password: hunter2-hunter2") == "Password: ***"
+    assert redact("x-amz-security-token:IQoJb3JpZ2luX2VjEXAMPLE\nhost:iam") == (
+        "x-amz-security-token:***\nhost:iam"
+    )

@@ -239,8 +239,10 @@ def _heads(
             _fixed(_QUOTED_VALUE, _BARE_VALUE),
         ),
         # Header lines ("x-amz-security-token:x" in the canonical request) and "key: value"
+        # lines: at a line's start, or right after a delimiter. Not mid-sentence ("set
+        # their own password: iam:AttachUserPolicy failed" names no secret).
         (
-            re.compile(rf"(?<![A-Za-z0-9_.\-'\"\\])(?P<key>{plain_key}):[ \t]*"),
+            re.compile(rf"(?:(?<=^)|(?<=[\n\r{{,;(&?|]))[ \t]*(?P<key>{plain_key}):[ \t]*"),
             _fixed(_QUOTED_VALUE, _BARE_VALUE),
         ),
     )
