@@ -54,7 +54,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.option = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm") as box:
+        with Vertical(id="confirm", classes="-typed" if self.typed is not None else "") as box:
             box.border_title = Text(visible(self.title_text))
             if self.warning:
                 yield Static(
