@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,3 +149,139 @@ asyncio.run(probe())
     assert any("plain http to aws.example.test" in n and "unencrypted" in n for n in notes), (
         result.stdout
     )
+
+
+# ------------------------------------------------------------------ every way to an endpoint
+# botocore ≥ 1.31 takes an endpoint from AWS_ENDPOINT_URL(_<SERVICE>), a profile's
+# endpoint_url and its [services] section, and sends http through HTTP_PROXY: none of these
+# passes the command line's check, so the check is at the wire, on the URL each request is
+# sent to. The "remote" host below is ``127.1``: inet_aton's short spelling of 127.0.0.1,
+# which the check cannot know for a loopback address (it is not one to ``ipaddress``), so
+# it stands in for another machine while every packet stays on this one.
+
+
+class _Listener:
+    """A TCP listener on 127.0.0.1 that records whether anything connected."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port: int = self.sock.getsockname()[1]
+        self.requests: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(5)
+                try:
+                    self.requests.append(conn.recv(65536))
+                except OSError:
+                    self.requests.append(b"")
+                # No answer: the client's attempt fails, which is all the test needs.
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Any:
+    found = _Listener()
+    yield found
+    found.close()
+
+
+def _call_sts(settings_kwargs: dict[str, Any]) -> BaseException | None:
+    from tui.aws.session import AwsSession, Settings
+
+    session = AwsSession(
+        Settings(
+            region="us-east-1",
+            access_key_id="AKIAIOSFODNN7EXAMPLE",
+            secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            read_timeout=1.0,
+            **settings_kwargs,
+        )
+    )
+    from botocore.config import Config
+
+    session._config = session._config.merge(Config(retries={"total_max_attempts": 1}))
+    try:
+        session.sts().get_caller_identity()
+    except Exception as exc:  # noqa: BLE001 - the test looks at it
+        return exc
+    return None
+
+
+@pytest.mark.parametrize(
+    "route", ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "profile", "services"]
+)
+def test_plain_http_endpoint_from_env_or_profile_is_refused_before_sending(
+    route: str, listener: _Listener, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"http://127.1:{listener.port}"
+    if route.startswith("AWS_"):
+        monkeypatch.setenv(route, url)
+    else:
+        config = tmp_path / "endpoint-config"
+        if route == "profile":
+            config.write_text(f"[default]\nendpoint_url = {url}\n")
+        else:
+            config.write_text(
+                f"[default]\nservices = far\n\n[services far]\nsts =\n  endpoint_url = {url}\n"
+            )
+        monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    exc = _call_sts({})
+    assert listener.requests == [], "a plain http request left for another host"
+    assert exc is not None and "plain http to 127.1" in str(exc), exc
+    assert "--allow-insecure-endpoint" in str(exc)
+
+
+def test_plain_http_through_a_proxy_on_another_host_is_refused(
+    listener: _Listener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A loopback http endpoint reached through HTTP_PROXY crosses the network in clear."""
+    proxy = f"http://127.1:{listener.port}"
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.setenv("http_proxy", proxy)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    exc = _call_sts({"endpoint_url": f"http://127.0.0.1:{_closed_port()}"})
+    assert listener.requests == [], "a plain http request left for a proxy on another host"
+    assert exc is not None and "plain http to 127.1" in str(exc), exc
+
+
+def test_allow_insecure_endpoint_lets_the_env_endpoint_through(
+    listener: _Listener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.1:{listener.port}")
+    _call_sts({"allow_insecure_endpoint": True})
+    assert listener.requests and b"Host: 127.1:" in listener.requests[0]
+
+
+def test_an_endpoint_whose_parsers_disagree_on_the_host_is_refused(
+    listener: _Listener, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """urlsplit reads the host after the last '@'; urllib3, which connects, stops at '\\'.
+    ``http://127.1:P\\@127.0.0.1:9/`` passed as loopback and connected to 127.1:P."""
+    url = f"http://127.1:{listener.port}\\@127.0.0.1:9/"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--endpoint-url", url])
+    assert exit_info.value.code == 2
+    assert "plain http to" in capsys.readouterr().err
+    # and at the wire, for a Settings built without the command line
+    exc = _call_sts({"endpoint_url": url})
+    assert listener.requests == [], "the request went to the host urllib3 read"
+    assert exc is not None and "plain http to" in str(exc), exc

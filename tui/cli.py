@@ -225,6 +225,7 @@ def _run(args: argparse.Namespace) -> int:
             region=args.region,
             endpoint_url=args.endpoint_url,
             read_only=args.read_only,
+            allow_insecure_endpoint=args.allow_insecure_endpoint,
         )
     try:
         service = AccountService(settings)

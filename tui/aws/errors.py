@@ -162,6 +162,17 @@ class ReadOnlyRefused(Exception):
         self.action = action
 
 
+class InsecureTransportRefused(BotoCoreError):
+    """A request would cross the network as plain http (see :mod:`tui.transport`); it
+    was not sent. A BotoCoreError, so every caller reports it like a failed call."""
+
+    fmt = (
+        "plain http to {host} refused: the request, its signature and any secret in the "
+        "answer would cross the network unencrypted (the endpoint came from {source}). "
+        "Use https://, or restart with --allow-insecure-endpoint to accept it"
+    )
+
+
 class MfaTokenRequired(Exception):
     """The profile assumes a role that needs an MFA token; the UI must ask for it."""
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tui.aws.errors import (
+    InsecureTransportRefused,
     MfaTokenRequired,
     ReadOnlyRefused,
     action_name,
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 # (assume-role, web identity, SSO) call STS/SSO through clients of their own, made from
 # the botocore session, whose event hooks are not these (see tests/test_read_only.py).
 READ_ONLY_ALLOWED: frozenset[str] = frozenset(READ_ACTIONS)
+
+_CONFIGURED_ENDPOINT = "AWS_ENDPOINT_URL*, or a profile's endpoint_url or [services]"
 
 # Operations that change nothing, by name: only how a failure is worded (a read that got
 # no answer cannot have changed anything, see AwsError.outcome_unknown). Never what
@@ -70,6 +73,9 @@ class Settings:
     demo: bool = False
     # Seconds to wait for an answer before botocore gives up on an attempt (and retries).
     read_timeout: float = 20.0
+    # --allow-insecure-endpoint: plain http may go to another machine (else refused at
+    # the wire, whatever chose the endpoint: see AwsSession._check_transport).
+    allow_insecure_endpoint: bool = False
 
 
 class CallCounter:
@@ -154,6 +160,9 @@ class AwsSession:
         import botocore.session
 
         core = botocore.session.Session(profile=self.settings.profile)
+        # On the session, not per client: the credential chain's own clients (assume-role,
+        # SSO) are made from it and get the check too.
+        core.register("before-send", self._check_transport)
         self._install_mfa_prompter(core)
         return boto3.Session(
             botocore_session=core,
@@ -287,6 +296,36 @@ class AwsSession:
             self.counter.record_refused(action)
             raise ReadOnlyRefused(action)
         self.counter.record_call(action)
+
+    def _check_transport(self, **kwargs: Any) -> None:
+        """Refuse a request that would cross the network as plain http (tui/transport.py).
+
+        Checked on the URL being sent, so an endpoint from ``AWS_ENDPOINT_URL*``, a
+        profile's ``endpoint_url`` or ``[services]`` section, or an http proxy on another
+        host is held to the command line's rule. The URL's host as urllib3 reads it (it
+        makes the connection) is checked too.
+        """
+        if self.settings.allow_insecure_endpoint:
+            return
+        from botocore.utils import get_environ_proxies
+        from urllib3.util import parse_url
+
+        from tui import transport
+
+        url = str(kwargs["request"].url)
+        host = transport.insecure_host(url)
+        if host is None and url[:5].lower() == "http:":
+            connects_to = parse_url(url).host or ""  # (urllib3 makes the connection)
+            host = None if transport.is_loopback_host(connects_to) else connects_to or "?"
+        if host is not None:
+            given = transport.insecure_host(self.settings.endpoint_url) is not None
+            source = "--endpoint-url" if given else _CONFIGURED_ENDPOINT
+        else:
+            proxy = get_environ_proxies(url).get("http")
+            host = transport.cleartext_host(url, proxy)
+            source = "the http proxy (HTTP_PROXY)"
+        if host is not None:
+            raise InsecureTransportRefused(host=host, source=source)
 
     def _before_send(self, event_name: str, **_: Any) -> None:
         # event_name is "before-send.<service-id>.<Operation>", once per HTTP attempt.
