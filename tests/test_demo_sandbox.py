@@ -184,3 +184,34 @@ def test_demo_leaves_home_keyring_and_aws_config_alone(term: Tmux, tmp_path: Pat
     assert not sandboxes[0].exists(), "the demo's throw-away directory outlived the run"
     assert not _alive(child)
     assert not os.listdir(scratch), sorted(os.listdir(scratch))
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGHUP", "kill-pane"])
+def test_demo_removes_its_directory_when_a_signal_ends_it(
+    how: str, term: Tmux, tmp_path: Path
+) -> None:
+    """``kill``, a closing SSH session (SIGHUP) or tmux's kill-pane end the app without
+    atexit: the throw-away directory (the demo's AWS config, an exported CSV) stayed."""
+    import signal
+    import time
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = terminal_env(tmp_path / "home")
+    env["TMPDIR"] = str(scratch)
+    term.start([*acct_tui(), "--demo"], env)
+    term.wait_for("Getting started —", timeout=WAIT)
+    assert [p.name for p in scratch.iterdir() if p.name.startswith("acct-tui-demo-")]
+    child = _demo_child_of(int(term.tmux("display-message", "-p", "-t", "t", "#{pane_pid}")))
+    assert child is not None
+    app = int(Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    if how == "kill-pane":
+        term.tmux("split-window", "-d", "-t", "t", "sleep 60")  # keeps the server alive
+        term.tmux("kill-pane", "-t", "t.0")
+    else:
+        os.kill(app, getattr(signal, how))
+    deadline = time.monotonic() + WAIT
+    while (_alive(app) or _alive(child)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(app) and not _alive(child)
+    assert not os.listdir(scratch), f"left behind after {how}: {sorted(os.listdir(scratch))}"

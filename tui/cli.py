@@ -219,6 +219,7 @@ def _run(args: argparse.Namespace) -> int:
         # the person's keyring or AWS config (removed in the finally below).
         sandbox = DemoSandbox()
         sandbox.isolate(os.environ)
+        sandbox.close_on_signals()  # kill, a closed terminal or tmux pane skip atexit
     else:
         settings = Settings(
             profile=args.profile,

@@ -6,7 +6,9 @@ credentials screen saves a new user's keys to a keyring and ``p`` appends an AWS
 profile. In the demo both go here instead: a keyring held in this process's memory, and a
 private temporary directory (mode 0700) for the AWS config file (and the default place of
 an exported CSV). :meth:`DemoSandbox.close` removes the directory; it also runs at
-interpreter exit. Nothing of the person's keyring, ``~/.aws`` or home directory is read or
+interpreter exit and, once :meth:`DemoSandbox.close_on_signals` is called, when SIGTERM or
+SIGHUP (``kill``, a closing terminal, SSH session or tmux pane) ends the process, which
+skips interpreter exit. Nothing of the person's keyring, ``~/.aws`` or home directory is read or
 written by these flows, and the process's own AWS SDK sees none of the person's AWS
 set-up (:meth:`DemoSandbox.isolate`).
 """
@@ -14,10 +16,15 @@ set-up (:meth:`DemoSandbox.isolate`).
 from __future__ import annotations
 
 import atexit
+import functools
+import os
 import shutil
+import signal
 import tempfile
 from collections.abc import MutableMapping
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
@@ -79,6 +86,27 @@ class DemoSandbox:
         environ["AWS_CONFIG_FILE"] = str(self.aws_config_file)
         environ["AWS_SHARED_CREDENTIALS_FILE"] = str(self.aws_credentials_file)
         environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
+    def close_on_signals(self) -> None:
+        """Remove the directory when SIGTERM or SIGHUP ends the process, then let the
+        signal do what it would have done. Call from the main thread; a signal that is
+        ignored (``nohup``) stays ignored."""
+        for name in ("SIGTERM", "SIGHUP"):
+            signum = getattr(signal, name, None)
+            if signum is None:  # (Windows has no SIGHUP)
+                continue
+            previous = signal.getsignal(signum)
+            if previous is signal.SIG_IGN:
+                continue
+            signal.signal(signum, functools.partial(self._on_signal, previous))
+
+    def _on_signal(self, previous: Any, signum: int, frame: FrameType | None) -> None:
+        self.close()
+        if callable(previous):
+            previous(signum, frame)
+            return
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
 
     def close(self) -> None:
         """Forget the keyring's entries and remove the directory. Safe to call again."""
