@@ -225,6 +225,49 @@ def test_the_native_clipboard_gets_a_secret_on_stdin_only(tmp_path: Path) -> Non
             assert (answer, calls) == ("False", []), calls
 
 
+def test_the_clipboard_program_inherits_no_aws_secret(tmp_path: Path) -> None:
+    """xclip forks and serves the selection long after acct-tui quits, and unlike
+    acct-tui it is dumpable: the person's AWS keys and session token in its environment
+    were readable in /proc/PID/environ. It gets what it needs to reach the display only."""
+    import json
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = bin_dir / "env.jsonl"
+    (bin_dir / "xclip").write_text(
+        f"#!{sys.executable}\n"
+        "import json, os, sys\n"
+        "sys.stdin.read()\n"
+        f"open({str(log)!r}, 'a').write(json.dumps(dict(os.environ)) + '\\n')\n"
+    )
+    (bin_dir / "xclip").chmod(0o755)
+    person = {
+        "AWS_ACCESS_KEY_ID": "AKIAPERSONEXAMPLE123",
+        "AWS_SECRET_ACCESS_KEY": "pErSoNsEcReT/kEy+0123456789abcdefABCDEF",
+        "AWS_SESSION_TOKEN": "FwoGZXIvYXdzEXAMPLEsessionTOKENvalue0123456789",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "from tui.clipboard import copy_native; print(copy_native('x'))"],
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": str(bin_dir),
+            "DISPLAY": ":99",
+            "XAUTHORITY": str(tmp_path / ".Xauthority"),
+            "PYTHONPATH": str(ROOT),
+            "HOME": str(tmp_path),
+            **person,
+        },
+        stdin=subprocess.DEVNULL,
+        timeout=START_UP,
+    )
+    assert result.stdout.strip() == "True", result.stderr
+    env = json.loads(log.read_text().splitlines()[0])
+    assert env.get("DISPLAY") == ":99" and env.get("XAUTHORITY")  # it can still reach X
+    leaked = sorted(k for k, v in env.items() if v in person.values())
+    assert not leaked, f"the clipboard program got {leaked}"
+
+
 def test_the_copy_notification_says_tmux_keeps_a_paste_buffer() -> None:
     for native in (True, False):
         text = describe("secret key", native=native, in_tmux=True)

@@ -11,6 +11,11 @@ would fall back on KDE's klipper through ``qdbus``, which takes the text as an a
 Windows and Cygwin use pyperclip, which calls the clipboard API or writes
 ``/dev/clipboard``: no command line either. Over plain SSH there is no native clipboard,
 which is expected.
+
+That program gets only the environment it needs to reach the display (:func:`helper_env`):
+xclip and wl-copy fork and serve the selection after acct-tui quits, and, unlike acct-tui,
+they are dumpable, so the person's ``AWS_*`` keys and session token would be readable in
+their ``/proc/PID/environ`` all that time.
 """
 
 from __future__ import annotations
@@ -19,6 +24,13 @@ import os
 import shutil
 import subprocess
 import sys
+
+# What the clipboard program keeps of acct-tui's environment (plus every LC_*).
+_HELPER_KEEPS = frozenset(
+    {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TMPDIR"}
+    | {"DISPLAY", "XAUTHORITY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS"}
+    | {"__CF_USER_TEXT_ENCODING"}  # macOS: pbcopy's text encoding
+)
 
 # Seconds to wait for the copying program (xclip/wl-copy fork to serve the selection).
 TIMEOUT = 5.0
@@ -51,6 +63,11 @@ def stdin_command() -> list[str] | None:
     return None
 
 
+def helper_env() -> dict[str, str]:
+    """The clipboard program's whole environment: how to reach the display, the locale."""
+    return {k: v for k, v in os.environ.items() if k in _HELPER_KEEPS or k.startswith("LC_")}
+
+
 def copy_native(text: str) -> bool:
     """Copy to the native clipboard; False when there is no working one.
 
@@ -70,6 +87,7 @@ def copy_native(text: str) -> bool:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             close_fds=True,
+            env=helper_env(),
             timeout=TIMEOUT,
             check=False,
         )
