@@ -603,6 +603,29 @@ def test_a_retried_create_user_never_rolls_back_someone_elses_user(
     up.purge_user(name)
 
 
+def test_an_unprovable_create_user_is_never_rolled_back(
+    proxy: FaultProxy, demo: DemoEndpoint
+) -> None:
+    """Same, but the re-read that would tell whose user it is fails (denied): acct-tui
+    cannot prove the plan made it, so no rollback deletes it."""
+    up = Upstream(demo)
+    w = Wire("iam:CreateUser", "slow", up, proxy, demo)
+    name = f"unproven-{w.key[-6:]}"
+    up.iam.create_user(UserName=name)
+    plan = w.service.writer.plan_create_user(
+        NewUser(name), account_id=ACCOUNT, alias=None, policy=AWS_DEFAULT_PASSWORD_POLICY
+    )
+    proxy.inject("iam:CreateUser", "slow", times=1, key=w.key)
+    proxy.inject("iam:GetUser", "denied", key=w.key)
+    result = plan.run()
+    assert result.exists_now[0].startswith(f"user {name} may exist"), result.exists_now
+    assert not plan.can_rollback, plan.rollback_steps()
+    plan.rollback()
+    assert proxy.count("iam:DeleteUser", key=w.key) == 0
+    assert up.user_exists(name), "a user the plan cannot prove it made is never deleted"
+    up.purge_user(name)
+
+
 def test_a_retried_create_access_key_leaves_no_key_without_its_secret(
     proxy: FaultProxy, demo: DemoEndpoint
 ) -> None:

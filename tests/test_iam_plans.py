@@ -741,3 +741,20 @@ def test_redact() -> None:
         "{'Base32StringSeed': b'***', 'QRCodePNG': b'***'}"
     )
     assert redact("PasswordResetRequired=true") == "PasswordResetRequired=true"
+
+
+def test_plan_start_is_put_on_aws_clock_for_the_ownership_check() -> None:
+    """A local clock 10 minutes behind AWS must not make a 5-minute-old user "the plan's"."""
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    from tui.aws.iam import _on_aws_clock
+
+    local_start = datetime.now(UTC) - timedelta(seconds=1)
+    aws_now = datetime.now(UTC) + timedelta(minutes=10)
+    response = {"ResponseMetadata": {"HTTPHeaders": {"date": format_datetime(aws_now, True)}}}
+    start = _on_aws_clock(local_start, response)
+    assert aws_now - timedelta(seconds=3) <= start <= aws_now
+    someone_elses = aws_now - timedelta(minutes=5)
+    assert someone_elses < start  # older than the plan: never rolled back
+    assert _on_aws_clock(local_start, {}) == local_start  # no Date header: the local clock

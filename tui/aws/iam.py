@@ -12,6 +12,7 @@ No secret appears in a step, a report, an error or a log record: commands show
 
 from __future__ import annotations
 
+import email.utils
 import functools
 import logging
 import time
@@ -54,6 +55,19 @@ log = logging.getLogger(__name__)
 # AWS stamps CreateDate to the second: an entity made by this plan's first attempt can read
 # up to a second before the local time taken just before it.
 _CLOCK_SLACK = timedelta(seconds=2)
+
+
+def _on_aws_clock(local: datetime, response: Any) -> datetime:
+    """``local`` (a wall-clock time of this machine) on AWS's clock, from the ``Date``
+    header of ``response`` (an answer received just now); ``local`` itself without one."""
+    try:
+        header = response["ResponseMetadata"]["HTTPHeaders"]["date"]
+        aws_now = email.utils.parsedate_to_datetime(header)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return local
+    if aws_now.tzinfo is None:
+        aws_now = aws_now.replace(tzinfo=UTC)
+    return aws_now - (datetime.now(UTC) - local)
 
 
 def _stamp(since: list[datetime]) -> None:
@@ -310,12 +324,20 @@ class IamWriter:
         """After a CreateUser/CreateGroup whose outcome is unknown (no answer, or a retry
         meeting EntityAlreadyExists): it exists, but did this plan make it? Only when it
         was created after the plan started. One that is older is someone else's: it is
-        never rolled back (a clock ahead of AWS errs the same way: ours left in place)."""
+        never rolled back. The plan's start is put on AWS's clock (the re-read's ``Date``
+        header less the time since), so a local clock behind or ahead of AWS does not
+        count someone else's entity as the plan's. When it cannot be read, nothing is
+        settled, and the plan does not roll it back either (``Operation.undo_needs_proof``).
+        """
         try:
-            created = self._call(get, dict(params))[key]["CreateDate"]
+            response = self._call(get, dict(params))
+            created = response[key]["CreateDate"]
         except (AwsFailure, KeyError, TypeError):
             return Recovery(None)  # not there yet (IAM lags), or unreadable: cannot tell
-        if since and created < since[0] - _CLOCK_SLACK:
+        if not since:
+            return Recovery(None)
+        started = _on_aws_clock(since[0], response)
+        if created < started - _CLOCK_SLACK:
             return Recovery(
                 False,
                 f"{what} existed before this plan (created {created:%Y-%m-%d %H:%M} UTC): "
@@ -449,6 +471,7 @@ class IamWriter:
         main.recover = lambda: self._recover_made(
             f"group {name}", "GetGroup", {"GroupName": name}, "Group", started
         )
+        main.undo_needs_proof = True
         ops = [main]
         for arn in arns:
             attach = self._op(
@@ -536,6 +559,7 @@ class IamWriter:
         main.recover = lambda: self._recover_made(
             f"user {name}", "GetUser", {"UserName": name}, "User", started
         )
+        main.undo_needs_proof = True
         ops = [main]
         retry = ("NoSuchEntity",)
 

@@ -150,6 +150,9 @@ class Operation:
     # e.g. deletes an access key whose secret was lost with the answer).
     recover: Callable[[], Recovery] | None = None
     found: bool | None = None  # what recover found: in effect, not in effect, or unknown
+    # Its undo deletes something that may not be the plan's (CreateUser meeting an existing
+    # user): after an unknown outcome, undone only once recover proved the plan made it.
+    undo_needs_proof: bool = False
     said: str = ""  # recover's line for "what exists now"
 
 
@@ -326,7 +329,7 @@ class Plan:
         # A step that got no answer is undone too: its undo treats "not there" as done.
         # Not when reading the account again showed it has no effect (nothing to undo).
         if op.state is StepState.UNKNOWN:
-            return op.found is not False
+            return op.found is True if op.undo_needs_proof else op.found is not False
         return op.state in (StepState.DONE, StepState.UNDO_FAILED)
 
     @staticmethod
