@@ -72,6 +72,28 @@ def test_log_refuses_a_file_of_another_user_and_leaves_it_alone(tmp_path: Path) 
     assert (info.st_uid, theirs.read_text()) == (65534, "their own lines\n")
 
 
+@pytest.mark.secrets
+def test_log_refuses_a_file_of_yours_that_is_not_an_acct_tui_log(tmp_path: Path) -> None:
+    """`--log ~/.aws/credentials` must not append DEBUG lines to it, nor narrow its mode."""
+    credentials = tmp_path / "credentials"
+    text = "[default]\naws_access_key_id = AKIAEXAMPLE\n"
+    credentials.write_text(text)
+    credentials.chmod(0o644)
+    result = run_tui("--log", str(credentials), "--profile", "nope")
+    assert result.returncode == 2, result.stderr
+    assert "holds something other than an acct-tui log" in result.stderr, result.stderr
+    assert credentials.read_text() == text
+    assert stat.S_IMODE(credentials.stat().st_mode) == 0o644
+    # A log an earlier --log wrote is appended to.
+    log = tmp_path / "acct-tui.log"
+    run_tui("--log", str(log), "--profile", "nope")
+    first = log.read_text()
+    assert first, "the first run wrote its log"
+    result = run_tui("--log", str(log), "--profile", "nope")
+    assert "holds something other" not in result.stderr, result.stderr
+    assert log.read_text().startswith(first) and len(log.read_text()) > len(first)
+
+
 # ----------------------------------------------------------------------------- config.toml
 @pytest.mark.tmux
 @pytest.mark.server

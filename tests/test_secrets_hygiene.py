@@ -361,7 +361,8 @@ def test_log_option_end_to_end(demo: DemoEndpoint, tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     log = tmp_path / "acct-tui.log"
-    log.write_text("an earlier run\n")
+    earlier = "2026-01-01 00:00:00,000 INFO tui.logfile [MainThread] an earlier run\n"
+    log.write_text(earlier)  # an earlier --log run's file: appended to
     log.chmod(0o644)  # narrowed to 0600 when acct-tui opens it
     term = Tmux(tmp_path, 100, 30)
     try:
@@ -382,7 +383,7 @@ def test_log_option_end_to_end(demo: DemoEndpoint, tmp_path: Path) -> None:
         term.close()
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     text = log.read_text()
-    assert text.startswith("an earlier run\n"), "appended, never truncated"
+    assert text.startswith(earlier), "appended, never truncated"
     assert "logging at DEBUG" in text
     assert "DEBUG botocore" in text and "GetAccountAuthorizationDetails" in text
     assert f"Credential={demo.access_key_id}/" in text, "signed requests were logged"

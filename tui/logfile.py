@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import stat
 from pathlib import Path
 from typing import TextIO
@@ -72,6 +73,25 @@ def _refusal(target: Path, info: os.stat_result) -> LogFileError | None:
     return None
 
 
+# The start of a line LOG_FORMAT writes: "2026-12-06 13:58:44,123 DEBUG ".
+_LOG_HEAD = re.compile(
+    rb"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) "
+)
+
+
+def _not_a_log(target: Path, fd: int, info: os.stat_result) -> LogFileError | None:
+    """Refuse an existing, non-empty file that is not an acct-tui log (``--log
+    ~/.aws/credentials`` would append DEBUG lines to it and narrow its mode)."""
+    if info.st_size == 0 or not hasattr(os, "pread"):
+        return None
+    if _LOG_HEAD.match(os.pread(fd, 64, 0)):
+        return None
+    return LogFileError(
+        f"cannot write the log file {target}: it already holds something other than an "
+        "acct-tui log; choose a new file (or one an earlier --log wrote)"
+    )
+
+
 def open_log(path: str | os.PathLike[str]) -> logging.Handler:
     """A handler appending to ``path``, created (or narrowed to) mode 0600.
 
@@ -90,7 +110,8 @@ def open_log(path: str | os.PathLike[str]) -> logging.Handler:
         raise LogFileError(f"cannot write the log file {target}: {exc.strerror}") from None
     if refusal is not None:
         raise refusal
-    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC
+    # Read and write: the head of an existing file is read to check it is a log of ours.
+    flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC
     flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(target, flags, 0o600)
@@ -98,7 +119,8 @@ def open_log(path: str | os.PathLike[str]) -> logging.Handler:
         # ENXIO: a FIFO with no reader, swapped in after the check.
         raise LogFileError(f"cannot write the log file {target}: {exc.strerror}") from None
     try:
-        refusal = _refusal(target, os.fstat(fd))
+        info = os.fstat(fd)
+        refusal = _refusal(target, info) or _not_a_log(target, fd, info)
         if refusal is not None:
             raise refusal
         if hasattr(os, "set_blocking"):
