@@ -46,7 +46,9 @@ def test_endpoint_url_shows_that_servers_users(moto_reset: str, term: Tmux, tmp_
 
 
 def _processes() -> dict[int, tuple[int, str]]:
-    out = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["ps", "-ww", "-eo", "pid=,ppid=,args="], capture_output=True, text=True
+    ).stdout
     table = {}
     for line in out.splitlines():
         pid, ppid, args = line.split(None, 2)
