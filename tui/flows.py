@@ -430,7 +430,6 @@ async def password_policy(app: AcctApp) -> None:
 
 
 async def delete_root_keys(app: AcctApp) -> None:
-
     mfa = app.service.mfa
     lines = [
         "Every access key of the root user will be deleted. Root keys are never needed for",
