@@ -140,11 +140,15 @@ def open_log(path: str | os.PathLike[str]) -> logging.Handler:
     return handler
 
 
+_previous_levels: dict[logging.Handler, int] = {}
+
+
 def start(path: str | os.PathLike[str]) -> logging.Handler:
     """Send every logger's records, from DEBUG up, to ``path``; returns the handler."""
     install_log_redaction()
     handler = open_log(path)
     root = logging.getLogger()
+    _previous_levels[handler] = root.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
     logging.captureWarnings(True)
@@ -153,7 +157,11 @@ def start(path: str | os.PathLike[str]) -> logging.Handler:
 
 
 def stop(handler: logging.Handler) -> None:
-    """Detach and close ``handler`` (what :func:`start` returned)."""
-    logging.getLogger().removeHandler(handler)
+    """Detach and close ``handler`` (what :func:`start` returned); the root logger's level
+    goes back to what it was, so later code does not keep building DEBUG records."""
+    root = logging.getLogger()
+    root.removeHandler(handler)
+    if handler in _previous_levels:
+        root.setLevel(_previous_levels.pop(handler))
     logging.captureWarnings(False)
     handler.close()
