@@ -13,7 +13,7 @@ Modes (one JSON object per line on stdout):
     one line per command read from stdin:
 
     - ``refresh``: resets the app's call counter, calls ``action_refresh()`` (what ``r``
-      does) and waits for the app's :class:`tui.messages.RefreshFinished` message (all parts
+      does) and waits for the app's :class:`tui.runtime.messages.RefreshFinished` message (all parts
       in, all panes populated); answers the wall time, the app's own ``last_refresh_seconds``,
       the calls by operation and the timer gaps over the refresh;
     - ``filter``: focuses the Users pane (``2``), opens its filter (``/``) and types
@@ -107,7 +107,7 @@ async def run_app(args: argparse.Namespace) -> None:
 
     from tui.app import AcctApp
     from tui.aws.service import AccountService
-    from tui.messages import RefreshFinished
+    from tui.runtime.messages import RefreshFinished
 
     ticks: list[float] = []
     # Full collections (generation 2) and how long each held the interpreter: the app runs
@@ -274,11 +274,11 @@ async def run_first_frame(args: argparse.Namespace) -> None:
     app: App[None]
     if args.kind == "acct":
         # What `acct-tui --endpoint-url URL` does with keys in the environment: the same
-        # imports, Settings, credentials check (tui.cli.credentials_problem) and app.
+        # imports, Settings, credentials check (tui.cli.main.credentials_problem) and app.
         from tui.app import AcctApp
         from tui.aws.service import AccountService
         from tui.aws.session import Settings
-        from tui.cli import credentials_problem
+        from tui.cli.main import credentials_problem
 
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")

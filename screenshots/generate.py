@@ -57,8 +57,8 @@ from tui.aws.service import AccountService  # noqa: E402
 from tui.aws.session import Settings  # noqa: E402
 from tui.demo import DemoEndpoint, DemoServer  # noqa: E402
 from tui.demo.frozen import FAKE_MFA_SEED  # noqa: E402
-from tui.rowtable import RowTable  # noqa: E402
-from tui.vault import Vault  # noqa: E402
+from tui.support.vault import Vault  # noqa: E402
+from tui.widgets.rowtable import RowTable  # noqa: E402
 
 #: The instant every screenshot is taken at (server and app clocks alike).
 FROZEN_AT = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -172,7 +172,7 @@ def pane(pane_id: str) -> Drive:
 
 
 async def new_user_form(run: Run) -> None:
-    from tui.forms.create_user import CreateUserScreen
+    from tui.screens.forms.create_user import CreateUserScreen
 
     await run.press("2", "n")
     await run.screen(CreateUserScreen)
@@ -182,7 +182,7 @@ async def new_user_form(run: Run) -> None:
 
 
 async def review(run: Run) -> None:
-    from tui.forms.review import ReviewScreen
+    from tui.screens.dialogs.review import ReviewScreen
 
     await new_user_form(run)
     await run.press("ctrl+s")
@@ -222,7 +222,7 @@ async def getting_started(run: Run) -> None:
 
 
 async def regions_enabling(run: Run) -> None:
-    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.dialogs.confirm import ConfirmScreen
 
     await pane("regions")(run)
     await run.press("enter")  # af-south-1, the first row: DISABLED

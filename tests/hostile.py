@@ -312,7 +312,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from tui.app import AcctApp
     from tui.aws.session import Settings
-    from tui.vault import Vault
+    from tui.support.vault import Vault
 
     (endpoint_url,) = sys.argv[1:] if argv is None else argv
     settings = Settings(

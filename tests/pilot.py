@@ -17,7 +17,7 @@ from tui.app import AcctApp
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
 from tui.demo import DemoEndpoint
-from tui.vault import Vault
+from tui.support.vault import Vault
 
 
 def make_app(

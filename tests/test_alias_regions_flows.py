@@ -11,11 +11,11 @@ from textual.widgets import OptionList, Static
 from tests.pilot import iam, loaded, make_app, plain, wait_for_screen, wait_until
 from tests.test_iam_plans import inject
 from tui.demo import DemoEndpoint, DemoServer
-from tui.forms.alias import AliasScreen
-from tui.forms.fields import Field
 from tui.panes import TablePane
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.details import DetailsScreen
+from tui.screens.dialogs.confirm import ConfirmScreen
+from tui.screens.dialogs.details import DetailsScreen
+from tui.screens.forms.alias import AliasScreen
+from tui.widgets.fields import Field
 
 pytestmark = pytest.mark.server
 

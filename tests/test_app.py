@@ -8,12 +8,12 @@ from textual.widgets import Static, Tabs
 from tests.pilot import loaded, make_app, plain, wait_for_screen
 from tui.app import PANE_IDS, AcctApp
 from tui.demo import DemoEndpoint
-from tui.messages import ViewsPrepared
 from tui.panes import RecommendationsPane, TablePane
-from tui.rowtable import RowTable
-from tui.screens.details import DetailsScreen
+from tui.runtime.messages import ViewsPrepared
+from tui.screens.dialogs.details import DetailsScreen
+from tui.screens.dialogs.help import HelpScreen
 from tui.screens.guide import GuideScreen
-from tui.screens.help import HelpScreen
+from tui.widgets.rowtable import RowTable
 
 pytestmark = pytest.mark.server
 

@@ -1,4 +1,4 @@
-"""tui/awsconfig.py: the user's AWS config file, read and written as botocore reads it.
+"""tui/support/awsconfig.py: the user's AWS config file, read and written as botocore reads it.
 
 Real files in temporary folders, parsed by botocore itself (``botocore.session.Session``,
 the loader every AWS SDK for Python and the AWS CLI v1 use); the credential_process is
@@ -17,8 +17,8 @@ from typing import Any
 import botocore.session
 import pytest
 
-from tui import awsconfig
-from tui.awsconfig import ConfigError, ProfileExists, add_cli_profile
+from tui.support import awsconfig
+from tui.support.awsconfig import ConfigError, ProfileExists, add_cli_profile
 
 ACCOUNT = "123456789012"
 ROLE = "role_arn = arn:aws:iam::123456789012:role/ops\nsource_profile = base\n"

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PROBE = """
 import sys
-from tui.cli import main
+from tui.cli.main import main
 try:
     main([{flag!r}])
 except SystemExit as exc:
@@ -118,7 +118,7 @@ def test_misuse_is_a_usage_error_exit_2(argv: list[str], says: str) -> None:
 
 
 def test_good_values_pass_the_checks() -> None:
-    from tui.cli import build_parser
+    from tui.cli.main import build_parser
 
     args = build_parser().parse_args(
         ["--region", "us-gov-west-1", "--endpoint-url", "https://localhost:4566/path"]

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+import tui.panes.format as fmt
 from tui.aws import clock
 from tui.aws.models import utcnow
-from tui.panes import format as fmt
 from tui.panes.format import elapsed
 
 AT = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)

@@ -14,17 +14,17 @@ from textual.widgets import Checkbox, Input, SelectionList, Static
 from tests.pilot import iam, loaded, make_app, plain, wait_for_screen, wait_until
 from tui.app import AcctApp
 from tui.demo import DemoEndpoint
-from tui.forms.create_group import CreateGroupScreen
-from tui.forms.create_user import CreateUserScreen
-from tui.forms.fields import Field
-from tui.forms.review import ReviewScreen
 from tui.panes import TablePane
 from tui.screens.access_keys import AccessKeysScreen
-from tui.screens.confirm import ConfirmScreen
 from tui.screens.credentials import MASK, CredentialField, CredentialsScreen
+from tui.screens.dialogs.confirm import ConfirmScreen
+from tui.screens.dialogs.prompt import PromptScreen
+from tui.screens.dialogs.review import ReviewScreen
+from tui.screens.forms.create_group import CreateGroupScreen
+from tui.screens.forms.create_user import CreateUserScreen
 from tui.screens.plan import PlanScreen
-from tui.screens.prompt import PromptScreen
-from tui.vault import Vault
+from tui.support.vault import Vault
+from tui.widgets.fields import Field
 
 pytestmark = pytest.mark.server
 
@@ -236,7 +236,7 @@ async def test_deactivate_an_access_key(demo: DemoEndpoint) -> None:
 async def test_new_credentials_land_in_the_real_keyring(
     demo: DemoEndpoint, real_keyring: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tui import credentials_cli
+    from tui.cli import credentials as credentials_cli
 
     app = make_app(demo, vault=Vault(real_keyring))
     async with app.run_test(size=(80, 24)) as pilot:

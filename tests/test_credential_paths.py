@@ -31,13 +31,13 @@ import pytest
 from botocore.model import ServiceModel
 
 from tests.fake_idp import ACCOUNT_ID, ROLE_NAME, FakeSsoPortal, secret_value, sso_token_cache_file
-from tui import logfile
 from tui.aws import redact as redact_module
 from tui.aws.errors import AwsFailure
 from tui.aws.redact import CREDENTIAL_SERVICES, is_secret_name, redact, sensitive_members
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
 from tui.flows import failure_text
+from tui.support import logfile
 
 pytestmark = [pytest.mark.secrets]
 

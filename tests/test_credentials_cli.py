@@ -22,10 +22,10 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from tests.test_vault import LockedKeyring, MemoryKeyring, PlaintextKeyring, new_account, new_entry
-from tui import credentials_cli
-from tui.awsconfig import add_cli_profile, find_console_script
-from tui.cli import main
-from tui.vault import Vault, VaultEntry, VaultError
+from tui.cli import credentials as credentials_cli
+from tui.cli.main import main
+from tui.support.awsconfig import add_cli_profile, find_console_script
+from tui.support.vault import Vault, VaultEntry, VaultError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -202,7 +202,7 @@ def test_help_mentions_the_credentials_command() -> None:
 
 def test_get_imports_neither_boto3_nor_textual() -> None:
     code = (
-        "import sys\nfrom tui.cli import main\n"
+        "import sys\nfrom tui.cli.main import main\n"
         "main(['credentials', 'get', 'alice', '--account', '111111111111'])\n"
         "heavy = sorted(m for m in ('boto3', 'botocore', 'textual', 'rich', 'moto') "
         "if m in sys.modules)\nsys.stderr.write('HEAVY=' + ','.join(heavy) + '\\n')\n"

@@ -17,12 +17,12 @@ import pytest
 from textual.widgets import Input, Label, Static
 
 from tests.pilot import loaded, make_app, plain, wait_for_screen, wait_until
-from tui import awsconfig
 from tui.app import AcctApp
 from tui.aws.iam import UserCredentials
 from tui.demo import DemoEndpoint
 from tui.screens.credentials import CredentialsScreen
-from tui.screens.prompt import PromptScreen
+from tui.screens.dialogs.prompt import PromptScreen
+from tui.support import awsconfig
 
 pytestmark = pytest.mark.server
 

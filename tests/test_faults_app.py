@@ -96,19 +96,19 @@ from tui.aws.iam import NewGroup, NewUser
 from tui.aws.service import AccountService
 from tui.aws.session import CallCounter, Settings
 from tui.demo import DemoEndpoint
-from tui.forms.alias import AliasScreen
-from tui.forms.create_group import CreateGroupScreen
-from tui.forms.create_user import CreateUserScreen
-from tui.forms.fields import Field
-from tui.forms.password_policy import PasswordPolicyScreen
-from tui.forms.review import ReviewScreen
 from tui.panes import TablePane
 from tui.screens.access_keys import AccessKeysScreen
-from tui.screens.confirm import ConfirmScreen
 from tui.screens.credentials import CredentialField, CredentialsScreen
+from tui.screens.dialogs.confirm import ConfirmScreen
+from tui.screens.dialogs.review import ReviewScreen
+from tui.screens.forms.alias import AliasScreen
+from tui.screens.forms.create_group import CreateGroupScreen
+from tui.screens.forms.create_user import CreateUserScreen
+from tui.screens.forms.password_policy import PasswordPolicyScreen
 from tui.screens.mfa import MfaScreen
 from tui.screens.plan import PlanScreen
-from tui.vault import Vault
+from tui.support.vault import Vault
+from tui.widgets.fields import Field
 
 pytestmark = [pytest.mark.faults, pytest.mark.server]
 __all__ = ["proxy", "short_waits"]  # fixtures, imported for pytest
@@ -1037,7 +1037,7 @@ async def test_unreadable_answers_leave_no_secret_behind(
     lost is deleted.
     """
     from tests.pilot import recorded_notifications
-    from tui import logfile
+    from tui.support import logfile
 
     path = tmp_path / "acct-tui.log"
     root = logging.getLogger()

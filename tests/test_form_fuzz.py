@@ -52,16 +52,16 @@ from tui.aws.models import AWS_DEFAULT_PASSWORD_POLICY
 from tui.aws.service import AccountService
 from tui.aws.session import Settings, is_read_operation
 from tui.aws.totp import verify_pair
-from tui.awsconfig import ConfigError, add_cli_profile, find_console_script
-from tui.forms.alias import AliasScreen
-from tui.forms.create_group import CreateGroupScreen
-from tui.forms.create_user import CreateUserScreen, parse_tags, tag_problem
-from tui.forms.fields import Field
-from tui.forms.review import ReviewScreen
-from tui.screens.confirm import ConfirmScreen
 from tui.screens.credentials import CredentialsScreen
+from tui.screens.dialogs.confirm import ConfirmScreen
+from tui.screens.dialogs.review import ReviewScreen
+from tui.screens.forms.alias import AliasScreen
+from tui.screens.forms.create_group import CreateGroupScreen
+from tui.screens.forms.create_user import CreateUserScreen, parse_tags, tag_problem
 from tui.screens.plan import PlanScreen
-from tui.vault import CsvRow, Vault, export_csv
+from tui.support.awsconfig import ConfigError, add_cli_profile, find_console_script
+from tui.support.vault import CsvRow, Vault, export_csv
+from tui.widgets.fields import Field
 
 pytestmark = pytest.mark.hostile
 

@@ -23,17 +23,17 @@ from tui.app import AcctApp
 from tui.aws.models import ADMIN_POLICY_ARN, Part
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
-from tui.forms.alias import AliasScreen
-from tui.forms.create_group import CreateGroupScreen
-from tui.forms.create_user import CreateUserScreen
-from tui.forms.fields import Field
-from tui.forms.review import ReviewScreen
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.details import DetailsScreen
+from tui.screens.dialogs.confirm import ConfirmScreen
+from tui.screens.dialogs.details import DetailsScreen
+from tui.screens.dialogs.prompt import PromptScreen
+from tui.screens.dialogs.review import ReviewScreen
+from tui.screens.forms.alias import AliasScreen
+from tui.screens.forms.create_group import CreateGroupScreen
+from tui.screens.forms.create_user import CreateUserScreen
 from tui.screens.guide import GuideScreen
-from tui.screens.prompt import PromptScreen
 from tui.screens.root_mfa import RootMfaScreen
-from tui.vault import Vault, VaultEntry
+from tui.support.vault import Vault, VaultEntry
+from tui.widgets.fields import Field
 
 pytestmark = pytest.mark.server
 

@@ -21,16 +21,16 @@ from tests.test_vault import MemoryKeyring
 from tui.aws.models import ADMIN_POLICY_ARN
 from tui.aws.totp import totp
 from tui.demo import DemoEndpoint
-from tui.forms.alias import AliasScreen
-from tui.forms.create_group import CreateGroupScreen
-from tui.forms.create_user import CreateUserScreen
-from tui.forms.review import ReviewScreen
-from tui.screens.confirm import ConfirmScreen
 from tui.screens.credentials import CredentialsScreen
+from tui.screens.dialogs.confirm import ConfirmScreen
+from tui.screens.dialogs.review import ReviewScreen
+from tui.screens.forms.alias import AliasScreen
+from tui.screens.forms.create_group import CreateGroupScreen
+from tui.screens.forms.create_user import CreateUserScreen
 from tui.screens.guide import GuideScreen
 from tui.screens.mfa import MfaScreen
 from tui.screens.root_mfa import RootMfaScreen
-from tui.vault import Vault
+from tui.support.vault import Vault
 
 pytestmark = pytest.mark.server
 

@@ -37,12 +37,12 @@ from tui.aws.service import AccountService
 from tui.aws.session import Settings
 from tui.panes import TablePane
 from tui.panes.base import literal
-from tui.rowtable import CellValue
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.details import DetailsScreen
+from tui.screens.dialogs.confirm import ConfirmScreen
+from tui.screens.dialogs.details import DetailsScreen
 from tui.screens.user import UserScreen
-from tui.vault import Vault
-from tui.visible import visible
+from tui.support.vault import Vault
+from tui.support.visible import visible
+from tui.widgets.rowtable import CellValue
 
 pytestmark = pytest.mark.hostile
 

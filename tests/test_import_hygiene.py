@@ -20,7 +20,7 @@ def test_the_aws_layer_has_modules() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["tui.aws", *AWS_MODULES, "tui.demo", "tui.demo.regions", "tui.awsconfig"]
+    "module", ["tui.aws", *AWS_MODULES, "tui.demo", "tui.demo.regions", "tui.support.awsconfig"]
 )
 def test_module_does_not_import_textual_or_rich(module: str) -> None:
     code = (

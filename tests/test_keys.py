@@ -8,11 +8,11 @@ import pytest
 from textual.widgets import Static
 
 from tests.pilot import loaded, make_app, plain
-from tui.config import Config, load_config
 from tui.demo import DemoEndpoint
 from tui.keys import entries, readme_rows
 from tui.panes import TablePane
-from tui.screens.help import HelpScreen
+from tui.screens.dialogs.help import HelpScreen
+from tui.support.config import Config, load_config
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 

@@ -58,21 +58,21 @@ from tui.aws.service import AccountService
 from tui.aws.session import Settings, read_only_allows
 from tui.aws.totp import totp
 from tui.demo import DemoEndpoint, DemoServer
-from tui.forms.alias import AliasScreen
-from tui.forms.create_group import CreateGroupScreen
-from tui.forms.create_user import CreateUserScreen
-from tui.forms.fields import Field
-from tui.forms.password_policy import PasswordPolicyScreen
-from tui.forms.review import ReviewScreen
 from tui.panes import TablePane
-from tui.read_only import NOTICE
+from tui.runtime.read_only import NOTICE
 from tui.screens.access_keys import AccessKeysScreen
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.details import DetailsScreen
-from tui.screens.help import HelpScreen
+from tui.screens.dialogs.confirm import ConfirmScreen
+from tui.screens.dialogs.details import DetailsScreen
+from tui.screens.dialogs.help import HelpScreen
+from tui.screens.dialogs.review import ReviewScreen
+from tui.screens.forms.alias import AliasScreen
+from tui.screens.forms.create_group import CreateGroupScreen
+from tui.screens.forms.create_user import CreateUserScreen
+from tui.screens.forms.password_policy import PasswordPolicyScreen
 from tui.screens.plan import PlanScreen
 from tui.screens.root_mfa import RootMfaScreen
 from tui.screens.user import UserScreen
+from tui.widgets.fields import Field
 
 pytestmark = [pytest.mark.server, pytest.mark.privilege]
 

@@ -26,15 +26,15 @@ from tests.tmux import Tmux, acct_tui, acct_tui_env, terminal_env
 from tui.app import AcctApp
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
-from tui.forms.alias import AliasScreen
-from tui.forms.create_user import CreateUserScreen
-from tui.forms.password_policy import PasswordPolicyScreen
-from tui.forms.review import ReviewScreen
 from tui.panes import TablePane
-from tui.screens.confirm import ConfirmScreen
 from tui.screens.credentials import CredentialsScreen
-from tui.screens.too_small import TooSmallScreen
-from tui.vault import Vault
+from tui.screens.dialogs.confirm import ConfirmScreen
+from tui.screens.dialogs.review import ReviewScreen
+from tui.screens.dialogs.too_small import TooSmallScreen
+from tui.screens.forms.alias import AliasScreen
+from tui.screens.forms.create_user import CreateUserScreen
+from tui.screens.forms.password_policy import PasswordPolicyScreen
+from tui.support.vault import Vault
 
 pytestmark = [pytest.mark.lifecycle, pytest.mark.server]
 
@@ -363,7 +363,7 @@ def test_quit_while_every_call_hangs_exits_at_once(term: Tmux, tmp_path: Path) -
                 break
             time.sleep(0.1)
         term.send("q")
-        # Before tui/executor.py this took ~60 s: botocore's 20 s read timeout x 3 attempts.
+        # Before tui/runtime/executor.py this took ~60 s: botocore's 20 s read timeout x 3 attempts.
         assert term.exit_status(timeout=20) == 0
         after_exit(term)
     finally:

@@ -24,7 +24,7 @@ import pytest
 
 from tests.test_terminal import _processes
 from tests.tmux import Tmux, acct_tui, terminal_env
-from tui.clipboard import describe
+from tui.support.clipboard import describe
 
 ROOT = Path(__file__).resolve().parents[1]
 START_UP = 30  # seconds: a start-up that has not answered by then is hanging
@@ -126,11 +126,11 @@ def _unboxed(screen: str) -> str:
 
 # ----------------------------------------------------------------------------- no core dumps
 def test_main_turns_core_dumps_and_dumpability_off() -> None:
-    """``tui.cli.main`` in a fresh process whose core limit is as high as allowed."""
+    """``tui.cli.main.main`` in a fresh process whose core limit is as high as allowed."""
     probe = (
         "import resource, sys\n"
-        "from tui.hardening import dumpable\n"
-        "from tui.cli import main\n"
+        "from tui.support.hardening import dumpable\n"
+        "from tui.cli.main import main\n"
         "before = (dumpable(), resource.getrlimit(resource.RLIMIT_CORE))\n"
         "try:\n"
         "    main(['--version'])\n"
@@ -211,7 +211,7 @@ def _copy_in_child(tmp_path: Path, path: Path) -> str:
         [
             sys.executable,
             "-c",
-            f"from tui.clipboard import copy_native; print(copy_native({SECRET!r}))",
+            f"from tui.support.clipboard import copy_native; print(copy_native({SECRET!r}))",
         ],
         capture_output=True,
         text=True,
@@ -269,7 +269,11 @@ def test_the_clipboard_program_inherits_no_aws_secret(tmp_path: Path) -> None:
         "AWS_SESSION_TOKEN": "FwoGZXIvYXdzEXAMPLEsessionTOKENvalue0123456789",
     }
     result = subprocess.run(
-        [sys.executable, "-c", "from tui.clipboard import copy_native; print(copy_native('x'))"],
+        [
+            sys.executable,
+            "-c",
+            "from tui.support.clipboard import copy_native; print(copy_native('x'))",
+        ],
         capture_output=True,
         text=True,
         env={

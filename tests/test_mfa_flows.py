@@ -13,14 +13,14 @@ from tests.pilot import iam, loaded, make_app, plain, wait_for_screen, wait_unti
 from tests.test_qr import decode, rasterise
 from tui.aws.totp import totp, verify_pair
 from tui.demo import DemoEndpoint
-from tui.forms.create_group import CreateGroupScreen
-from tui.forms.fields import Field
-from tui.forms.password_policy import PasswordPolicyScreen
 from tui.panes import TablePane
 from tui.screens.access_keys import AccessKeysScreen
-from tui.screens.choose import ChooseScreen
+from tui.screens.dialogs.choose import ChooseScreen
+from tui.screens.forms.create_group import CreateGroupScreen
+from tui.screens.forms.password_policy import PasswordPolicyScreen
 from tui.screens.mfa import MASK, MfaScreen
 from tui.screens.root_mfa import RootMfaScreen
+from tui.widgets.fields import Field
 
 pytestmark = pytest.mark.server
 

@@ -11,7 +11,7 @@ from textual.widgets import Input
 from tui.app import AcctApp
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
-from tui.screens.mfa_token import MfaTokenScreen
+from tui.screens.dialogs.mfa_token import MfaTokenScreen
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/admin"
 MFA_SERIAL = "arn:aws:iam::123456789012:mfa/alice"

@@ -39,7 +39,7 @@ from tui.aws.models import (
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
 from tui.panes.recommendations import RecommendationsPane
-from tui.vault import Vault
+from tui.support.vault import Vault
 
 ADMIN = PolicyRef("AdministratorAccess", "arn:aws:iam::aws:policy/AdministratorAccess")
 NOW = utcnow()

@@ -1,6 +1,6 @@
 """Half-block QR codes decode back to the exact otpauth URI with a real decoder (zxing-cpp).
 
-The text from ``tui.qr.qr_lines`` is rasterised the way a terminal shows it (each cell one
+The text from ``tui.support.qr.qr_lines`` is rasterised the way a terminal shows it (each cell one
 module wide and two modules tall, ink in the foreground colour, everything else in the
 background colour) and handed to ``zxingcpp.read_barcodes``.
 """
@@ -23,7 +23,7 @@ from PIL import Image
 from textual.geometry import Region
 
 from tests.render import DARK_TERMINAL, LIGHT_TERMINAL, Paint, screen_cells
-from tui.qr import fits, invert_for_theme, qr_lines, qr_size, qr_version
+from tui.support.qr import fits, invert_for_theme, qr_lines, qr_size, qr_version
 
 ROOT = Path(__file__).resolve().parents[1]
 ACCOUNT = "123456789012"
@@ -231,7 +231,7 @@ def test_border_zero_and_negative() -> None:
 
 def test_qr_module_imports_neither_textual_nor_rich() -> None:
     code = (
-        "import sys, tui.qr; "
+        "import sys, tui.support.qr; "
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))))"
     )
     result = subprocess.run(

@@ -14,7 +14,7 @@ the proxy saw must be on the read allow-list (tui/aws/permissions.py's read list
 
 The control test starts the same program the same way without ``--read-only``, presses
 one of the same keys and finishes what it opens: a mutating request arrives, and the same
-check reports it. So dropping the flag in tui/cli.py fails the first test.
+check reports it. So dropping the flag in tui/cli/main.py fails the first test.
 
 Every wait polls the screen, bounded by ``WAIT`` seconds; a failure shows the screen.
 """
@@ -50,7 +50,7 @@ ALIAS = "acme-control"
 
 # ------------------------------------------------------------------ what changes the account
 def _ui_modules() -> Iterator[str]:
-    for package in ("tui.panes", "tui.screens", "tui.forms"):
+    for package in ("tui.panes", "tui.screens", "tui.screens.forms"):
         module = importlib.import_module(package)
         for info in pkgutil.iter_modules(module.__path__, f"{package}."):
             yield info.name

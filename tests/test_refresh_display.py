@@ -22,11 +22,11 @@ import pytest
 
 from tests.pilot import iam, loaded, make_app, wait_until
 from tests.render import cells_text, screen_cells
-from tui import memory
 from tui.app import AcctApp
 from tui.demo import DemoEndpoint
-from tui.memory import limit_arenas, release_free_memory
 from tui.panes.base import TablePane
+from tui.runtime import memory
+from tui.runtime.memory import limit_arenas, release_free_memory
 
 
 class Gate:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from tui.rowtable import MAX_COLUMN_WIDTH, Cell, RowTable, make_row
+from tui.widgets.rowtable import MAX_COLUMN_WIDTH, Cell, RowTable, make_row
 
 
 class TableApp(App[None]):

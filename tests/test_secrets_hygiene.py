@@ -32,21 +32,21 @@ from textual.widgets import Checkbox, Input, RadioButton, Static
 from tests.pilot import loaded, plain, recorded_notifications, wait_for_screen, wait_until
 from tests.test_vault import MemoryKeyring
 from tests.tmux import Tmux, acct_tui, acct_tui_env
-from tui import logfile
 from tui.app import AcctApp
 from tui.aws.redact import redact
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
 from tui.aws.totp import totp
-from tui.cli import main
+from tui.cli.main import main
 from tui.demo import DemoEndpoint
-from tui.forms.create_user import CreateUserScreen
-from tui.forms.fields import Field
-from tui.forms.review import ReviewScreen
 from tui.screens.credentials import CredentialField, CredentialsScreen
+from tui.screens.dialogs.prompt import PromptScreen
+from tui.screens.dialogs.review import ReviewScreen
+from tui.screens.forms.create_user import CreateUserScreen
 from tui.screens.mfa import MfaScreen
-from tui.screens.prompt import PromptScreen
-from tui.vault import Vault
+from tui.support import logfile
+from tui.support.vault import Vault
+from tui.widgets.fields import Field
 
 pytestmark = [pytest.mark.server, pytest.mark.secrets]
 
@@ -262,7 +262,7 @@ def test_a_session_from_acct_tui_credentials_get_keeps_its_secret(
     """credential_process = `acct-tui credentials get`: botocore runs it, and with DEBUG
     logging on, the key it prints never reaches the log. (Needs a real keyring: .ci/run.)"""
     from tests.test_vault import new_account, new_entry
-    from tui.awsconfig import add_cli_profile
+    from tui.support.awsconfig import add_cli_profile
 
     entry = new_entry(new_account())
     vault = Vault(real_keyring)
@@ -361,7 +361,7 @@ def test_log_option_end_to_end(demo: DemoEndpoint, tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     log = tmp_path / "acct-tui.log"
-    earlier = "2026-01-01 00:00:00,000 INFO tui.logfile [MainThread] an earlier run\n"
+    earlier = "2026-01-01 00:00:00,000 INFO tui.support.logfile [MainThread] an earlier run\n"
     log.write_text(earlier)  # an earlier --log run's file: appended to
     log.chmod(0o644)  # narrowed to 0600 when acct-tui opens it
     term = Tmux(tmp_path, 100, 30)

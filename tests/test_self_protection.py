@@ -21,7 +21,7 @@ from tui.aws.selfguard import Identity
 from tui.demo import DemoEndpoint
 from tui.demo.seed import CALLER
 from tui.screens.access_keys import AccessKeysScreen
-from tui.screens.confirm import ConfirmScreen
+from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.user import UserScreen
 
 ADMIN = PolicyRef("AdministratorAccess", "arn:aws:iam::aws:policy/AdministratorAccess")

@@ -18,7 +18,7 @@ from tui.aws.mfa import VirtualMfa, otpauth_uri
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
 from tui.screens.mfa import MfaScreen
-from tui.vault import Vault
+from tui.support.vault import Vault
 
 # A fixed, fake seed: 64 base32 characters, as AWS returns them.
 SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

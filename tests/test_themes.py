@@ -30,21 +30,21 @@ from tui.aws.guide import StepState, guide_steps
 from tui.aws.iam import StepReport
 from tui.aws.iam import StepState as PlanState
 from tui.aws.models import RegionStatus
-from tui.colours import readable_variables
 from tui.demo import DemoEndpoint
-from tui.forms.alias import AliasScreen
-from tui.forms.create_user import CreateUserScreen
-from tui.forms.password_policy import PasswordPolicyScreen
-from tui.forms.review import ReviewScreen
 from tui.panes import TablePane
 from tui.screens.access_keys import AccessKeysScreen
 from tui.screens.credentials import MASK, CredentialsScreen
+from tui.screens.dialogs.review import ReviewScreen
+from tui.screens.forms.alias import AliasScreen
+from tui.screens.forms.create_user import CreateUserScreen
+from tui.screens.forms.password_policy import PasswordPolicyScreen
 from tui.screens.guide import GuideScreen
 from tui.screens.mfa import MfaScreen
 from tui.screens.plan import PlanScreen, render_reports
 from tui.screens.root_mfa import RootMfaScreen
 from tui.screens.user import UserScreen
-from tui.vault import Vault
+from tui.support.vault import Vault
+from tui.widgets.colours import readable_variables
 
 pytestmark = pytest.mark.server
 

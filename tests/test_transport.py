@@ -1,6 +1,6 @@
 """Transport: ``--endpoint-url http://…`` only to this machine, unless the person accepts it.
 
-Through ``tui.cli.main`` as a user runs it: a plain http endpoint on another host is a
+Through ``tui.cli.main.main`` as a user runs it: a plain http endpoint on another host is a
 usage error that names the fix; loopback addresses and ``localhost`` pass; with
 ``--allow-insecure-endpoint`` a warning goes to stderr and the running app shows a
 PLAIN HTTP badge in its header and a notification. No test sends a packet anywhere but
@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tui.cli import build_parser, main
+from tui.cli.main import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,9 +14,9 @@ from textual import events
 from textual.widgets import Input
 
 from tests.pilot import loaded, make_app
-from tui.forms.alias import AliasScreen
-from tui.forms.create_group import CreateGroupScreen
-from tui.forms.create_user import CreateUserScreen
+from tui.screens.forms.alias import AliasScreen
+from tui.screens.forms.create_group import CreateGroupScreen
+from tui.screens.forms.create_user import CreateUserScreen
 
 pytestmark = pytest.mark.server
 

@@ -1,4 +1,4 @@
-"""tui/vault.py: the keyring entry, refusal of unusable backends, the credentials CSV.
+"""tui/support/vault.py: the keyring entry, refusal of unusable backends, the credentials CSV.
 
 (AWS CLI profiles: tests/test_awsconfig.py.)
 
@@ -30,8 +30,8 @@ from keyring.backends import chainer, fail
 from keyring.compat import properties
 from keyring.errors import KeyringLocked, NoKeyringError, PasswordDeleteError
 
-from tui import vault as vault_module
-from tui.vault import (
+from tui.support import vault as vault_module
+from tui.support.vault import (
     CSV_HEADER,
     INDEX_KEY,
     SERVICE,
@@ -349,7 +349,7 @@ if sys.argv[1] == "raw":  # what keyring itself does with the locked collection
     raise SystemExit(0)
 
 import secretstorage
-from tui.vault import Vault, VaultEntry, VaultUnavailable
+from tui.support.vault import Vault, VaultEntry, VaultUnavailable
 
 out = {}
 vault = Vault()  # keyring's own choice, in a fresh process (as a credential_process)
@@ -564,7 +564,7 @@ def test_memory_vault_index_survives_corruption_and_foreign_values() -> None:
 
 def test_vault_module_imports_no_textual_rich_or_boto3() -> None:
     code = (
-        "import sys, tui.vault, tui.credentials_cli; "
+        "import sys, tui.support.vault, tui.cli.credentials; "
         "print(sorted(m for m in ('textual', 'rich', 'boto3', 'botocore') if m in sys.modules))"
     )
     result = subprocess.run(

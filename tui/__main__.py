@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from tui.cli import main
+from tui.cli.main import main
 
 raise SystemExit(main())

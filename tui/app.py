@@ -22,14 +22,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from tui import read_only
 from tui.aws import clock
 from tui.aws.checks import Finding
 from tui.aws.models import PART_NAMES, Part, Posture
-from tui.colours import readable_variables
-from tui.config import Config
-from tui.executor import DaemonExecutor
-from tui.messages import PartLoaded, RefreshFinished, RegionPolled, ViewsPrepared
 from tui.panes import (
     AliasPane,
     GroupsPane,
@@ -40,15 +35,20 @@ from tui.panes import (
     UsersPane,
 )
 from tui.panes.format import elapsed
-from tui.visible import visible
-from tui.widgets import AccountHeader
+from tui.runtime import read_only
+from tui.runtime.executor import DaemonExecutor
+from tui.runtime.messages import PartLoaded, RefreshFinished, RegionPolled, ViewsPrepared
+from tui.support.config import Config
+from tui.support.visible import visible
+from tui.widgets.colours import readable_variables
+from tui.widgets.header import AccountHeader
 
 if TYPE_CHECKING:
     # Imported where used: they pull in boto3, which the first frame does not need.
     from tui.aws.iam import ManagedPolicy, NewUser
     from tui.aws.service import AccountService
     from tui.demo.sandbox import DemoSandbox
-    from tui.vault import Vault
+    from tui.support.vault import Vault
 
 # Pane ids in key order: 1..5 focus these.
 PANE_IDS: tuple[str, ...] = ("recommendations", "users", "groups", "alias", "regions")
@@ -159,13 +159,13 @@ class AcctApp(App[None]):
     def vault(self) -> Vault:
         """Where credentials are kept (the OS keyring unless a test brings its own)."""
         if self._vault is None:
-            from tui.vault import Vault
+            from tui.support.vault import Vault
 
             self._vault = Vault()
         return self._vault
 
     def get_css_variables(self) -> dict[str, str]:
-        """The theme's variables plus ``$readable-*`` (see :mod:`tui.colours`)."""
+        """The theme's variables plus ``$readable-*`` (see :mod:`tui.widgets.colours`)."""
         variables = super().get_css_variables()
         return {**variables, **readable_variables(variables)}
 
@@ -185,7 +185,7 @@ class AcctApp(App[None]):
 
     @property
     def _insecure_host(self) -> str | None:
-        from tui import transport
+        from tui.support import transport
 
         return transport.insecure_host(self.service.settings.endpoint_url)
 
@@ -193,10 +193,10 @@ class AcctApp(App[None]):
         self._apply_config()
         host = self._insecure_host
         if host is not None:
-            from tui import transport
+            from tui.support import transport
 
             self.notify(transport.warning(host), title="Plain http", severity="warning", timeout=20)
-        # Quitting must not wait for an AWS call stuck on the network (see tui/executor.py).
+        # Quitting must not wait for an AWS call stuck on the network (see tui/runtime/executor.py).
         asyncio.get_running_loop().set_default_executor(DaemonExecutor())
         self.query_one("#recommendations", Pane).add_class("-active")
         self.call_after_refresh(self.action_show_pane, "recommendations")
@@ -206,9 +206,9 @@ class AcctApp(App[None]):
     def on_ready(self) -> None:
         # Read the account once the first frame is up: the workers import boto3, which
         # would otherwise compete with that frame for the interpreter.
-        from tui.memory import limit_arenas
+        from tui.runtime.memory import limit_arenas
 
-        limit_arenas()  # before the first worker thread (see tui/memory.py)
+        limit_arenas()  # before the first worker thread (see tui/runtime/memory.py)
         self.action_refresh()
         self._check_size(self.size)
 
@@ -218,7 +218,7 @@ class AcctApp(App[None]):
 
     def _check_size(self, size: Size) -> None:
         """Cover everything with a notice below the minimum size; uncover once it fits."""
-        from tui.screens.too_small import TooSmallScreen, too_small
+        from tui.screens.dialogs.too_small import TooSmallScreen, too_small
 
         showing = isinstance(self.screen, TooSmallScreen)
         if too_small(size) and not showing:
@@ -227,7 +227,7 @@ class AcctApp(App[None]):
             self.screen.dismiss(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from tui.screens.too_small import TooSmallScreen
+        from tui.screens.dialogs.too_small import TooSmallScreen
 
         # Behind the too-small notice only quitting works (no palette, help or refresh).
         return action == "quit" or not isinstance(self.screen, TooSmallScreen)
@@ -277,7 +277,7 @@ class AcctApp(App[None]):
         self._step_pane(-1)
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.screens.dialogs.help import HelpScreen
 
         self.push_screen(HelpScreen(self.keymap))
 
@@ -489,7 +489,7 @@ class AcctApp(App[None]):
         self._run_flow(flows.set_alias(self), "set alias")
 
     def action_switch_identity(self) -> None:
-        from tui.identity import switch_identity
+        from tui.flows.identity import switch_identity
 
         # Changes who acct-tui signs as, not the account: allowed under --read-only.
         self._run_flow(switch_identity(self), "switch identity", mutating=False)
@@ -745,7 +745,7 @@ class AcctApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="clipboard", description="copy")
     def _copy_native(self, text: str, what: str) -> None:
-        from tui import clipboard
+        from tui.support import clipboard
 
         native = clipboard.copy_native(text)
         self.notify(clipboard.describe(what, native, in_tmux=bool(os.environ.get("TMUX"))))
@@ -888,7 +888,7 @@ class AcctApp(App[None]):
     # seconds (no key, no mouse, no refresh ending: the user is reading, nothing moves) and
     # nothing is being read; at the latest COLLECT_WITHIN seconds after it fell due, so
     # memory stays bounded for a user who never pauses. Young collections still run. What
-    # the collection and the refresh freed then goes back to the system (tui/memory.py).
+    # the collection and the refresh freed then goes back to the system (tui/runtime/memory.py).
     # The first one freezes what was loaded to get there (modules, botocore's service
     # models, the widgets), out of every later collection's way.
     IDLE_COLLECT = 2.0
@@ -934,7 +934,7 @@ class AcctApp(App[None]):
             # models and all the modules again: 150–180 ms at any account size.)
             self._gc_frozen = True
             gc.freeze()
-        from tui.memory import release_free_memory
+        from tui.runtime.memory import release_free_memory
 
         release_free_memory()
         self.last_collect_seconds = time.perf_counter() - started
@@ -977,7 +977,7 @@ class AcctApp(App[None]):
         if self._asking_mfa:
             return
         self._asking_mfa = True
-        from tui.screens.mfa_token import MfaTokenScreen
+        from tui.screens.dialogs.mfa_token import MfaTokenScreen
 
         def answered(token: str | None) -> None:
             self._asking_mfa = False

@@ -2,7 +2,7 @@
 
 The help screen (``?``), the README's key table (tests/test_docs.py keeps it equal) and the
 command palette's pane entries all come from :func:`entries`, so none of them is a copy to
-keep in step by hand. A user keymap (``[keymap]`` in config.toml, see tui/config.py) moves
+keep in step by hand. A user keymap (``[keymap]`` in config.toml, see tui/support/config.py) moves
 the keys everywhere, because it is applied by binding id, as Textual applies it.
 """
 
@@ -53,11 +53,6 @@ def key_label(keys: str) -> str:
 def sections() -> list[tuple[str, type[DOMNode]]]:
     """(section title, class whose own BINDINGS it lists), in the order help shows them."""
     from tui.app import AcctApp
-    from tui.forms.alias import AliasScreen
-    from tui.forms.create_group import CreateGroupScreen
-    from tui.forms.create_user import CreateUserScreen
-    from tui.forms.password_policy import PasswordPolicyScreen
-    from tui.forms.review import ReviewScreen
     from tui.panes import (
         AliasPane,
         GroupsPane,
@@ -67,20 +62,25 @@ def sections() -> list[tuple[str, type[DOMNode]]]:
         TablePane,
         UsersPane,
     )
-    from tui.rowtable import RowTable
     from tui.screens.access_keys import AccessKeysScreen
-    from tui.screens.choose import ChooseScreen
-    from tui.screens.confirm import ConfirmScreen
     from tui.screens.credentials import CredentialsScreen
-    from tui.screens.details import DetailsScreen
+    from tui.screens.dialogs.choose import ChooseScreen
+    from tui.screens.dialogs.confirm import ConfirmScreen
+    from tui.screens.dialogs.details import DetailsScreen
+    from tui.screens.dialogs.help import HelpScreen
+    from tui.screens.dialogs.mfa_token import MfaTokenScreen
+    from tui.screens.dialogs.prompt import PromptScreen
+    from tui.screens.dialogs.review import ReviewScreen
+    from tui.screens.forms.alias import AliasScreen
+    from tui.screens.forms.create_group import CreateGroupScreen
+    from tui.screens.forms.create_user import CreateUserScreen
+    from tui.screens.forms.password_policy import PasswordPolicyScreen
     from tui.screens.guide import GuideScreen
-    from tui.screens.help import HelpScreen
     from tui.screens.mfa import MfaScreen
-    from tui.screens.mfa_token import MfaTokenScreen
     from tui.screens.plan import PlanScreen
-    from tui.screens.prompt import PromptScreen
     from tui.screens.root_mfa import RootMfaScreen
     from tui.screens.user import UserScreen
+    from tui.widgets.rowtable import RowTable
 
     return [
         ("Everywhere", AcctApp),

@@ -163,7 +163,7 @@ class ReadOnlyRefused(Exception):
 
 
 class InsecureTransportRefused(BotoCoreError):
-    """A request would cross the network as plain http (see :mod:`tui.transport`); it
+    """A request would cross the network as plain http (see :mod:`tui.support.transport`); it
     was not sent. A BotoCoreError, so every caller reports it like a failed call."""
 
     fmt = (

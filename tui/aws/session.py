@@ -298,7 +298,7 @@ class AwsSession:
         self.counter.record_call(action)
 
     def _check_transport(self, **kwargs: Any) -> None:
-        """Refuse a request that would cross the network as plain http (tui/transport.py).
+        """Refuse a request that would cross the network as plain http (tui/support/transport.py).
 
         Checked on the URL being sent, so an endpoint from ``AWS_ENDPOINT_URL*``, a
         profile's ``endpoint_url`` or ``[services]`` section, or an http proxy on another
@@ -310,7 +310,7 @@ class AwsSession:
         from botocore.utils import get_environ_proxies
         from urllib3.util import parse_url
 
-        from tui import transport
+        from tui.support import transport
 
         url = str(kwargs["request"].url)
         host = transport.insecure_host(url)

@@ -29,7 +29,7 @@ from typing import Any
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
-from tui.vault import Vault
+from tui.support.vault import Vault
 
 __all__ = ["DemoKeyring", "DemoSandbox"]
 

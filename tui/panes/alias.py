@@ -10,9 +10,9 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.aws.models import Posture, sign_in_url
-from tui.colours import MUTED, WARNING
 from tui.panes.base import Pane, error_text
-from tui.visible import visible
+from tui.support.visible import visible
+from tui.widgets.colours import MUTED, WARNING
 
 
 class AliasPane(Pane, can_focus=True):

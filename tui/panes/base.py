@@ -17,9 +17,9 @@ from textual.widgets import Input, Static
 
 from tui.aws.errors import AwsError
 from tui.aws.models import Posture
-from tui.colours import FAIL, WARNING
-from tui.rowtable import Row, RowTable, make_row
-from tui.visible import visible
+from tui.support.visible import visible
+from tui.widgets.colours import FAIL, WARNING
+from tui.widgets.rowtable import Row, RowTable, make_row
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
@@ -29,7 +29,7 @@ __all__ = ["Pane", "Prepared", "Row", "TablePane", "error_text", "literal", "mak
 
 def literal(value: object, style: str = "") -> Text:
     """AWS text as a Rich Text: brackets are never markup, control characters never reach
-    the terminal (see :mod:`tui.visible`)."""
+    the terminal (see :mod:`tui.support.visible`)."""
     return Text(visible(value), style=style, no_wrap=True, overflow="ellipsis")
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from tui.aws.models import CredentialRow, KeyInfo, utcnow
-from tui.colours import FAIL, MUTED, SUCCESS
-from tui.rowtable import Cell
+from tui.widgets.colours import FAIL, MUTED, SUCCESS
+from tui.widgets.rowtable import Cell
 
 
 def date(value: datetime | None, empty: str = "—") -> str:

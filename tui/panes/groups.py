@@ -6,10 +6,10 @@ from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 
+import tui.panes.format as fmt
 from tui.aws.models import AuthDetails, Posture
-from tui.panes import format as fmt
 from tui.panes.base import Prepared, TablePane, make_row, stale_text
-from tui.visible import visible
+from tui.support.visible import visible
 
 
 class GroupsPane(TablePane):
@@ -70,7 +70,7 @@ class GroupsPane(TablePane):
             self.copy(group.arn, f"the ARN of {group.name}")
 
     def open_row(self, key: str) -> None:
-        from tui.screens.details import DetailsScreen
+        from tui.screens.dialogs.details import DetailsScreen
 
         group = self.details.group(key)
         if group is None:

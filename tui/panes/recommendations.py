@@ -11,11 +11,11 @@ from textual.widgets import Static
 
 from tui.aws.checks import Finding, Severity, Status, evaluate, verdict
 from tui.aws.models import PART_NAMES, Posture
-from tui.colours import ERROR, FAIL, MUTED, SUCCESS, WARNING
 from tui.panes.base import Prepared, TablePane, make_row
-from tui.read_only import NOTICE
-from tui.rowtable import Cell, RowTable
-from tui.visible import visible
+from tui.runtime.read_only import NOTICE
+from tui.support.visible import visible
+from tui.widgets.colours import ERROR, FAIL, MUTED, SUCCESS, WARNING
+from tui.widgets.rowtable import Cell, RowTable
 
 # A symbol and a word for each status, and the severity as a word: colour only repeats them.
 STATUS_TEXT = {
@@ -132,7 +132,7 @@ class RecommendationsPane(TablePane):
         self.show_details(finding)
 
     def show_details(self, finding: Finding) -> None:
-        from tui.screens.details import DetailsScreen
+        from tui.screens.dialogs.details import DetailsScreen
 
         lines: list[tuple[str, str]] = [
             ("Status", finding.status.value),

@@ -8,10 +8,10 @@ from textual.content import Content
 
 from tui.aws import clock
 from tui.aws.models import Posture, Region, RegionStatus
-from tui.colours import MUTED, SUCCESS, WARNING
 from tui.panes.base import Prepared, TablePane, error_text, make_row, stale_text
 from tui.panes.format import elapsed
-from tui.rowtable import Cell
+from tui.widgets.colours import MUTED, SUCCESS, WARNING
+from tui.widgets.rowtable import Cell
 
 MOVING = (RegionStatus.ENABLING, RegionStatus.DISABLING)
 # The status is always shown as its word; colour only repeats it.
@@ -97,7 +97,7 @@ class RegionsPane(TablePane):
     def open_row(self, key: str) -> None:
         """``enter``: enable a DISABLED opt-in Region, disable an ENABLED one, else details."""
         from tui.aws.regions import region_action
-        from tui.screens.details import DetailsScreen
+        from tui.screens.dialogs.details import DetailsScreen
 
         region = self.regions.get(key)
         if region is None:

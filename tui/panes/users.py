@@ -6,10 +6,10 @@ from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 
+import tui.panes.format as fmt
 from tui.aws.models import Posture, UserView, utcnow
-from tui.panes import format as fmt
 from tui.panes.base import Prepared, TablePane, error_text, make_row, stale_text
-from tui.visible import visible
+from tui.support.visible import visible
 
 
 class UsersPane(TablePane):

@@ -14,10 +14,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+import tui.panes.format as fmt
 from tui.aws.iam import AccessKey
-from tui.colours import ERROR, MUTED, SUCCESS
-from tui.panes import format as fmt
-from tui.visible import visible
+from tui.support.visible import visible
+from tui.widgets.colours import ERROR, MUTED, SUCCESS
 
 if TYPE_CHECKING:
     from tui.app import AcctApp

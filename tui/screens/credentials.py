@@ -28,9 +28,16 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from tui.aws.iam import UserCredentials
-from tui.colours import HINT
-from tui.vault import CsvRow, Vault, VaultEntry, VaultUnavailable, default_export_dir, export_csv
-from tui.visible import visible
+from tui.support.vault import (
+    CsvRow,
+    Vault,
+    VaultEntry,
+    VaultUnavailable,
+    default_export_dir,
+    export_csv,
+)
+from tui.support.visible import visible
+from tui.widgets.colours import HINT
 
 if TYPE_CHECKING:
     from tui.app import AcctApp
@@ -81,9 +88,9 @@ async def add_profile_interactively(
 
     Returns (name, config path) when added, a message when refused, None when cancelled.
     A name already in use is never written: the prompt comes back with a free one."""
-    from tui import awsconfig
     from tui.flows import in_thread
-    from tui.screens.prompt import PromptScreen
+    from tui.screens.dialogs.prompt import PromptScreen
+    from tui.support import awsconfig
 
     # --demo: the throw-away files of its sandbox, never the person's.
     sandbox = app.sandbox
@@ -238,7 +245,7 @@ class CredentialsScreen(ModalScreen[None]):
     # -- export / profile ------------------------------------------------------------------
     @work(exclusive=True, exit_on_error=False, group="credentials-flow")
     async def action_export(self) -> None:
-        from tui.screens.prompt import PromptScreen
+        from tui.screens.dialogs.prompt import PromptScreen
 
         c = self.credentials
         sandbox = _sandbox(self)
@@ -310,7 +317,7 @@ class CredentialsScreen(ModalScreen[None]):
     @work(exclusive=True, exit_on_error=False, group="credentials-flow")
     async def action_close(self) -> None:
         if not self.saved and not self.kept_elsewhere:
-            from tui.screens.confirm import ConfirmScreen
+            from tui.screens.dialogs.confirm import ConfirmScreen
 
             sure = await self.app.push_screen_wait(
                 ConfirmScreen(

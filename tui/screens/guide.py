@@ -24,7 +24,7 @@ from tui.aws import guide
 from tui.aws.checks import Finding, evaluate
 from tui.aws.guide import Step, StepState
 from tui.aws.models import Posture
-from tui.colours import FAIL, MUTED, SUCCESS, WARNING
+from tui.widgets.colours import FAIL, MUTED, SUCCESS, WARNING
 
 if TYPE_CHECKING:
     from tui.app import AcctApp

@@ -29,12 +29,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
-from tui import qr
 from tui.aws.errors import AwsFailure
 from tui.aws.mfa import MfaEnableFailed, VirtualMfa, format_seed
 from tui.aws.totp import verify_pair
-from tui.colours import FAIL, MUTED, SUCCESS, WARNING
-from tui.visible import visible
+from tui.support import qr
+from tui.support.visible import visible
+from tui.widgets.colours import FAIL, MUTED, SUCCESS, WARNING
 
 if TYPE_CHECKING:
     from tui.app import AcctApp

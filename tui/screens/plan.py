@@ -18,8 +18,8 @@ from textual.widgets import Static
 
 from tui.aws.errors import AwsError
 from tui.aws.iam import Plan, PlanResult, StepReport, StepState, field_for
-from tui.colours import ERROR, FAIL, INFO, MUTED, SUCCESS, WARNING
-from tui.visible import visible
+from tui.support.visible import visible
+from tui.widgets.colours import ERROR, FAIL, INFO, MUTED, SUCCESS, WARNING
 
 # One symbol per state, all different: the colour only repeats what the symbol says.
 ICONS: dict[StepState, tuple[str, str]] = {

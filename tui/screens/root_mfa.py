@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from tui.aws.checks import ROOT_CREDENTIALS_URL
 from tui.aws.models import AccountSummary, sign_in_url
-from tui.colours import ERROR, FAIL, MUTED, SUCCESS
+from tui.widgets.colours import ERROR, FAIL, MUTED, SUCCESS
 
 if TYPE_CHECKING:
     from tui.app import AcctApp

@@ -11,11 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable, Label, Static
 
+import tui.panes.format as fmt
 from tui.aws.mfa import MfaDevice
-from tui.colours import ERROR, WARNING
-from tui.panes import format as fmt
-from tui.screens.details import DetailsScreen
-from tui.visible import visible
+from tui.screens.dialogs.details import DetailsScreen
+from tui.support.visible import visible
+from tui.widgets.colours import ERROR, WARNING
 
 if TYPE_CHECKING:
     from tui.app import AcctApp

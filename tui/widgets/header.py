@@ -6,8 +6,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.aws.models import Posture
-from tui.colours import BADGE_INFO, BADGE_WARNING, ERROR, INFO, MUTED
-from tui.visible import visible
+from tui.support.visible import visible
+from tui.widgets.colours import BADGE_INFO, BADGE_WARNING, ERROR, INFO, MUTED
 
 
 class AccountHeader(Static):

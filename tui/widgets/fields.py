@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
 
-from tui.visible import visible
+from tui.support.visible import visible
 
 
 class RuleValidator(Validator):

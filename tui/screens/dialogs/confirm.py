@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from tui.visible import visible
+from tui.support.visible import visible
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.aws.iam import Plan
-from tui.colours import INFO
-from tui.visible import visible
+from tui.support.visible import visible
+from tui.widgets.colours import INFO
 
 
 def cli_script(plan: Plan) -> str:

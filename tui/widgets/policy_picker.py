@@ -13,8 +13,8 @@ from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from tui.aws.iam import ManagedPolicy
-from tui.colours import ERROR
-from tui.visible import visible
+from tui.support.visible import visible
+from tui.widgets.colours import ERROR
 
 MAX_SHOWN = 200
 

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.visible import visible
+from tui.support.visible import visible
 
 
 class ChooseScreen(ModalScreen[str | None]):

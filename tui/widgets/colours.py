@@ -14,7 +14,7 @@ text and the footer's keys. ``AcctApp.get_css_variables`` calls it, so switching
 recomputes them. ANSI themes keep the terminal's own colours: its palette decides there.
 
 The style strings below are Textual styles (``$variables`` allowed): use them in
-``Content.styled`` / ``Content.assemble`` and in :class:`tui.rowtable.Cell`, never in a
+``Content.styled`` / ``Content.assemble`` and in :class:`tui.widgets.rowtable.Cell`, never in a
 Rich ``Text`` (Rich cannot resolve a variable). Severity and status must never rest on
 these colours alone: every coloured status also has a word or a symbol.
 """

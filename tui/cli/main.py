@@ -139,13 +139,13 @@ def _fail(message: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # Before anything can hold a secret: no core files, not dumpable (tui/hardening.py).
-    from tui.hardening import harden
+    # Before anything can hold a secret: no core files, not dumpable (tui/support/hardening.py).
+    from tui.support.hardening import harden
 
     harden()
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["credentials"]:
-        from tui import credentials_cli
+        from tui.cli import credentials as credentials_cli
 
         return credentials_cli.run(arguments[1:])
     parser = build_parser()
@@ -163,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         if given:
             parser.error(f"--demo runs its own account; it cannot be combined with {given[0]}")
-    from tui import transport
+    from tui.support import transport
 
     insecure = transport.insecure_host(args.endpoint_url)
     if insecure is not None:
@@ -175,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger().addHandler(logging.NullHandler())
     log_handler = None
     if args.log:
-        from tui import logfile
+        from tui.support import logfile
 
         try:
             log_handler = logfile.start(args.log)
@@ -235,7 +235,7 @@ def _run(args: argparse.Namespace) -> int:
             return _fail(problem)
 
         from tui.app import AcctApp
-        from tui.config import load_config
+        from tui.support.config import load_config
 
         AcctApp(service, demo=settings.demo, config=load_config(), sandbox=sandbox).run()
         return 0

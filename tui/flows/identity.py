@@ -25,7 +25,7 @@ TITLE = "Work as your admin user"
 
 
 def _problem(exc: BaseException) -> str:
-    from tui.vault import VaultUnavailable
+    from tui.support.vault import VaultUnavailable
 
     if isinstance(exc, VaultUnavailable):
         return f"The keyring cannot be used: {exc.reason}. {exc.how_to_fix}"
@@ -34,7 +34,7 @@ def _problem(exc: BaseException) -> str:
 
 async def switch_identity(app: AcctApp) -> None:
     """Choose an admin user with a key in the keyring, confirm, switch, re-read."""
-    from tui.screens.choose import ChooseScreen
+    from tui.screens.dialogs.choose import ChooseScreen
 
     caller = app.posture.caller.value
     details = app.posture.details.value

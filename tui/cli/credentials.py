@@ -15,7 +15,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from tui.vault import (
+from tui.support.vault import (
     ACCOUNT_ID_RE,
     USER_NAME_RE,
     Vault,

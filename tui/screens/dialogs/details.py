@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.visible import visible
+from tui.support.visible import visible
 
 
 class DetailsScreen(ModalScreen[None]):

@@ -17,8 +17,8 @@ from textual.widgets.selection_list import Selection
 from tui.aws import validate
 from tui.aws.iam import NewUser, Plan, users_can_change_own_password
 from tui.aws.models import PasswordPolicy
-from tui.forms.fields import Field
-from tui.visible import visible
+from tui.support.visible import visible
+from tui.widgets.fields import Field
 
 
 def parse_tags(text: str) -> list[tuple[str, str]]:
@@ -200,7 +200,7 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
 
     @work(exclusive=True, exit_on_error=False, group="user-form")
     async def _submit(self) -> None:
-        from tui.forms.review import ReviewScreen
+        from tui.screens.dialogs.review import ReviewScreen
 
         bad = self._problems()
         if bad:

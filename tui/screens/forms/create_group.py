@@ -15,8 +15,8 @@ from textual.worker import get_current_worker
 
 from tui.aws import validate
 from tui.aws.iam import ManagedPolicy, NewGroup, Plan
-from tui.forms.fields import Field
-from tui.forms.policy_picker import PolicyPicker
+from tui.widgets.fields import Field
+from tui.widgets.policy_picker import PolicyPicker
 
 
 class CreateGroupScreen(ModalScreen[NewGroup | None]):
@@ -103,7 +103,7 @@ class CreateGroupScreen(ModalScreen[NewGroup | None]):
 
     @work(exclusive=True, exit_on_error=False, group="group-form")
     async def _submit(self) -> None:
-        from tui.forms.review import ReviewScreen
+        from tui.screens.dialogs.review import ReviewScreen
 
         bad = [f for f in self.query(Field) if f.problem()]
         if bad:

@@ -18,7 +18,7 @@ blocked call until someone answers it).
 A credentials CSV never lands unnoticed in a git work tree: :func:`export_csv` refuses a
 path inside one unless git ignores it, and :func:`default_export_dir` is outside the
 current directory (``$XDG_DATA_HOME/acct-tui/exports``). AWS CLI profiles live in
-:mod:`tui.awsconfig`.
+:mod:`tui.support.awsconfig`.
 
 This module must stay importable without Textual, Rich or boto3 (``acct-tui credentials
 get`` runs it as an AWS ``credential_process``).

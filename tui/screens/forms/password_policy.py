@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from tui.aws.models import PasswordPolicy
 from tui.aws.password_policy import PolicyWriter, diff, proposed_policy
-from tui.colours import FAIL, INFO, MUTED, SUCCESS
+from tui.widgets.colours import FAIL, INFO, MUTED, SUCCESS
 
 if TYPE_CHECKING:
     from tui.app import AcctApp

@@ -16,9 +16,9 @@ from textual.widgets.option_list import Option
 
 from tui.aws import validate
 from tui.aws.models import sign_in_url
-from tui.colours import SUCCESS, WARNING
-from tui.forms.fields import Field
-from tui.visible import visible
+from tui.support.visible import visible
+from tui.widgets.colours import SUCCESS, WARNING
+from tui.widgets.fields import Field
 
 if TYPE_CHECKING:
     from tui.app import AcctApp

@@ -28,7 +28,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.visible import visible
+from tui.support.visible import visible
 
 # Widest a column grows; longer values end in "…" (the details screen shows them whole).
 MAX_COLUMN_WIDTH = 64
@@ -39,7 +39,7 @@ class Cell(NamedTuple):
     """One table cell: its text (shown literally) and a Textual style string.
 
     The style may name theme variables (``"bold $readable-error"``, see
-    :mod:`tui.colours`): they are resolved at render time, so a theme switch recolours it.
+    :mod:`tui.widgets.colours`): they are resolved at render time, so a theme switch recolours it.
     """
 
     plain: str
@@ -73,7 +73,7 @@ def _safe(cell: CellValue | str) -> CellValue:
 
 def make_row(key: str, *cells: CellValue | str) -> Row:
     """A row from strings and :class:`Cell` s (shown literally, control characters as
-    visible stand-ins: see :mod:`tui.visible`) or Rich ``Text`` s."""
+    visible stand-ins: see :mod:`tui.support.visible`) or Rich ``Text`` s."""
     values = tuple(_safe(c) for c in cells)
     plains = [c.plain for c in values]
     return Row(key, values, tuple(_width(p) for p in plains), " ".join(plains).lower())

@@ -37,7 +37,7 @@ from tui.aws.selfguard import Identity, SelfHarm
 if TYPE_CHECKING:
     from tui.app import AcctApp
     from tui.aws.plan import Plan
-    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.dialogs.confirm import ConfirmScreen
 
 T = TypeVar("T")
 
@@ -63,7 +63,7 @@ def _account(app: AcctApp) -> tuple[str, str | None]:
 
 # -- groups ---------------------------------------------------------------------------------
 async def create_group(app: AcctApp, prefill: NewGroup | None = None) -> None:
-    from tui.forms.create_group import CreateGroupScreen
+    from tui.screens.forms.create_group import CreateGroupScreen
     from tui.screens.plan import PlanScreen
 
     writer = app.service.writer
@@ -104,8 +104,8 @@ async def create_group(app: AcctApp, prefill: NewGroup | None = None) -> None:
 
 # -- users ----------------------------------------------------------------------------------
 async def create_user(app: AcctApp, prefill: NewUser | None = None) -> None:
-    from tui.forms.create_user import CreateUserScreen
     from tui.screens.credentials import CredentialsScreen
+    from tui.screens.forms.create_user import CreateUserScreen
     from tui.screens.plan import PlanScreen
 
     writer = app.service.writer
@@ -207,7 +207,7 @@ def confirm_screen(
 ) -> ConfirmScreen:
     """A confirmation; when ``harm`` says it hits acct-tui's own identity, it says so first
     and asks for the name typed (``y`` alone is not enough)."""
-    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.dialogs.confirm import ConfirmScreen
 
     if harm is None:
         return ConfirmScreen(title, lines, **options)
@@ -309,7 +309,7 @@ def reread_if_unknown(app: AcctApp, exc: BaseException) -> None:
 def failure_text(exc: BaseException) -> str:
     """What went wrong, for the screen (AWS's text with its control characters visible,
     secret fields masked)."""
-    from tui.visible import visible
+    from tui.support.visible import visible
 
     error = getattr(exc, "error", None)
     if error is not None and hasattr(error, "summary"):
@@ -335,7 +335,7 @@ async def access_keys(app: AcctApp, name: str) -> None:
 # -- fixes behind enter on a recommendation ------------------------------------------------
 async def choose_user(app: AcctApp, finding: Finding) -> str | None:
     """The user a fix applies to: the only one, or the one the user picks."""
-    from tui.screens.choose import ChooseScreen
+    from tui.screens.dialogs.choose import ChooseScreen
 
     if len(finding.users) == 1:
         return finding.users[0]
@@ -420,7 +420,7 @@ def _discard_quietly(mfa: Any, serial: str) -> None:
 
 
 async def password_policy(app: AcctApp) -> None:
-    from tui.forms.password_policy import PasswordPolicyScreen
+    from tui.screens.forms.password_policy import PasswordPolicyScreen
 
     current = app.posture.password_policy.value or AWS_DEFAULT_PASSWORD_POLICY
     applied = await app.push_screen_wait(PasswordPolicyScreen(app, current))
@@ -456,7 +456,7 @@ async def delete_root_keys(app: AcctApp) -> None:
 
 # -- alias and Regions ----------------------------------------------------------------------
 async def set_alias(app: AcctApp) -> None:
-    from tui.forms.alias import AliasScreen
+    from tui.screens.forms.alias import AliasScreen
 
     account, alias = _account(app)
     new = await app.push_screen_wait(AliasScreen(app, account, alias))
@@ -466,7 +466,7 @@ async def set_alias(app: AcctApp) -> None:
 
 
 async def delete_alias(app: AcctApp) -> None:
-    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.dialogs.confirm import ConfirmScreen
 
     account, alias = _account(app)
     if alias is None:
@@ -493,7 +493,7 @@ async def delete_alias(app: AcctApp) -> None:
 async def change_region(app: AcctApp, code: str) -> None:
     """Enable a DISABLED opt-in Region or disable an ENABLED one, after a confirmation."""
     from tui.aws.regions import region_action
-    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.dialogs.confirm import ConfirmScreen
 
     listing = app.posture.regions.value
     region = next((r for r in listing.regions if r.code == code), None) if listing else None

@@ -1,0 +1,1 @@
+"""The command lines: ``acct-tui`` (main) and ``acct-tui credentials``."""

@@ -1,1 +1,0 @@
-"""Modal forms, one per file."""

@@ -1,0 +1,1 @@
+"""What keeps the app running: refresh reads, display pipeline, workers, messages, idle memory."""

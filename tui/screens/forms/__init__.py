@@ -1,0 +1,1 @@
+"""Modal forms, one per file: new user, new group, alias, password policy."""

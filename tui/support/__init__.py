@@ -1,0 +1,1 @@
+"""Plain-Python support code (no Textual, no Rich): terminal text, QR, clipboard, files, keyring."""

@@ -1,0 +1,1 @@
+"""Reusable widgets: tables, form fields, the policy picker, the account header, colours."""
