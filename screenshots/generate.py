@@ -8,7 +8,7 @@ Shots that change the account get a fresh server of their own, so every shot sta
 the same account and the list can grow in any order.
 
 Nothing depends on when or where it runs, so regenerating gives byte-identical files
-unless the UI changed (tests/test_screenshots.py fails when the committed files are
+unless the UI changed (tests/e2e/test_screenshots.py fails when the committed files are
 stale):
 
 - the demo server runs with ``--frozen-at`` (:mod:`tui.demo.frozen`): moto's IAM clock

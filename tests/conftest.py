@@ -196,7 +196,7 @@ def real_keyring() -> Iterator[Any]:
 # ------------------------------------------------------------------------------ fault matrix
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     """Print the fault matrix (tests/test_faults.py) when this run recorded cells."""
-    from tests import faults_table
+    from tests.support import faults_table
 
     faults_table.report(terminalreporter, config)
 

@@ -1,0 +1,1 @@
+"""App tier: the Textual app driven by Pilot against in-process moto."""

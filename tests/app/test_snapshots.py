@@ -1,0 +1,94 @@
+"""Snapshot tests (pytest-textual-snapshot): how modals look at 80×24.
+
+Fixed data only, so the SVG baselines in tests/__snapshots__ change only when the UI does.
+Update them on purpose with `pytest tests/app/test_snapshots.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from keyring.backends import fail
+from textual.widgets import Input, Static
+
+from tests.support import hostile
+from tui.app import AcctApp
+from tui.aws.mfa import VirtualMfa, otpauth_uri
+from tui.aws.service import AccountService
+from tui.aws.session import Settings
+from tui.screens.mfa import MfaScreen
+from tui.support.vault import Vault
+
+# A fixed, fake seed: 64 base32 characters, as AWS returns them.
+SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+ACCOUNT = "123456789012"
+
+
+def offline_app() -> AcctApp:
+    # Nothing listens on port 9: the panes behind the modal fail fast; the modal covers them.
+    settings = Settings(
+        region="us-east-1",
+        endpoint_url="http://127.0.0.1:9",
+        access_key_id="testing",
+        secret_access_key="testing",
+    )
+    return AcctApp(AccountService(settings), vault=Vault(fail.Keyring()), open_guide=False)
+
+
+def test_mfa_modal_at_80x24(snap_compare: Any) -> None:
+    app = offline_app()
+    device = VirtualMfa(
+        serial=f"arn:aws:iam::{ACCOUNT}:mfa/alice",
+        user_name="alice",
+        seed=SEED,
+        uri=otpauth_uri(SEED, ACCOUNT, "alice"),
+    )
+
+    async def show(pilot: Any) -> None:
+        screen = MfaScreen(app, device)
+        await app.push_screen(screen)
+        for box in screen.query(Input):
+            box.cursor_blink = False  # a blinking cursor would make the snapshot flaky
+        qr = screen.query_one("#mfa-qr", Static)
+        for _ in range(100):
+            if qr.content:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=show)
+
+
+# -- hostile data (tests/support/hostile.py): markup, escapes and controls shown literally
+async def _show_hostile_users(pilot: Any) -> None:
+    from tests.support.pilot import loaded
+
+    app = pilot.app
+    await loaded(app, pilot)  # the offline refresh has failed everywhere
+    app.apply_posture(hostile.snapshot_posture())
+    await pilot.press("2")
+    await pilot.pause(0.1)
+
+
+@pytest.mark.hostile
+def test_hostile_users_table_at_80x24(snap_compare: Any) -> None:
+    assert snap_compare(offline_app(), terminal_size=(80, 24), run_before=_show_hostile_users)
+
+
+@pytest.mark.hostile
+def test_hostile_user_details_at_80x24(snap_compare: Any) -> None:
+    app = offline_app()
+
+    async def show(pilot: Any) -> None:
+        from tests.support.pilot import wait_until
+        from tui.screens.user import UserScreen
+
+        await _show_hostile_users(pilot)
+        await pilot.press("down", "down", "down", "enter")  # the user with escapes
+        await wait_until(pilot, lambda: isinstance(app.screen, UserScreen))
+        note = app.screen.query_one("#mfa-note", Static)
+        await wait_until(pilot, lambda: "Loading" not in str(note.render()))
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=show)

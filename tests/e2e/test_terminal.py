@@ -1,0 +1,129 @@
+"""End to end in a real terminal (tmux): the console script against moto_server and the demo."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+
+from tests.support.tmux import Tmux, acct_tui, acct_tui_env, terminal_env
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture
+def term(tmp_path: Path) -> Iterator[Tmux]:
+    t = Tmux(tmp_path, 100, 30)
+    try:
+        yield t
+    finally:
+        t.close()
+
+
+def test_endpoint_url_shows_that_servers_users(moto_reset: str, term: Tmux, tmp_path: Path) -> None:
+    iam = boto3.client(
+        "iam",
+        endpoint_url=moto_reset,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    for name in ("zoe-ops", "yann-dev"):
+        iam.create_user(UserName=name)
+    env = acct_tui_env(tmp_path)
+    term.start([*acct_tui(), "--endpoint-url", moto_reset, "--region", "us-east-1"], env)
+    term.wait_for("Security recommendations")
+    term.send("2")
+    screen = term.wait_for("zoe-ops")
+    assert "yann-dev" in screen
+    assert "123456789012" in screen  # the header names the account
+    term.send("q")
+    assert term.exit_status() == 0
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    out = subprocess.run(
+        ["ps", "-ww", "-eo", "pid=,ppid=,args="], capture_output=True, text=True
+    ).stdout
+    table = {}
+    for line in out.splitlines():
+        pid, ppid, args = line.split(None, 2)
+        table[int(pid)] = (int(ppid), args)
+    return table
+
+
+def _demo_child_of(root: int) -> int | None:
+    """The tui.demo.server process below ``root`` (the tmux pane's shell)."""
+    procs = _processes()
+    below = {root}
+    changed = True
+    while changed:
+        changed = False
+        for pid, (ppid, _) in procs.items():
+            if ppid in below and pid not in below:
+                below.add(pid)
+                changed = True
+    found = [p for p in below if "tui.demo.server" in procs[p][1]]
+    return found[0] if found else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_demo_opens_five_panes_with_data_and_cleans_up(term: Tmux, tmp_path: Path) -> None:
+    env = terminal_env(tmp_path)
+    term.start([*acct_tui(), "--demo"], env)
+    # The demo account is read, then opens "Getting started" over the panes.
+    screen = term.wait_for("Getting started —", timeout=60)
+    assert "DEMO" in screen and "Protect the root user with MFA" in screen
+    child = _demo_child_of(int(term.tmux("display-message", "-p", "-t", "t", "#{pane_pid}")))
+    assert child is not None and _alive(child), "the demo runs moto in a child process"
+    for key, expected in (
+        ("2", "deploy-bot"),
+        ("3", "developers"),
+        ("4", "No alias set"),
+        ("5", "Africa (Cape Town)"),
+    ):
+        term.send(key)
+        term.wait_for(expected)
+    term.send("q")
+    assert term.exit_status() == 0
+    assert not _alive(child), "the demo server outlived acct-tui"
+
+
+def test_copy_reaches_tmux_through_osc52(term: Tmux, tmp_path: Path) -> None:
+    env = terminal_env(tmp_path)
+    term.start([*acct_tui(), "--demo"], env)
+    # The demo account opens "Getting started" once it is read; 2 closes it and shows Users.
+    term.wait_for("Getting started —", timeout=60)
+    term.send("2")
+    term.wait_for("2 Users")
+    term.send("/")
+    term.wait_for("filter…")
+    term.send("-l", "bob")
+    term.send("Enter")
+    term.wait_for("1 of ")
+    term.send("k")
+    screen = term.wait_for("Access keys of bob")
+    key_ids = [w for w in screen.split() if w.startswith("AKIA")]
+    assert len(key_ids) == 1, screen
+    term.send("c")
+    term.wait_for("Copied")
+    assert term.tmux("show-buffer").strip() == key_ids[0]
+    term.send("Escape")  # alone: escape followed at once by q would read as alt+q
+    term.wait_for("2 Users")
+    for _ in range(50):
+        if "Access keys of bob" not in term.screen():
+            break
+        time.sleep(0.1)
+    term.send("q")
+    assert term.exit_status() == 0

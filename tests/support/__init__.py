@@ -1,0 +1,1 @@
+"""Shared test machinery: app factory, Pilot and tmux helpers, keyrings, fakes, fault proxy."""

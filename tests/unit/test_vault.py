@@ -1,0 +1,782 @@
+"""tui/support/vault.py: the keyring entry, refusal of unusable backends, the credentials CSV.
+
+(AWS CLI profiles: tests/unit/test_awsconfig.py.)
+
+The round trips run against a real Secret Service (``real_keyring``: gnome-keyring inside
+.ci/run's D-Bus session); the locked case runs in a private nested D-Bus session with its
+own gnome-keyring, which the test locks and watches with dbus-monitor. The stand-in
+backends below cover what cannot be produced for real here (no backend, plaintext and
+getpass-prompting backends, a chain of them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import chainer, fail
+from keyring.compat import properties
+from keyring.errors import KeyringLocked, NoKeyringError, PasswordDeleteError
+
+from tui.support import vault as vault_module
+from tui.support.vault import (
+    CSV_HEADER,
+    INDEX_KEY,
+    SERVICE,
+    CsvRow,
+    ExportError,
+    Vault,
+    VaultEntry,
+    VaultError,
+    VaultUnavailable,
+    default_export_dir,
+    export_csv,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET_SERVICE_ENV = "ACCT_TUI_SECRET_SERVICE"
+
+
+# ----------------------------------------------------------------------- stand-in backends
+def _unregister(cls: Any) -> Any:
+    """Keep a test backend out of keyring's registry (and so out of its auto-detection)."""
+    KeyringBackend._classes.discard(cls)
+    return cls
+
+
+@_unregister
+class MemoryKeyring(KeyringBackend):
+    """A dict, with an acceptable priority."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.store.pop((service, username), None) is None:
+            raise PasswordDeleteError("No such password!")
+
+
+@_unregister
+class LockedKeyring(MemoryKeyring):
+    """What keyring's backends raise when the unlock prompt is dismissed or impossible."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise KeyringLocked("Failed to unlock the collection!")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise KeyringLocked("Failed to unlock the collection!")
+
+
+@_unregister
+class PlaintextKeyring(MemoryKeyring):
+    """Stands in for keyrings.alt.file.PlaintextKeyring (same module, name, priority)."""
+
+    priority = 0.5
+
+
+PlaintextKeyring.__module__ = "keyrings.alt.file"
+
+
+@_unregister
+class CryptFileKeyring(MemoryKeyring):
+    """Stands in for keyrings.cryptfile, which asks for a password with getpass on stdin."""
+
+    priority = 2.5
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise AssertionError("a getpass-prompting backend was used")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise AssertionError("a getpass-prompting backend was used")
+
+
+CryptFileKeyring.__module__ = "keyrings.cryptfile.cryptfile"
+
+
+@_unregister
+class UnviableKeyring(MemoryKeyring):
+    """A backend whose priority says 'not here' (as SecretService does without D-Bus)."""
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        raise RuntimeError("The Secret Service daemon is neither running nor activatable")
+
+
+def chain_of(*chained: KeyringBackend) -> chainer.ChainerBackend:
+    """A keyring ChainerBackend over exactly these backends (highest priority first)."""
+
+    @_unregister
+    class FixedChainer(chainer.ChainerBackend):
+        backends: ClassVar[list[KeyringBackend]] = list(chained)
+
+    return FixedChainer()
+
+
+# -------------------------------------------------------------------------------- helpers
+def new_account() -> str:
+    """A fresh 12-digit account id, so tests sharing one keyring never collide."""
+    return str(10**11 + secrets.randbelow(9 * 10**11))
+
+
+def new_entry(account: str, user: str = "alice", *, password: bool = True) -> VaultEntry:
+    return VaultEntry(
+        account_id=account,
+        user_name=user,
+        access_key_id="AKIA" + secrets.token_hex(8).upper(),
+        secret_access_key="sk/" + secrets.token_urlsafe(30),
+        password=("Pw-" + secrets.token_urlsafe(12)) if password else None,
+    )
+
+
+@pytest.fixture
+def cleanup() -> Iterator[list[tuple[Vault, str, str]]]:
+    """Entries to delete after the test, whatever happens."""
+    made: list[tuple[Vault, str, str]] = []
+    yield made
+    for vault, account, user in made:
+        with contextlib.suppress(VaultError):
+            vault.delete(account, user)
+
+
+# ---------------------------------------------------------------------------- the entry
+def test_entry_repr_and_str_show_no_secret() -> None:
+    entry = new_entry(new_account())
+    assert entry.secret_access_key and entry.password
+    for text in (repr(entry), str(entry), f"{entry}", repr([entry])):
+        assert entry.secret_access_key not in text
+        assert entry.password not in text
+        assert entry.access_key_id in text and entry.user_name in text
+        assert "secret_access_key='***'" in text
+
+
+def test_entry_json_round_trip_and_format() -> None:
+    entry = new_entry(new_account())
+    data = json.loads(entry.to_json())
+    assert data == {
+        "version": 1,
+        "account_id": entry.account_id,
+        "user_name": "alice",
+        "access_key_id": entry.access_key_id,
+        "secret_access_key": entry.secret_access_key,
+        "password": entry.password,
+        "created": entry.created,
+    }
+    assert VaultEntry.from_json(entry.to_json()) == entry
+    assert entry.key == f"{entry.account_id}/alice"
+    assert entry.created.endswith("Z")
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"account_id": "12345", "user_name": "alice"},
+        {"account_id": "123456789012", "user_name": "a/b"},
+        {"account_id": "123456789012", "user_name": ""},
+        {"account_id": "123456789012", "user_name": "x" * 65},
+        {"account_id": "123456789012", "user_name": "alice", "access_key_id": "AKIA"},
+        {"account_id": "123456789012", "user_name": "alice", "created": "yesterday"},
+        {"account_id": "123456789012", "user_name": "alice", "created": "2026-01-01T00:00:00"},
+        {"account_id": "123456789012", "user_name": "alice", "created": "2026-01-01T01:00+01:00"},
+    ],
+)
+def test_entry_rejects_malformed_fields(kwargs: dict[str, str]) -> None:
+    with pytest.raises(ValueError):
+        VaultEntry(**kwargs)
+
+
+def test_entry_accepts_a_datetime_isoformat_in_utc() -> None:
+    from datetime import UTC, datetime
+
+    created = datetime.now(UTC).isoformat()
+    assert VaultEntry("123456789012", "alice", created=created).created == created
+
+
+@pytest.mark.parametrize("text", ["", "[]", "{}", '{"version": 1}', "not json"])
+def test_from_json_refuses_garbage(text: str) -> None:
+    with pytest.raises(ValueError):
+        VaultEntry.from_json(text)
+
+
+# ------------------------------------------------------------------ real Secret Service
+def test_real_round_trip_save_get_entries_delete(
+    real_keyring: KeyringBackend, cleanup: list[tuple[Vault, str, str]]
+) -> None:
+    vault = Vault()  # keyring's own choice: real_keyring installed it
+    assert vault.problem() is None
+    assert vault.describe() == "keyring.backends.SecretService.Keyring"
+    account = new_account()
+    entry = new_entry(account)
+    cleanup.append((vault, account, "alice"))
+
+    assert vault.get(account, "alice") is None
+    vault.save(entry)
+    assert vault.get(account, "alice") == entry
+    assert (account, "alice", entry.created) in vault.entries()
+
+    # It is really in the Secret Service, as DESIGN §2 says (read back by libsecret's CLI).
+    if shutil.which("secret-tool"):
+        found = subprocess.run(
+            ["secret-tool", "lookup", "service", SERVICE, "username", f"{account}/alice"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert found.returncode == 0, found.stderr
+        assert json.loads(found.stdout) == json.loads(entry.to_json())
+
+    # Saving again replaces (new key after a rotation), with one index row.
+    rotated = new_entry(account)
+    vault.save(rotated)
+    assert vault.get(account, "alice") == rotated
+    assert [r for r in vault.entries() if r[0] == account] == [(account, "alice", rotated.created)]
+
+    assert vault.delete(account, "alice") is True
+    assert vault.get(account, "alice") is None
+    assert all(r[0] != account for r in vault.entries())
+    assert vault.delete(account, "alice") is False
+
+
+def test_real_index_holds_no_secret_and_lists_two_accounts(
+    real_keyring: KeyringBackend, cleanup: list[tuple[Vault, str, str]]
+) -> None:
+    vault = Vault(real_keyring)
+    first, second = new_account(), new_account()
+    made = [new_entry(first), new_entry(second), new_entry(second, "bob", password=False)]
+    for entry in made:
+        cleanup.append((vault, entry.account_id, entry.user_name))
+        vault.save(entry)
+
+    listed = vault.entries()
+    for entry in made:
+        assert (entry.account_id, entry.user_name, entry.created) in listed
+        assert vault.get(entry.account_id, entry.user_name) == entry
+
+    raw = real_keyring.get_password(SERVICE, INDEX_KEY)
+    assert raw is not None
+    for entry in made:
+        assert entry.secret_access_key and entry.secret_access_key not in raw
+        if entry.password:
+            assert entry.password not in raw
+    document = json.loads(raw)
+    assert document["version"] == 1
+    for row in document["entries"]:
+        assert set(row) == {"account_id", "user_name", "created"}
+
+
+def test_real_get_of_a_foreign_value_is_a_clear_error(
+    real_keyring: KeyringBackend, cleanup: list[tuple[Vault, str, str]]
+) -> None:
+    vault = Vault(real_keyring)
+    account = new_account()
+    cleanup.append((vault, account, "mallory"))
+    real_keyring.set_password(SERVICE, f"{account}/mallory", "hunter2-not-json")
+    with pytest.raises(VaultError) as caught:
+        vault.get(account, "mallory")
+    assert "hunter2" not in str(caught.value)
+
+
+# ------------------------------------------------------------------- locked, for real
+NESTED_SESSION = r"""
+set -eu
+W=$1
+export HOME="$W/home" XDG_CONFIG_HOME="$W/home/.config" XDG_DATA_HOME="$W/home/.local/share"
+export XDG_CACHE_HOME="$W/home/.cache" XDG_RUNTIME_DIR="$W/run"
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+unset DISPLAY WAYLAND_DISPLAY PYTHON_KEYRING_BACKEND GNOME_KEYRING_CONTROL
+printf %s nested-test-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+pid=""
+for _ in $(seq 100); do
+    pid=$(dbus-send --session --print-reply=literal --dest=org.freedesktop.DBus \
+        /org/freedesktop/DBus org.freedesktop.DBus.GetConnectionUnixProcessID \
+        string:org.freedesktop.secrets 2>/dev/null | awk '{print $2}') || true
+    [ -n "$pid" ] && break
+    sleep 0.1
+done
+[ -n "$pid" ] || { echo "nested gnome-keyring did not start" >&2; exit 3; }
+dbus-monitor --session \
+    "type='method_call',interface='org.freedesktop.Secret.Service',member='Unlock'" \
+    "type='method_call',interface='org.freedesktop.Secret.Prompt'" >"$W/monitor.log" 2>&1 &
+mon=$!
+trap 'kill $mon 2>/dev/null || true; kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [ -s "$W/monitor.log" ] && break; sleep 0.05; done
+"$PYTHON" "$W/probe.py" setup >"$W/setup.json"
+sleep 0.5
+cp "$W/monitor.log" "$W/monitor-setup.log"
+# A check that waited for an unlock prompt would hang here: bounded, and said so.
+timeout 20 "$PYTHON" "$W/probe.py" locked >"$W/locked.json" \
+    || echo '{"hung": true}' >"$W/locked.json"
+sleep 0.5
+cp "$W/monitor.log" "$W/monitor-locked.log"
+timeout 20 "$PYTHON" "$W/probe.py" raw >"$W/raw.json" || echo '{"raw": "timeout"}' >"$W/raw.json"
+sleep 0.5
+cp "$W/monitor.log" "$W/monitor-all.log"
+"""
+
+PROBE = r"""
+import json, sys, time
+from contextlib import closing
+
+if sys.argv[1] == "raw":  # what keyring itself does with the locked collection
+    import keyring
+    try:
+        keyring.set_password("acct-tui-probe", "x", "y")
+        result = "stored"
+    except Exception as exc:
+        result = type(exc).__name__
+    print(json.dumps({"raw": result}))
+    raise SystemExit(0)
+
+import secretstorage
+from tui.support.vault import Vault, VaultEntry, VaultUnavailable
+
+out = {}
+vault = Vault()  # keyring's own choice, in a fresh process (as a credential_process)
+entry = VaultEntry("123456789012", "alice", "AKIAEXAMPLE", "sk-nested-secret", "pw-nested")
+if sys.argv[1] == "setup":
+    out["backend"] = vault.describe()
+    out["problem_unlocked"] = vault.problem()
+    vault.save(entry)
+    out["round_trip"] = vault.get("123456789012", "alice") == entry
+    with closing(secretstorage.dbus_init()) as connection:
+        collection = secretstorage.get_default_collection(connection)
+        collection.lock()
+        out["locked"] = collection.is_locked()
+    print(json.dumps(out))
+    raise SystemExit(0)
+
+t0 = time.monotonic()
+out["problem_locked"] = vault.problem()
+calls = {
+    "save": lambda: vault.save(entry),
+    "get": lambda: vault.get("123456789012", "alice"),
+    "entries": vault.entries,
+    "delete": lambda: vault.delete("123456789012", "alice"),
+}
+for name, call in calls.items():
+    try:
+        call()
+        out[name] = "no error"
+    except VaultUnavailable as exc:
+        out[name] = exc.reason
+        out[name + "_text"] = str(exc)
+out["elapsed"] = time.monotonic() - t0
+print(json.dumps(out))
+"""
+
+
+def test_real_locked_collection_fails_fast_without_asking_for_a_prompt(tmp_path: Path) -> None:
+    tools = ("dbus-run-session", "dbus-send", "dbus-monitor", "gnome-keyring-daemon", "timeout")
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        if os.environ.get(SECRET_SERVICE_ENV) == "1":
+            pytest.fail(f"{SECRET_SERVICE_ENV}=1 but missing: {missing}")
+        pytest.skip(f"needs {', '.join(missing)}")
+    work = tmp_path / "nested"
+    work.mkdir()
+    (work / "probe.py").write_text(PROBE)
+    (work / "session.sh").write_text(NESTED_SESSION)
+    env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS",)}
+    env.update(PYTHON=sys.executable, PYTHONPATH=str(ROOT))
+    started = time.monotonic()
+    result = subprocess.run(
+        ["dbus-run-session", "--", "bash", str(work / "session.sh"), str(work)],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+    took = time.monotonic() - started
+    assert result.returncode == 0, result.stderr[-3000:]
+    setup = json.loads((work / "setup.json").read_text())
+    out = json.loads((work / "locked.json").read_text())
+
+    assert setup["backend"] == "keyring.backends.SecretService.Keyring"
+    assert setup["problem_unlocked"] is None and setup["round_trip"] is True
+    assert setup["locked"] is True
+    assert "hung" not in out, "the vault waited on the locked collection (for a prompt?)"
+    assert "locked" in out["problem_locked"]
+    for name in ("save", "get", "entries", "delete"):
+        assert "is locked" in out[name], out
+        assert "Unlock the keyring" in out[name + "_text"]
+        assert "sk-nested-secret" not in out[name + "_text"]
+
+    # Facing the locked collection, the vault never asked the daemon to unlock anything
+    # (no Unlock call, no Prompt) ...
+    before = (work / "monitor-setup.log").read_text()
+    after_vault = (work / "monitor-locked.log").read_text()
+    assert after_vault.startswith(before)
+    seen_by_vault = after_vault[len(before) :]
+    assert "member=Unlock" not in seen_by_vault and "Secret.Prompt" not in seen_by_vault
+    # ... while keyring on its own asks for an unlock prompt, which also shows that the
+    # monitor sees such calls.
+    seen_raw = (work / "monitor-all.log").read_text()[len(after_vault) :]
+    assert "member=Unlock" in seen_raw and "interface=org.freedesktop.Secret.Prompt" in seen_raw
+    raw = json.loads((work / "raw.json").read_text())["raw"]
+    assert raw != "stored"
+    print(f"nested session {took:.1f}s; keyring alone: {raw}; vault checks {out['elapsed']:.3f}s")
+
+
+# ----------------------------------------------------------- refused and failing backends
+def test_fail_backend_is_unavailable_with_how_to_fix() -> None:
+    vault = Vault(fail.Keyring())
+    problem = vault.problem()
+    assert problem is not None and "no keyring backend" in problem
+    with pytest.raises(VaultUnavailable) as caught:
+        vault.save(new_entry(new_account()))
+    exc = caught.value
+    for needle in ("Secret Service", "gnome-keyring", "KWallet", "macOS", "Keychain", "Windows"):
+        assert needle in exc.how_to_fix
+    assert "Credential Manager" in exc.how_to_fix
+    with pytest.raises(VaultUnavailable):
+        vault.entries()
+
+
+def test_default_backend_when_keyring_has_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        assert "no keyring backend" in (Vault().problem() or "")
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_null_backend_is_refused() -> None:
+    from keyring.backends import null
+
+    assert "keyring is disabled" in (Vault(null.Keyring()).problem() or "")
+
+    @_unregister
+    class Unranked(MemoryKeyring):
+        priority = 0
+
+    assert "not a recommended keyring (priority 0)" in (Vault(Unranked()).problem() or "")
+
+
+def test_empty_chain_and_unviable_backend_are_unavailable() -> None:
+    assert "chain is empty" in (Vault(chain_of()).problem() or "")
+    problem = Vault(UnviableKeyring()).problem() or ""
+    assert "cannot be used here" in problem and "neither running" in problem
+
+
+def test_no_keyring_error_at_call_time_is_unavailable() -> None:
+    @_unregister
+    class Raising(MemoryKeyring):
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise NoKeyringError("No recommended backend was available.")
+
+    with pytest.raises(VaultUnavailable) as caught:
+        Vault(Raising()).save(new_entry(new_account()))
+    assert "no keyring backend" in caught.value.reason
+
+
+def test_locked_stand_in_raises_unavailable_naming_the_lock() -> None:
+    entry = new_entry(new_account())
+    vault = Vault(LockedKeyring())
+    with pytest.raises(VaultUnavailable) as caught:
+        vault.save(entry)
+    assert "locked" in caught.value.reason
+    assert "Unlock the keyring" in caught.value.how_to_fix
+    for secret in (entry.secret_access_key, entry.password):
+        assert secret and secret not in str(caught.value)
+    with pytest.raises(VaultUnavailable):
+        vault.get(entry.account_id, "alice")
+
+
+def test_backend_errors_never_carry_the_secret() -> None:
+    @_unregister
+    class Echoing(MemoryKeyring):
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise OSError(f"could not write {password!r}")
+
+    entry = new_entry(new_account())
+    with pytest.raises(VaultUnavailable) as caught:
+        Vault(Echoing()).save(entry)
+    text = str(caught.value) + repr(caught.value)
+    assert entry.secret_access_key and entry.secret_access_key not in text
+    assert entry.password and entry.password not in text
+
+
+@pytest.mark.parametrize("backend_class", [PlaintextKeyring, CryptFileKeyring])
+def test_plaintext_and_file_backends_are_refused(backend_class: type[MemoryKeyring]) -> None:
+    backend = backend_class()
+    vault = Vault(backend)
+    problem = vault.problem() or ""
+    assert "stores secrets in a file or prompts on the terminal" in problem
+    assert "PYTHON_KEYRING_BACKEND" in problem
+    with pytest.raises(VaultUnavailable):
+        vault.save(new_entry(new_account()))
+    assert backend.store == {}
+
+
+def test_a_chain_uses_its_best_acceptable_backend_never_a_file_one() -> None:
+    good = MemoryKeyring()
+    crypt, plain = CryptFileKeyring(), PlaintextKeyring()
+    # The getpass-prompting backend ranks first here: it must be skipped, not used.
+    vault = Vault(chain_of(crypt, good, plain))
+    entry = new_entry(new_account())
+    vault.save(entry)
+    assert vault.get(entry.account_id, "alice") == entry
+    assert plain.store == {} and (SERVICE, entry.key) in good.store
+
+    only_files = Vault(chain_of(crypt, plain))
+    problem = only_files.problem() or ""
+    assert "no acceptable keyring backend" in problem
+    assert "keyrings.alt.file.PlaintextKeyring" in problem
+
+
+def test_memory_vault_index_survives_corruption_and_foreign_values() -> None:
+    backend = MemoryKeyring()
+    vault = Vault(backend)
+    backend.store[(SERVICE, INDEX_KEY)] = "{broken"
+    entry = new_entry(new_account())
+    vault.save(entry)  # a corrupt index (names and dates only) is rebuilt, not fatal
+    assert vault.entries() == [(entry.account_id, "alice", entry.created)]
+    # An entry stored under another key than its content names is refused.
+    backend.store[(SERVICE, f"{entry.account_id}/bob")] = entry.to_json()
+    with pytest.raises(VaultError, match="names another user"):
+        vault.get(entry.account_id, "bob")
+
+
+def test_vault_module_imports_no_textual_rich_or_boto3() -> None:
+    code = (
+        "import sys, tui.support.vault, tui.cli.credentials; "
+        "print(sorted(m for m in ('textual', 'rich', 'boto3', 'botocore') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------------------- CSV
+def awscli_parse(text: str) -> list[dict[str, str]]:
+    """`aws configure import --csv` (awscli v2 importer): split lines, split on commas,
+    match the lower-cased, stripped header names, strip each value; empty is an error."""
+    lines = text.splitlines()
+    headers = [h.lower().strip() for h in lines[0].split(",")]
+    index = {
+        name: headers.index(name) for name in ("user name", "access key id", "secret access key")
+    }
+    parsed = []
+    for line in lines[1:]:
+        cols = line.split(",")
+        row = {name: cols[i].strip() for name, i in index.items()}
+        assert all(row.values()), f"awscli would reject: {line!r}"
+        parsed.append(row)
+    return parsed
+
+
+def csv_row(**overrides: str | None) -> CsvRow:
+    values: dict[str, Any] = {
+        "user_name": "alice",
+        "password": "Pw-3xample!",
+        "access_key_id": "AKIAIOSFODNN7EXAMPLE",
+        "secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "console_login_link": "https://123456789012.signin.aws.amazon.com/console",
+    }
+    values.update(overrides)
+    return CsvRow(**values)
+
+
+def test_csv_exact_header_and_row_mode_0600(tmp_path: Path) -> None:
+    path = tmp_path / "alice_credentials.csv"
+    old_umask = os.umask(0)  # a permissive umask must not widen the mode
+    try:
+        written = export_csv(path, [csv_row()])
+    finally:
+        os.umask(old_umask)
+    assert written == path
+    assert path.read_bytes() == (
+        b"User name,Password,Access key ID,Secret access key,Console login link\n"
+        b"alice,Pw-3xample!,AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY,"
+        b"https://123456789012.signin.aws.amazon.com/console\n"
+    )
+    assert path.read_text().splitlines()[0] == CSV_HEADER
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert awscli_parse(path.read_text()) == [
+        {
+            "user name": "alice",
+            "access key id": "AKIAIOSFODNN7EXAMPLE",
+            "secret access key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        }
+    ]
+    assert "Pw-3xample!" not in repr(csv_row())
+
+
+def test_csv_several_rows_and_a_console_only_user(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    export_csv(
+        path, [csv_row(), csv_row(user_name="bob", access_key_id=None, secret_access_key=None)]
+    )
+    lines = path.read_text().splitlines()
+    assert lines[2] == "bob,Pw-3xample!,,,https://123456789012.signin.aws.amazon.com/console"
+
+
+def test_csv_never_overwrites(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("precious")
+    with pytest.raises(ExportError, match="already exists") as caught:
+        export_csv(path, [csv_row()])
+    assert isinstance(caught.value, ValueError)
+    assert path.read_text() == "precious"
+    # Nor through a dangling symlink (it would create the link's target).
+    link = tmp_path / "link.csv"
+    link.symlink_to(tmp_path / "target.csv")
+    with pytest.raises(ExportError, match="already exists"):
+        export_csv(link, [csv_row()])
+    assert not (tmp_path / "target.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("password", "pa,ss"),
+        ("password", 'pa"ss'),
+        ("password", "pa\nss"),
+        ("password", "pa\u2028ss"),
+        ("user_name", "a,b"),
+        ("secret_access_key", "abc,def"),
+        ("secret_access_key", " padded"),
+        ("console_login_link", "https://x\r\n"),
+    ],
+)
+def test_csv_refuses_values_awscli_cannot_read(tmp_path: Path, field: str, value: str) -> None:
+    path = tmp_path / "c.csv"
+    with pytest.raises(ExportError) as caught:
+        export_csv(path, [csv_row(**{field: value})])
+    assert not path.exists()
+    assert value.strip() not in str(caught.value)  # the message names the column, not it
+
+
+def test_csv_refuses_nothing_to_export(tmp_path: Path) -> None:
+    with pytest.raises(ExportError):
+        export_csv(tmp_path / "c.csv", [])
+    assert not (tmp_path / "c.csv").exists()
+
+
+def test_csv_row_from_entry() -> None:
+    entry = new_entry("123456789012")
+    row = CsvRow.from_entry(entry, "https://123456789012.signin.aws.amazon.com/console")
+    assert (row.user_name, row.access_key_id, row.secret_access_key, row.password) == (
+        "alice",
+        entry.access_key_id,
+        entry.secret_access_key,
+        entry.password,
+    )
+
+
+def git(*args: str, cwd: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env, timeout=60)
+
+
+def test_csv_refused_in_a_git_work_tree_unless_git_ignores_it(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "docs").mkdir(parents=True)
+    git("init", "-q", cwd=repo)
+    for path in (repo / "alice_credentials.csv", repo / "docs" / "alice_credentials.csv"):
+        with pytest.raises(ExportError, match="inside the git work tree") as caught:
+            export_csv(path, [csv_row()])
+        assert str(repo) in str(caught.value) and "Wj" not in str(caught.value)
+        assert not path.exists()
+    with pytest.raises(ExportError, match="git work tree"):
+        export_csv(repo / "nested" / "new" / "x.csv", [csv_row()], make_dirs=True)
+    assert not (repo / "nested").exists(), "no folder created for a refused export"
+
+    (repo / ".gitignore").write_text("*_credentials.csv\n")
+    written = export_csv(repo / "docs" / "alice_credentials.csv", [csv_row()])
+    assert written == repo / "docs" / "alice_credentials.csv"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    with pytest.raises(ExportError, match="does not ignore it"):
+        export_csv(repo / "other.csv", [csv_row()])
+
+
+def test_default_export_dir_is_private_and_outside_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = default_export_dir()
+    assert folder == tmp_path / "data" / "acct-tui" / "exports"
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/ignored")  # the XDG spec: ignore it
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_export_dir() == tmp_path / "home" / ".local" / "share" / "acct-tui" / "exports"
+    monkeypatch.chdir(tmp_path)
+    written = export_csv(Path("rel") / "c.csv", [csv_row()], make_dirs=True)
+    assert written == tmp_path / "rel" / "c.csv" and written.is_absolute()
+    assert stat.S_IMODE((tmp_path / "rel").stat().st_mode) == 0o700
+
+
+def test_this_repository_ignores_credentials_csvs() -> None:
+    assert "*_credentials.csv" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def _aws_cli_v2() -> str | None:
+    aws = shutil.which("aws")
+    if aws is None:
+        return None
+    try:
+        version = subprocess.run([aws, "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return aws if (version.stdout + version.stderr).startswith("aws-cli/2") else None
+
+
+def test_csv_accepted_by_real_aws_configure_import(tmp_path: Path) -> None:
+    aws = _aws_cli_v2()
+    if aws is None:
+        pytest.skip("AWS CLI v2 not installed (v1 on PyPI has no `configure import`)")
+    path = tmp_path / "c.csv"
+    export_csv(path, [csv_row()])
+    home = tmp_path / "home"
+    home.mkdir()
+    credentials = tmp_path / "credentials"
+    env = dict(os.environ, HOME=str(home), AWS_SHARED_CREDENTIALS_FILE=str(credentials))
+    result = subprocess.run(
+        [aws, "configure", "import", "--csv", f"file://{path}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    text = credentials.read_text()
+    assert "[alice]" in text and "AKIAIOSFODNN7EXAMPLE" in text
+
+
+def test_how_to_fix_texts_hold_no_placeholders() -> None:
+    for text in (
+        vault_module.HOW_TO_FIX,
+        vault_module.HOW_TO_UNLOCK,
+        vault_module.HOW_TO_AVOID_FILE,
+    ):
+        assert "{" not in text and "Secret Service" in text
