@@ -60,7 +60,8 @@ from tui.screens.forms.create_group import CreateGroupScreen
 from tui.screens.forms.create_user import CreateUserScreen, parse_tags, tag_problem
 from tui.screens.plan import PlanScreen
 from tui.support.awsconfig import ConfigError, add_cli_profile, find_console_script
-from tui.support.vault import CsvRow, Vault, export_csv
+from tui.support.exports import CsvRow, export_csv
+from tui.support.vault import Vault
 from tui.widgets.fields import Field
 
 pytestmark = pytest.mark.hostile

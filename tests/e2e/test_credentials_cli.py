@@ -31,7 +31,8 @@ from tests.unit.test_vault import (
 from tui.cli import credentials as credentials_cli
 from tui.cli.main import main
 from tui.support.awsconfig import add_cli_profile, find_console_script
-from tui.support.vault import Vault, VaultEntry, VaultError
+from tui.support.keyringpolicy import VaultError
+from tui.support.vault import Vault, VaultEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 

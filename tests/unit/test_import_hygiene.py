@@ -1,4 +1,5 @@
-"""tui/aws must never pull in Textual or Rich (STYLE.md §1), checked in a fresh process."""
+"""tui/aws and tui/support never pull in Textual or Rich, and `acct-tui credentials` pulls in
+neither them nor boto3: each module is imported alone, in a fresh process."""
 
 from __future__ import annotations
 
@@ -10,22 +11,27 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-AWS_MODULES = sorted(
-    "tui.aws." + p.stem for p in (ROOT / "tui" / "aws").glob("*.py") if p.stem != "__init__"
-)
 
 
-def test_the_aws_layer_has_modules() -> None:
-    assert {"tui.aws.posture", "tui.aws.checks", "tui.aws.session"} <= set(AWS_MODULES)
+def modules_under(package: str) -> list[str]:
+    """Every module of ``package`` (``tui.aws``, ``tui.support``), subpackages included."""
+    folder = ROOT.joinpath(*package.split("."))
+    names = []
+    for path in folder.rglob("*.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return sorted(names)
 
 
-@pytest.mark.parametrize(
-    "module", ["tui.aws", *AWS_MODULES, "tui.demo", "tui.demo.regions", "tui.support.awsconfig"]
-)
-def test_module_does_not_import_textual_or_rich(module: str) -> None:
+AWS_MODULES = modules_under("tui.aws")
+SUPPORT_MODULES = modules_under("tui.support")
+
+
+def loaded_after_import(module: str, watched: tuple[str, ...]) -> list[str]:
+    """The modules of the ``watched`` top-level packages that importing ``module`` loads."""
     code = (
         f"import sys, importlib; importlib.import_module({module!r}); "
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]; "
+        f"bad = [m for m in sys.modules if m.split('.')[0] in {watched!r}]; "
         "print(','.join(sorted(bad)))"
     )
     result = subprocess.run(
@@ -36,7 +42,52 @@ def test_module_does_not_import_textual_or_rich(module: str) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "", f"{module} imported {result.stdout.strip()}"
+    return [m for m in result.stdout.strip().split(",") if m]
+
+
+def test_the_layers_have_modules() -> None:
+    assert {"tui.aws", "tui.aws.posture", "tui.aws.checks", "tui.aws.session"} <= set(AWS_MODULES)
+    assert {
+        "tui.support",
+        "tui.support.vault",
+        "tui.support.exports",
+        "tui.support.awsconfig",
+        "tui.support.clipboard",
+    } <= set(SUPPORT_MODULES)
+
+
+@pytest.mark.parametrize("module", [*AWS_MODULES, *SUPPORT_MODULES, "tui.demo", "tui.demo.regions"])
+def test_module_does_not_import_textual_or_rich(module: str) -> None:
+    bad = loaded_after_import(module, ("textual", "rich"))
+    assert bad == [], f"{module} imported {','.join(bad)}"
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["tui.cli.credentials", "tui.support.vault", "tui.support.keyringpolicy"],
+)
+def test_the_credential_process_path_loads_no_textual_rich_or_boto3(module: str) -> None:
+    # `acct-tui credentials get` runs as an AWS credential_process on every AWS CLI call.
+    bad = loaded_after_import(module, ("textual", "rich", "boto3", "botocore"))
+    assert bad == [], f"{module} imported {','.join(bad)}"
+
+
+def test_the_credentials_command_runs_without_textual_or_rich() -> None:
+    # The console script's own route, `acct-tui credentials get` through tui.cli.main, with
+    # keyring's "fail" backend: it reaches the keyring and answers "unavailable" (exit 2).
+    code = (
+        "import sys; from tui.cli.main import main; "
+        "status = main(['credentials', 'get', 'alice', '--account', '123456789012']); "
+        "print(status, sorted({m.split('.')[0] for m in sys.modules} "
+        "& {'textual', 'rich', 'boto3', 'botocore'}))"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2 []", result.stderr
 
 
 def test_demo_package_does_not_import_moto() -> None:

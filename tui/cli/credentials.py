@@ -15,14 +15,8 @@ import json
 import sys
 from collections.abc import Sequence
 
-from tui.support.vault import (
-    ACCOUNT_ID_RE,
-    USER_NAME_RE,
-    Vault,
-    VaultEntry,
-    VaultError,
-    VaultUnavailable,
-)
+from tui.support.keyringpolicy import VaultError, VaultUnavailable
+from tui.support.vault import ACCOUNT_ID_RE, USER_NAME_RE, Vault, VaultEntry
 
 PROG = "acct-tui credentials"
 EXIT_OK, EXIT_ABSENT, EXIT_UNAVAILABLE = 0, 1, 2

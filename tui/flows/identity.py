@@ -25,7 +25,7 @@ TITLE = "Work as your admin user"
 
 
 def _problem(exc: BaseException) -> str:
-    from tui.support.vault import VaultUnavailable
+    from tui.support.keyringpolicy import VaultUnavailable
 
     if isinstance(exc, VaultUnavailable):
         return f"The keyring cannot be used: {exc.reason}. {exc.how_to_fix}"

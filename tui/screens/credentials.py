@@ -28,14 +28,9 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from tui.aws.iam import UserCredentials
-from tui.support.vault import (
-    CsvRow,
-    Vault,
-    VaultEntry,
-    VaultUnavailable,
-    default_export_dir,
-    export_csv,
-)
+from tui.support.exports import CsvRow, default_export_dir, export_csv
+from tui.support.keyringpolicy import VaultUnavailable
+from tui.support.vault import Vault, VaultEntry
 from tui.support.visible import visible
 from tui.widgets.colours import HINT
 
