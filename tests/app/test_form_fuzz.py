@@ -59,7 +59,8 @@ from tui.screens.forms.alias import AliasScreen
 from tui.screens.forms.create_group import CreateGroupScreen
 from tui.screens.forms.create_user import CreateUserScreen, parse_tags, tag_problem
 from tui.screens.plan import PlanScreen
-from tui.support.awsconfig import ConfigError, add_cli_profile, find_console_script
+from tui.support.awsconfig import add_cli_profile, find_console_script
+from tui.support.awsfiles import ConfigError
 from tui.support.exports import CsvRow, export_csv
 from tui.support.vault import Vault
 from tui.widgets.fields import Field

@@ -1,4 +1,4 @@
-"""tui/support/awsconfig.py: the user's AWS config file, read and written as botocore reads it.
+"""tui/support/awsconfig.py, awsfiles.py: the AWS config file, read and written as botocore does.
 
 Real files in temporary folders, parsed by botocore itself (``botocore.session.Session``,
 the loader every AWS SDK for Python and the AWS CLI v1 use); the credential_process is
@@ -17,8 +17,9 @@ from typing import Any
 import botocore.session
 import pytest
 
-from tui.support import awsconfig
-from tui.support.awsconfig import ConfigError, ProfileExists, add_cli_profile
+from tui.support import awsconfig, awsfiles
+from tui.support.awsconfig import ProfileExists, add_cli_profile
+from tui.support.awsfiles import ConfigError
 
 ACCOUNT = "123456789012"
 ROLE = "role_arn = arn:aws:iam::123456789012:role/ops\nsource_profile = base\n"
@@ -238,12 +239,12 @@ def test_default_path_is_aws_config_file_read_when_called(
 ) -> None:
     monkeypatch.setenv("ACCT_TEST_DIR", str(tmp_path))
     monkeypatch.setenv("AWS_CONFIG_FILE", "$ACCT_TEST_DIR/cfg")  # botocore expands it
-    assert awsconfig.config_path() == tmp_path / "cfg"
+    assert awsfiles.config_path() == tmp_path / "cfg"
     assert add_cli_profile(None, "bob", ACCOUNT, "bob", str(SCRIPT)) == tmp_path / "cfg"
     assert "bob" in botocore_profiles(tmp_path / "cfg")
     monkeypatch.delenv("AWS_CONFIG_FILE")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert awsconfig.config_path() == tmp_path / "home" / ".aws" / "config"
+    assert awsfiles.config_path() == tmp_path / "home" / ".aws" / "config"
 
 
 def test_an_empty_aws_config_file_variable_is_refused_not_ignored(

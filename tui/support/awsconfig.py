@@ -1,17 +1,13 @@
 """The user's AWS config file: add a ``credential_process`` profile, and nothing else.
 
 ``~/.aws/config`` belongs to the user and to every AWS tool that reads it, so acct-tui
-treats it with botocore's own eyes and touches it as little as it can:
+treats it with botocore's own eyes (:mod:`tui.support.awsfiles`) and touches it as little
+as it can:
 
-- **Which profiles exist** is decided by botocore itself (``raw_config_parse`` and
-  ``build_profile_map``): ``[profile "my name"]``, ``[profile  x ]``, ``[profile x] ; c``,
-  ``[default]`` and ``[profile default]`` all name profiles; ``[sso-session x]``,
-  ``[services x]`` and a bare ``[x]`` do not. A profile of that name in the shared
-  credentials file counts too (botocore reads it first). A name in use is refused, never
+- **A name in use** (in the config file or the shared credentials file) is refused, never
   appended a second time (botocore then refuses the whole file) and never taken over;
   :func:`free_profile_name` offers ``name-2``, ``name-3``…
-- **A file botocore cannot parse** is refused with what is wrong (a line number, a
-  section name: never a line's text, which may hold a key), and left alone.
+- **A file botocore cannot parse** is refused and left alone.
 - **The write** appends one section: the old bytes are an exact prefix of the new file.
   The new text goes to a temporary file in the same directory (mode of the old file, or
   0600 for a new one, owner kept), is fsync'ed and parsed again with botocore; unless
@@ -26,28 +22,35 @@ treats it with botocore's own eyes and touches it as little as it can:
   never a relative path or ``python -m tui``, which would run whatever sits in the AWS
   CLI's working directory.
 
-Paths are read from the environment when a function is called, never at import, and every
-function takes the path as a parameter: ``None`` means :func:`config_path` /
-:func:`credentials_path`.
+Every function takes the paths as parameters: ``None`` means the files botocore reads.
 
 No Textual, no boto3: botocore's config loader only.
 """
 
 from __future__ import annotations
 
-import configparser
 import contextlib
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import sysconfig
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from tui.support.awsfiles import (
+    ConfigError,
+    botocore_parse,
+    config_path,
+    credentials_path,
+    credentials_profiles,
+    profiles,
+    read_file,
+)
+from tui.support.programs import which
 
 ACCOUNT_ID_RE = re.compile(r"\d{12}")
 # IAM UserName: 1-64 of [\w+=,.@-] (ASCII word characters, as in the botocore model).
@@ -64,10 +67,6 @@ HOW_TO_INSTALL = (
 
 
 # ------------------------------------------------------------------------------ errors
-class ConfigError(ValueError):
-    """The profile was refused; the AWS config file was not changed. Names no secret."""
-
-
 class ProfileExists(ConfigError):
     """``name`` is already a profile; ``suggestion`` is a free name to offer instead."""
 
@@ -85,111 +84,9 @@ class NoConsoleScript(ConfigError):
     """No installed ``acct-tui`` script could be found to put in credential_process."""
 
 
-# ------------------------------------------------------------------------------- paths
-def _expand(value: str) -> Path:
-    # botocore's raw_config_parse: expandvars, then expanduser.
-    return Path(os.path.expanduser(os.path.expandvars(value)))
-
-
-def _env_path(env: Mapping[str, str], name: str, default: str) -> Path:
-    value = env.get(name, default)
-    if not value:
-        # botocore then reads no file at all: a profile written to the default place would
-        # be invisible to it, the AWS CLI and acct-tui run in this environment.
-        raise ConfigError(f"${name} is set but empty, so botocore reads no file: unset it")
-    return _expand(value)
-
-
-def config_path(environ: Mapping[str, str] | None = None) -> Path:
-    """The AWS config file: ``$AWS_CONFIG_FILE`` or ``~/.aws/config``, as botocore reads it.
-
-    Raises :class:`ConfigError` when the variable is set but empty (botocore reads none)."""
-    env = os.environ if environ is None else environ
-    return _env_path(env, "AWS_CONFIG_FILE", "~/.aws/config")
-
-
-def credentials_path(environ: Mapping[str, str] | None = None) -> Path:
-    """The shared credentials file: ``$AWS_SHARED_CREDENTIALS_FILE`` or ~/.aws/credentials."""
-    env = os.environ if environ is None else environ
-    return _env_path(env, "AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")
-
-
-# ------------------------------------------------------------------------------ parsing
-def _describe_parse_error(error: object) -> str:
-    """What botocore's parser disliked, by line and section: never a line's text."""
-    if isinstance(error, configparser.DuplicateSectionError):
-        return f"the section [{error.section}] appears twice (line {error.lineno})"
-    if isinstance(error, configparser.DuplicateOptionError):
-        return (
-            f"the setting {error.option!r} appears twice in [{error.section}] (line {error.lineno})"
-        )
-    if isinstance(error, configparser.MissingSectionHeaderError):
-        return f"line {error.lineno} comes before any [section] header"
-    if isinstance(error, configparser.ParsingError):
-        numbers = ", ".join(str(lineno) for lineno, _ in error.errors)
-        return f"line {numbers} cannot be parsed"
-    if isinstance(error, UnicodeDecodeError):
-        return f"it is not valid {error.encoding} text (byte {error.start})"
-    if isinstance(error, ValueError):
-        return "an indented (nested) setting has no '='"
-    return type(error).__name__
-
-
-def _botocore_parse(path: Path) -> dict[str, Any]:
-    """botocore's raw view of ``path`` (section name → settings). ConfigError if it cannot.
-
-    ``path`` must be a file that exists."""
-    from botocore.configloader import raw_config_parse
-    from botocore.exceptions import ConfigNotFound, ConfigParseError
-
-    text = str(path)
-    if os.path.expanduser(os.path.expandvars(text)) != text:
-        # botocore would expand $VAR or ~ in it and read another file.
-        raise ConfigError(f"cannot check {path} with botocore: its path contains '$' or '~'")
-    try:
-        parsed: dict[str, Any] = raw_config_parse(text)
-    except ConfigParseError as exc:
-        why = _describe_parse_error(exc.kwargs.get("error"))
-        raise ConfigError(
-            f"botocore cannot read {path}: {why}. The AWS CLI and SDKs refuse it as it is; "
-            "acct-tui leaves it unchanged. Fix it, then try again"
-        ) from None
-    except ConfigNotFound:
-        raise ConfigError(f"{path} is not a regular file") from None
-    return parsed
-
-
-def _read(path: Path) -> bytes | None:
-    """The file's bytes, or None when it does not exist. ConfigError if it cannot be read
-    (botocore's parser would silently skip an unreadable file)."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
-def profiles(path: str | os.PathLike[str] | None = None) -> dict[str, dict[str, Any]]:
-    """The profiles botocore finds in an AWS config file (name → settings); {} if none."""
-    target = Path(path) if path is not None else config_path()
-    if _read(target) is None:
-        return {}
-    from botocore.configloader import build_profile_map
-
-    found: dict[str, dict[str, Any]] = build_profile_map(_botocore_parse(target))["profiles"]
-    return found
-
-
-def _credentials_profiles(path: Path) -> set[str]:
-    # botocore's SharedCredentialProvider: every section name of that file is a profile.
-    if _read(path) is None:
-        return set()
-    return set(_botocore_parse(path))
-
-
+# ------------------------------------------------------------------------- profile names
 def _taken(config: Path, credentials: Path) -> tuple[dict[str, dict[str, Any]], set[str]]:
-    return profiles(config), _credentials_profiles(credentials)
+    return profiles(config), credentials_profiles(credentials)
 
 
 def _first_free(wanted: str, config_names: set[str], credential_names: set[str]) -> str:
@@ -234,12 +131,6 @@ def _usable(candidate: Path) -> Path | None:
     return None
 
 
-def _absolute_path_dirs() -> str:
-    """$PATH without its relative entries ('.', '', 'bin'): those name the caller's cwd."""
-    entries = os.environ.get("PATH", os.defpath).split(os.pathsep)
-    return os.pathsep.join(e for e in entries if e and os.path.isabs(e))
-
-
 def find_console_script() -> Path:
     """The absolute, resolved path of the installed ``acct-tui`` script, in this order:
 
@@ -261,7 +152,7 @@ def find_console_script() -> Path:
         found = _usable(candidate)
         if found is not None:
             return found
-    on_path = shutil.which(SCRIPT, path=_absolute_path_dirs())
+    on_path = which(SCRIPT)
     if on_path is not None:
         found = _usable(Path(on_path))
         if found is not None:
@@ -296,6 +187,83 @@ def credential_process_argv(script: Path, account_id: str, user_name: str) -> li
 
 
 # ------------------------------------------------------------------------------- writing
+def add_cli_profile(
+    config_file: str | os.PathLike[str] | None,
+    profile: str,
+    account_id: str,
+    user_name: str,
+    script: str | os.PathLike[str] | None = None,
+    *,
+    credentials_file: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Add ``[profile NAME]`` whose ``credential_process`` reads the key from the keyring.
+
+    ``script`` is the installed ``acct-tui`` (an absolute path; ``None``:
+    :func:`find_console_script`). ``config_file`` / ``credentials_file`` ``None``: the
+    paths botocore uses. Returns the path given (or found). Raises :class:`ProfileExists`
+    when the name is in use, :class:`NoConsoleScript`, or :class:`ConfigError` for
+    anything else; in every case the file is unchanged. No secret is written.
+    """
+    _check_request(profile, account_id, user_name)
+    resolved_script = find_console_script() if script is None else _checked_script(script)
+    argv = credential_process_argv(resolved_script, account_id, user_name)
+    line = _quote(argv)
+
+    given = Path(config_file) if config_file is not None else config_path()
+    credentials = Path(credentials_file) if credentials_file is not None else credentials_path()
+    target = _write_target(given)
+    old = read_file(target)
+    old_raw = botocore_parse(target) if old is not None else {}
+    _refuse_taken(profile, given, old_raw, credentials)
+
+    header = "[default]" if profile == "default" else f"[profile {profile}]"
+
+    def check(tmp: Path) -> None:
+        _check_written(tmp, old_raw, header, profile, argv, line)
+
+    _replace(target, old, _appended(old or b"", header, line), check)
+    return given
+
+
+def _check_request(profile: str, account_id: str, user_name: str) -> None:
+    if not isinstance(account_id, str) or not ACCOUNT_ID_RE.fullmatch(account_id):
+        raise ConfigError(f"account id must be 12 digits, got {account_id!r}")
+    if not isinstance(user_name, str) or not USER_NAME_RE.fullmatch(user_name):
+        raise ConfigError(f"not a valid IAM user name: {user_name!r}")
+    if not PROFILE_RE.fullmatch(profile):
+        raise ConfigError(
+            f"not a usable profile name: {profile!r} (1-128 of letters, digits and _.@+=,:-)"
+        )
+
+
+def _refuse_taken(profile: str, given: Path, old_raw: dict[str, Any], credentials: Path) -> None:
+    """Raise :class:`ProfileExists` when botocore already knows a profile ``profile``."""
+    from botocore.configloader import build_profile_map
+
+    old_profiles = build_profile_map(old_raw)["profiles"]
+    in_credentials = credentials_profiles(credentials)
+    if profile in old_profiles or profile in in_credentials:
+        where = str(given) if profile in old_profiles else f"{credentials} (credentials file)"
+        raise ProfileExists(
+            profile,
+            given,
+            where,
+            _first_free(profile, set(old_profiles), in_credentials),
+        )
+
+
+def _appended(before: bytes, header: str, line: str) -> bytes:
+    """``before`` and, after a blank line, the new section, in ``before``'s line ends."""
+    newline = b"\r\n" if b"\r\n" in before else b"\n"
+    block = f"{header}\ncredential_process = {line}\n".encode().replace(b"\n", newline)
+    prefix = b""
+    if before and not before.endswith(b"\n"):
+        prefix += newline
+    if before:
+        prefix += newline  # a blank line between the sections
+    return before + prefix + block
+
+
 def _fsync_dir(directory: Path) -> None:
     if os.name == "nt":
         return
@@ -319,64 +287,9 @@ def _write_target(target: Path) -> Path:
     return real
 
 
-def add_cli_profile(
-    config_file: str | os.PathLike[str] | None,
-    profile: str,
-    account_id: str,
-    user_name: str,
-    script: str | os.PathLike[str] | None = None,
-    *,
-    credentials_file: str | os.PathLike[str] | None = None,
-) -> Path:
-    """Add ``[profile NAME]`` whose ``credential_process`` reads the key from the keyring.
-
-    ``script`` is the installed ``acct-tui`` (an absolute path; ``None``:
-    :func:`find_console_script`). ``config_file`` / ``credentials_file`` ``None``: the
-    paths botocore uses. Returns the path given (or found). Raises :class:`ProfileExists`
-    when the name is in use, :class:`NoConsoleScript`, or :class:`ConfigError` for
-    anything else; in every case the file is unchanged. No secret is written.
-    """
-    if not isinstance(account_id, str) or not ACCOUNT_ID_RE.fullmatch(account_id):
-        raise ConfigError(f"account id must be 12 digits, got {account_id!r}")
-    if not isinstance(user_name, str) or not USER_NAME_RE.fullmatch(user_name):
-        raise ConfigError(f"not a valid IAM user name: {user_name!r}")
-    if not PROFILE_RE.fullmatch(profile):
-        raise ConfigError(
-            f"not a usable profile name: {profile!r} (1-128 of letters, digits and _.@+=,:-)"
-        )
-    resolved_script = find_console_script() if script is None else _checked_script(script)
-    argv = credential_process_argv(resolved_script, account_id, user_name)
-    line = _quote(argv)
-
-    given = Path(config_file) if config_file is not None else config_path()
-    credentials = Path(credentials_file) if credentials_file is not None else credentials_path()
-    target = _write_target(given)
-    old = _read(target)
-    old_raw = _botocore_parse(target) if old is not None else {}
-    from botocore.configloader import build_profile_map
-
-    old_profiles = build_profile_map(old_raw)["profiles"]
-    in_credentials = _credentials_profiles(credentials)
-    if profile in old_profiles or profile in in_credentials:
-        where = str(given) if profile in old_profiles else f"{credentials} (credentials file)"
-        raise ProfileExists(
-            profile,
-            given,
-            where,
-            _first_free(profile, set(old_profiles), in_credentials),
-        )
-
-    before = old or b""
-    newline = b"\r\n" if b"\r\n" in before else b"\n"
-    header = "[default]" if profile == "default" else f"[profile {profile}]"
-    block = f"{header}\ncredential_process = {line}\n".encode().replace(b"\n", newline)
-    prefix = b""
-    if before and not before.endswith(b"\n"):
-        prefix += newline
-    if before:
-        prefix += newline  # a blank line between the sections
-    new = before + prefix + block
-
+def _replace(target: Path, old: bytes | None, new: bytes, check: Callable[[Path], None]) -> None:
+    """Replace ``target`` (whose bytes were ``old``; None: absent) by ``new`` atomically,
+    once ``check`` accepts the written temporary file and nobody changed ``target``."""
     directory = target.parent
     if old is None:
         try:
@@ -390,28 +303,10 @@ def add_cli_profile(
         raise ConfigError(f"cannot write in {directory}: {exc.strerror or exc}") from None
     tmp = Path(tmp_name)
     try:
-        try:
-            if os.name != "nt":
-                if before_stat is not None:
-                    os.fchmod(fd, before_stat.st_mode & 0o7777)
-                    st = os.fstat(fd)
-                    if (st.st_uid, st.st_gid) != (before_stat.st_uid, before_stat.st_gid):
-                        os.fchown(fd, before_stat.st_uid, before_stat.st_gid)
-                else:
-                    os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                fd = -1
-                handle.write(new)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot write a new {target.name} next to {target} with the same mode and "
-                f"owner: {exc.strerror or exc}"
-            ) from None
-        _check_written(tmp, old_raw, header, profile, argv, line)
+        _fill(fd, new, before_stat, target)
+        check(tmp)
         # Someone else (aws configure, an editor) changed the file since we read it?
-        if _read(target) != old or (
+        if read_file(target) != old or (
             before_stat is not None
             and os.stat(target).st_ino != before_stat.st_ino  # replaced meanwhile
         ):
@@ -421,13 +316,33 @@ def add_cli_profile(
         except OSError as exc:
             raise ConfigError(f"cannot replace {target}: {exc.strerror or exc}") from None
     except BaseException:
-        if fd >= 0:
-            os.close(fd)
         tmp.unlink(missing_ok=True)
         raise
     with contextlib.suppress(OSError):  # the rename is done; the directory fsync is a bonus
         _fsync_dir(directory)
-    return given
+
+
+def _fill(fd: int, new: bytes, before_stat: os.stat_result | None, target: Path) -> None:
+    """Write ``new`` to the temporary file ``fd`` (closed here), fsync'ed, with the mode
+    and owner of the file it replaces (0600 for a new one)."""
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if os.name != "nt":
+                if before_stat is not None:
+                    os.fchmod(fd, before_stat.st_mode & 0o7777)
+                    st = os.fstat(fd)
+                    if (st.st_uid, st.st_gid) != (before_stat.st_uid, before_stat.st_gid):
+                        os.fchown(fd, before_stat.st_uid, before_stat.st_gid)
+                else:
+                    os.fchmod(fd, 0o600)
+            handle.write(new)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write a new {target.name} next to {target} with the same mode and "
+            f"owner: {exc.strerror or exc}"
+        ) from None
 
 
 def _check_written(
@@ -443,7 +358,7 @@ def _check_written(
     from botocore.configloader import build_profile_map
 
     try:
-        new_raw = _botocore_parse(tmp)
+        new_raw = botocore_parse(tmp)
     except ConfigError:
         raise ConfigError(
             "botocore could not read the config file with the new profile in it; nothing "
