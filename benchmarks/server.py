@@ -3,7 +3,7 @@
 ``python benchmarks/server.py --users 5000 --groups 300 [--seed 1] [--port 0]``
 
 Serves moto's WSGI app with werkzeug (threaded) on 127.0.0.1, behind the Account-API Region
-stand-in of ``tui.demo.regions`` (moto has no ListRegions), seeds the account, then prints
+stand-in of ``tui.demo.regionapi`` (moto has no ListRegions), seeds the account, then prints
 exactly one JSON line on stdout::
 
     {"endpoint_url": "http://127.0.0.1:PORT", "access_key_id": "testing",
@@ -247,7 +247,8 @@ def serve(argv: Sequence[str] | None = None) -> None:
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    from tui.demo.regions import RegionApiMiddleware, RegionStandIn
+    from tui.demo.regionapi import RegionApiMiddleware
+    from tui.demo.regions import RegionStandIn
 
     install_auth_details_paging()
     t0 = time.perf_counter()

@@ -56,7 +56,17 @@ def test_the_layers_have_modules() -> None:
     } <= set(SUPPORT_MODULES)
 
 
-@pytest.mark.parametrize("module", [*AWS_MODULES, *SUPPORT_MODULES, "tui.demo", "tui.demo.regions"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        *AWS_MODULES,
+        *SUPPORT_MODULES,
+        "tui.demo",
+        "tui.demo.regiondata",
+        "tui.demo.regions",
+        "tui.demo.regionapi",
+    ],
+)
 def test_module_does_not_import_textual_or_rich(module: str) -> None:
     bad = loaded_after_import(module, ("textual", "rich"))
     assert bad == [], f"{module} imported {','.join(bad)}"

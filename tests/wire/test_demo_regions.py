@@ -13,14 +13,14 @@ import pytest
 from werkzeug.test import Client
 from werkzeug.wrappers import Response
 
-from tui.demo.regions import (
+from tui.demo.regionapi import RegionApiMiddleware
+from tui.demo.regiondata import (
     DEMO_INITIAL_STATUSES,
     OPT_IN_REGIONS,
     RegionApiError,
-    RegionApiMiddleware,
-    RegionStandIn,
     aws_partition_regions,
 )
+from tui.demo.regions import RegionStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -276,7 +276,7 @@ def test_everything_else_passes_through_and_reset_resets(
 
 def test_importing_the_demo_package_is_lazy() -> None:
     code = (
-        "import sys, tui.demo, tui.demo.regions;"
+        "import sys, tui.demo, tui.demo.regiondata, tui.demo.regions, tui.demo.regionapi;"
         "bad = [m for m in ('moto', 'boto3', 'textual', 'rich') if m in sys.modules];"
         "assert not bad, bad"
     )

@@ -33,7 +33,7 @@ from tui.aws.regions import (
 from tui.aws.service import AccountService
 from tui.aws.session import AwsSession, Settings, is_read_operation
 from tui.demo import DemoEndpoint, DemoServer
-from tui.demo.regions import OPT_IN_REGIONS, aws_partition_regions
+from tui.demo.regiondata import OPT_IN_REGIONS, aws_partition_regions
 
 S = RegionStatus
 AF = "af-south-1"

@@ -127,54 +127,15 @@ class DemoServer:
         clock stands still at that instant, ids come from a fixed random seed and virtual
         MFA seeds are a fixed fake (see :mod:`tui.demo.frozen`).
         """
+        cmd = _server_command(
+            seed, region_delay, extra_regions, initial_no_auth_action_count, port, frozen_at
+        )
         with self._lock:
             if self._proc is not None:
                 raise DemoServerError("this DemoServer has already been started")
-            cmd = [
-                sys.executable,
-                "-m",
-                "tui.demo.server",
-                "--port",
-                str(port),
-                "--region-delay",
-                repr(float(region_delay)),
-                "--extra-regions",
-                str(int(extra_regions)),
-            ]
-            if not seed:
-                cmd.append("--no-seed")
-            if frozen_at is not None:
-                cmd += ["--frozen-at", frozen_at.isoformat()]
-            if initial_no_auth_action_count is not None:
-                cmd += ["--initial-no-auth-action-count", str(int(initial_no_auth_action_count))]
-            # Both stay open for the child's whole life and are closed in stop().
-            if self._log_path is None:
-                self._log = tempfile.TemporaryFile(prefix="acct-tui-demo-", suffix=".log")  # noqa: SIM115
-            else:
-                self._log = open(self._log_path, "w+b")  # noqa: SIM115
-            env = child_environment(os.environ)
-            self._proc = subprocess.Popen(
-                cmd,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=self._log,
-                env=env,
-                close_fds=True,
-                # Its own session: terminal signals (Ctrl-C, Ctrl-Z, SIGHUP from a closing
-                # SSH/tmux pane) go to the app, which then ends the child deliberately.
-                start_new_session=True,
-            )
-            atexit.register(self.stop)
+            self._spawn(cmd)
         try:
-            line = self._read_line(timeout)
-            data: dict[str, Any] = json.loads(line)
-            self.endpoint = DemoEndpoint(
-                endpoint_url=str(data["endpoint_url"]),
-                access_key_id=str(data["access_key_id"]),
-                secret_access_key=str(data["secret_access_key"]),
-                account_id=str(data["account_id"]),
-                region=str(data["region"]),
-            )
+            self.endpoint = _endpoint_from(self._read_line(timeout))
         except BaseException as exc:
             self._end_process()
             tail = self.log_tail()
@@ -247,6 +208,27 @@ class DemoServer:
         self.stop()
 
     # ------------------------------------------------------------ internals
+    def _spawn(self, cmd: list[str]) -> None:
+        # Caller holds the lock. The log and the pipes stay open for the child's whole
+        # life and are closed in stop().
+        if self._log_path is None:
+            self._log = tempfile.TemporaryFile(prefix="acct-tui-demo-", suffix=".log")  # noqa: SIM115
+        else:
+            self._log = open(self._log_path, "w+b")  # noqa: SIM115
+        env = child_environment(os.environ)
+        self._proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            env=env,
+            close_fds=True,
+            # Its own session: terminal signals (Ctrl-C, Ctrl-Z, SIGHUP from a closing
+            # SSH/tmux pane) go to the app, which then ends the child deliberately.
+            start_new_session=True,
+        )
+        atexit.register(self.stop)
+
     def _read_line(self, timeout: float) -> str:
         proc = self._proc
         assert proc is not None and proc.stdout is not None
@@ -271,3 +253,44 @@ class DemoServer:
                     raise DemoServerError(f"demo server exited with status {code} before starting")
                 buffer += chunk
         return buffer.split(b"\n", 1)[0].decode("utf-8")
+
+
+def _server_command(
+    seed: bool,
+    region_delay: float,
+    extra_regions: int,
+    initial_no_auth_action_count: int | None,
+    port: int,
+    frozen_at: datetime | None,
+) -> list[str]:
+    """The ``python -m tui.demo.server`` command line for :meth:`DemoServer.start`."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "tui.demo.server",
+        "--port",
+        str(port),
+        "--region-delay",
+        repr(float(region_delay)),
+        "--extra-regions",
+        str(int(extra_regions)),
+    ]
+    if not seed:
+        cmd.append("--no-seed")
+    if frozen_at is not None:
+        cmd += ["--frozen-at", frozen_at.isoformat()]
+    if initial_no_auth_action_count is not None:
+        cmd += ["--initial-no-auth-action-count", str(int(initial_no_auth_action_count))]
+    return cmd
+
+
+def _endpoint_from(line: str) -> DemoEndpoint:
+    """The endpoint in the child's start-up JSON line (ValueError/KeyError/TypeError if not)."""
+    data: dict[str, Any] = json.loads(line)
+    return DemoEndpoint(
+        endpoint_url=str(data["endpoint_url"]),
+        access_key_id=str(data["access_key_id"]),
+        secret_access_key=str(data["secret_access_key"]),
+        account_id=str(data["account_id"]),
+        region=str(data["region"]),
+    )

@@ -1,145 +1,41 @@
 """A stand-in for the AWS Account API's Region calls, which moto does not implement.
 
 Pure Python on purpose (no moto, textual or rich import): the state machine is unit-tested
-directly with an injected clock, and the WSGI middleware answers ListRegions,
-GetRegionOptStatus, EnableRegion and DisableRegion in front of moto_server exactly as the
-REST-JSON wire protocol in botocore's ``account`` model describes, so a stock boto3
-``account`` client parses the answers (and the errors) as it would from AWS.
+directly with an injected clock. :mod:`tui.demo.regionapi` answers ListRegions,
+GetRegionOptStatus, EnableRegion and DisableRegion from it on the wire, in front of
+moto_server; :mod:`tui.demo.regiondata` holds the statuses, opt-in Regions and errors.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import json
-import re
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
-from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+from typing import Final
 
-__all__ = [
-    "DEFAULT_PAGE_SIZE",
-    "DEMO_INITIAL_STATUSES",
-    "ERROR_HTTP_STATUS",
-    "MAX_PAGE_SIZE",
-    "OPT_IN_REGIONS",
-    "STATUSES",
-    "Authorizer",
-    "RegionApiError",
-    "RegionApiMiddleware",
-    "RegionPage",
-    "RegionStandIn",
-    "aws_partition_regions",
-]
-
-ENABLED: Final = "ENABLED"
-ENABLING: Final = "ENABLING"
-DISABLING: Final = "DISABLING"
-DISABLED: Final = "DISABLED"
-ENABLED_BY_DEFAULT: Final = "ENABLED_BY_DEFAULT"
-#: The RegionOptStatus enum of the botocore model, in its order.
-STATUSES: Final[tuple[str, ...]] = (ENABLED, ENABLING, DISABLING, DISABLED, ENABLED_BY_DEFAULT)
-
-#: Regions launched after 20 March 2019 are opt-in (disabled until the account enables them).
-#: Intersected at run time with what botocore's endpoints data knows, so an older botocore
-#: never makes the stand-in invent a Region.
-OPT_IN_REGIONS: Final[frozenset[str]] = frozenset(
-    {
-        "af-south-1",
-        "ap-east-1",
-        "ap-east-2",
-        "ap-south-2",
-        "ap-southeast-3",
-        "ap-southeast-4",
-        "ap-southeast-5",
-        "ap-southeast-6",
-        "ap-southeast-7",
-        "ca-west-1",
-        "eu-central-2",
-        "eu-south-1",
-        "eu-south-2",
-        "il-central-1",
-        "me-central-1",
-        "me-south-1",
-        "mx-central-1",
-    }
+from tui.demo.regiondata import (
+    DEFAULT_PAGE_SIZE,
+    DEMO_INITIAL_STATUSES,
+    DISABLED,
+    DISABLING,
+    ENABLED,
+    ENABLED_BY_DEFAULT,
+    ENABLING,
+    MAX_PAGE_SIZE,
+    OPT_IN_REGIONS,
+    STATUSES,
+    RegionApiError,
+    aws_partition_regions,
+    validation_error,
 )
-
-#: The demo account: every status is on screen at once; the opt-in Regions not listed here
-#: are DISABLED and the rest ENABLED_BY_DEFAULT.
-DEMO_INITIAL_STATUSES: Final[Mapping[str, str]] = {
-    "af-south-1": DISABLED,
-    "me-south-1": ENABLED,
-    "eu-south-1": ENABLING,
-    "ap-east-1": DISABLING,
-}
-
-#: ListRegionsRequest.MaxResults is 1–50 in the model; AWS's page size when it is omitted
-#: is not documented, so the stand-in uses the maximum (fewest round trips).
-MAX_PAGE_SIZE: Final = 50
-DEFAULT_PAGE_SIZE: Final = MAX_PAGE_SIZE
-
-#: HTTP status of each error shape (``error.httpStatusCode`` in the botocore model), plus
-#: the API-Gateway-level authentication errors AWS sends before the service sees the call.
-ERROR_HTTP_STATUS: Final[Mapping[str, int]] = {
-    "ValidationException": 400,
-    "AccessDeniedException": 403,
-    "UnrecognizedClientException": 403,
-    "MissingAuthenticationTokenException": 403,
-    "ConflictException": 409,
-    "TooManyRequestsException": 429,
-    "InternalServerException": 500,
-}
 
 # AWS's own wording for a status change that the current status forbids, as seen on the
 # wire for EnableRegion on an ENABLED Region (terraform-provider-aws issue #41430).
 _CANNOT_SWITCH: Final = "Unable to switch region status because of its current opt-in status."
-
-_ACCOUNT_ID_RE: Final = re.compile(r"^\d{12}$")
-
-
-class RegionApiError(Exception):
-    """An Account API error, carrying what goes on the wire.
-
-    ``code`` is the error shape name (sent in ``x-amzn-ErrorType``), ``reason`` the
-    ValidationExceptionReason (``invalidRegionOptTarget`` / ``fieldValidationFailed``) when
-    the shape has one.
-    """
-
-    def __init__(self, code: str, message: str, *, reason: str | None = None) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-        self.reason = reason
-
-    @property
-    def http_status(self) -> int:
-        """The HTTP status AWS answers this error with."""
-        return ERROR_HTTP_STATUS.get(self.code, 400)
-
-
-def _validation(message: str, *, reason: str = "fieldValidationFailed") -> RegionApiError:
-    return RegionApiError("ValidationException", message, reason=reason)
-
-
-@functools.cache
-def aws_partition_regions() -> tuple[str, ...]:
-    """The Region codes of the ``aws`` partition in botocore's endpoints data, sorted."""
-    # botocore is a hard dependency of the app anyway, and its endpoints data is what the
-    # SDK itself believes exists: the stand-in must not list a Region the SDK rejects.
-    from botocore.loaders import create_loader
-
-    # Cached: the data is static and parsing it costs ~25 ms per stand-in.
-    data = create_loader().load_data("endpoints")
-    for partition in data["partitions"]:
-        if partition["partition"] == "aws":
-            return tuple(sorted(partition["regions"]))
-    raise RuntimeError("botocore endpoints data has no 'aws' partition")
 
 
 @dataclass(frozen=True)
@@ -253,7 +149,7 @@ class RegionStandIn:
         # Caller holds the lock.
         entry = self._entries.get(code)
         if entry is None:
-            raise _validation(f"{code!r} is not a valid Region name.")
+            raise validation_error(f"{code!r} is not a valid Region name.")
         if entry.due is not None and entry.target is not None and now >= entry.due:
             entry.status, entry.target, entry.due = entry.target, None, None
         return entry
@@ -279,7 +175,7 @@ class RegionStandIn:
             if entry.status != DISABLED:
                 # ENABLED, ENABLING and ENABLED_BY_DEFAULT: AWS answers ValidationException
                 # with this message (verified for ENABLED; the others share the rule).
-                raise _validation(_CANNOT_SWITCH, reason="invalidRegionOptTarget")
+                raise validation_error(_CANNOT_SWITCH, reason="invalidRegionOptTarget")
             entry.status, entry.target, entry.due = ENABLING, ENABLED, now + self.transition_seconds
 
     def disable(self, code: str) -> None:
@@ -299,7 +195,7 @@ class RegionStandIn:
                 # names only the DISABLING case, and no evidence was found that AWS answers
                 # ConflictException here, so this stays the ValidationException AWS gives
                 # for every other status that forbids the switch.
-                raise _validation(_CANNOT_SWITCH, reason="invalidRegionOptTarget")
+                raise validation_error(_CANNOT_SWITCH, reason="invalidRegionOptTarget")
             entry.status, entry.target, entry.due = (
                 DISABLING,
                 DISABLED,
@@ -315,14 +211,14 @@ class RegionStandIn:
         """ListRegions: one page, in Region-code order, optionally filtered by status."""
         size = DEFAULT_PAGE_SIZE if max_results is None else max_results
         if not 1 <= size <= MAX_PAGE_SIZE:
-            raise _validation(
+            raise validation_error(
                 f"1 validation error detected: Value '{size}' at 'maxResults' failed to "
                 f"satisfy constraint: Member must have value between 1 and {MAX_PAGE_SIZE}"
             )
         wanted = frozenset(status_filter or ())
         unknown = sorted(wanted.difference(STATUSES))
         if unknown:
-            raise _validation(
+            raise validation_error(
                 f"Value {unknown} at 'regionOptStatusContains' failed to satisfy "
                 f"constraint: Member must satisfy enum value set: {list(STATUSES)}"
             )
@@ -359,200 +255,5 @@ def _decode_token(token: str) -> str:
         if data.get("v") != 1 or not isinstance(after, str):
             raise ValueError(token)
     except (binascii.Error, UnicodeError, ValueError, KeyError, TypeError) as exc:
-        raise _validation("The NextToken provided is not valid.") from exc
+        raise validation_error("The NextToken provided is not valid.") from exc
     return after
-
-
-# --------------------------------------------------------------------- WSGI
-#: Called before each Region operation with the WSGI environ, the operation name and the
-#: raw body; returns an error to send (AccessDeniedException…) or None to go ahead.
-Authorizer = Callable[[WSGIEnvironment, str, bytes], RegionApiError | None]
-
-# requestUri → operation name, from the botocore model (all POST).
-_OPERATIONS: Final[Mapping[str, str]] = {
-    "/listRegions": "ListRegions",
-    "/getRegionOptStatus": "GetRegionOptStatus",
-    "/enableRegion": "EnableRegion",
-    "/disableRegion": "DisableRegion",
-}
-
-#: Control endpoint for fault injection (not an AWS API). POST a JSON body
-#: ``{"operation": "EnableRegion", "code": "TooManyRequestsException", "count": 1}``.
-INJECT_ERROR_PATH: Final = "/_demo/regions/inject-error"
-
-
-class RegionApiMiddleware:
-    """WSGI middleware answering the Account API Region calls in front of moto.
-
-    POST /listRegions, /getRegionOptStatus, /enableRegion and /disableRegion are answered
-    from ``standin`` in AWS's REST-JSON shape; errors carry ``x-amzn-ErrorType`` and a JSON
-    ``message``. A POST to /moto-api/reset resets the stand-in and then reaches moto, which
-    resets its backends. Everything else passes straight through to ``app``.
-    """
-
-    def __init__(
-        self,
-        app: WSGIApplication,
-        standin: RegionStandIn,
-        *,
-        authorize: Authorizer | None = None,
-    ) -> None:
-        self.app = app
-        self.standin = standin
-        self.authorize = authorize
-
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        method = environ.get("REQUEST_METHOD", "GET")
-        if method == "POST":
-            operation = _OPERATIONS.get(path)
-            if operation is not None:
-                return self._region_call(operation, environ, start_response)
-            if path == "/moto-api/reset":
-                self.standin.reset()
-            elif path == INJECT_ERROR_PATH:
-                return self._inject(environ, start_response)
-        return self.app(environ, start_response)
-
-    def _region_call(
-        self, operation: str, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> Iterable[bytes]:
-        try:
-            body = _read_body(environ)
-            if self.authorize is not None:
-                denied = self.authorize(environ, operation, body)
-                if denied is not None:
-                    raise denied
-            self.standin.check_injected(operation)
-            params = _parse_json(body)
-            result = self._dispatch(operation, params)
-        except RegionApiError as err:
-            payload: dict[str, Any] = {"message": err.message}
-            if err.reason is not None:
-                payload["reason"] = err.reason
-            return _respond(
-                start_response,
-                err.http_status,
-                payload,
-                [("x-amzn-ErrorType", err.code)],
-            )
-        return _respond(start_response, 200, result)
-
-    def _dispatch(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any] | None:
-        self._check_account(params.get("AccountId"))
-        standin = self.standin
-        if operation == "ListRegions":
-            max_results = params.get("MaxResults")
-            token = params.get("NextToken")
-            statuses = params.get("RegionOptStatusContains")
-            if max_results is not None and (
-                not isinstance(max_results, int) or isinstance(max_results, bool)
-            ):
-                raise _validation("MaxResults must be an integer.")
-            if token is not None and not isinstance(token, str):
-                raise _validation("NextToken must be a string.")
-            if statuses is not None and (
-                not isinstance(statuses, list) or not all(isinstance(s, str) for s in statuses)
-            ):
-                raise _validation("RegionOptStatusContains must be a list of strings.")
-            page = standin.list_regions(max_results, token, statuses)
-            out: dict[str, Any] = {
-                "Regions": [{"RegionName": c, "RegionOptStatus": s} for c, s in page.regions]
-            }
-            if page.next_token is not None:
-                out["NextToken"] = page.next_token
-            return out
-        name = params.get("RegionName")
-        if not isinstance(name, str) or not 1 <= len(name) <= 50:
-            raise _validation(
-                "1 validation error detected: Value at 'regionName' failed to satisfy "
-                "constraint: Member must not be null and have length between 1 and 50"
-            )
-        if operation == "GetRegionOptStatus":
-            return {"RegionName": name, "RegionOptStatus": standin.get(name)}
-        if operation == "EnableRegion":
-            standin.enable(name)
-        else:
-            standin.disable(name)
-        # EnableRegion/DisableRegion have no output shape: AWS sends 200 with an empty body.
-        return None
-
-    def _check_account(self, account_id: object) -> None:
-        if account_id is None:
-            return
-        if not isinstance(account_id, str) or not _ACCOUNT_ID_RE.match(account_id):
-            raise _validation("AccountId must be a 12-digit account ID.")
-        if account_id != self.standin.account_id:
-            # A standalone account (the demo belongs to no organization) cannot reach
-            # another account through AccountId.
-            raise RegionApiError(
-                "AccessDeniedException",
-                f"Account {self.standin.account_id} is not allowed to manage account "
-                f"{account_id}: it is not the management or delegated administrator account "
-                "of an organization containing it.",
-            )
-
-    def _inject(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        try:
-            params = _parse_json(_read_body(environ))
-            operation, code = params["operation"], params["code"]
-            count = int(params.get("count", 1))
-            message = params.get("message")
-            if operation not in _OPERATIONS.values() or code not in ERROR_HTTP_STATUS:
-                raise ValueError(f"unsupported operation/code {operation!r}/{code!r}")
-            self.standin.inject_error(operation, code, message, count=count)
-        except (RegionApiError, KeyError, TypeError, ValueError) as exc:
-            return _respond(start_response, 400, {"message": str(exc)})
-        return _respond(start_response, 200, {"status": "ok"})
-
-
-def _read_body(environ: WSGIEnvironment) -> bytes:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    stream = environ.get("wsgi.input")
-    if length <= 0 or stream is None:
-        return b""
-    data = stream.read(length)
-    return data if isinstance(data, bytes) else bytes(data)
-
-
-def _parse_json(body: bytes) -> dict[str, Any]:
-    if not body.strip():
-        return {}
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise _validation("The request body is not valid JSON.") from exc
-    if not isinstance(data, dict):
-        raise _validation("The request body must be a JSON object.")
-    return data
-
-
-def _respond(
-    start_response: StartResponse,
-    status: int,
-    payload: Mapping[str, Any] | None,
-    extra_headers: Sequence[tuple[str, str]] = (),
-) -> list[bytes]:
-    body = b"" if payload is None else json.dumps(payload).encode()
-    reason = _REASONS.get(status, "Error")
-    headers = [
-        ("Content-Type", "application/json"),
-        ("Content-Length", str(len(body))),
-        ("x-amzn-RequestId", str(uuid.uuid4())),
-        *extra_headers,
-    ]
-    start_response(f"{status} {reason}", headers)
-    return [body]
-
-
-_REASONS: Final[Mapping[int, str]] = {
-    200: "OK",
-    400: "Bad Request",
-    403: "Forbidden",
-    409: "Conflict",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-}

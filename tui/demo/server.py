@@ -30,7 +30,9 @@ from datetime import UTC, datetime
 from types import FrameType
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
-from tui.demo.regions import RegionApiError, RegionApiMiddleware, RegionStandIn
+from tui.demo.regionapi import RegionApiMiddleware
+from tui.demo.regiondata import RegionApiError
+from tui.demo.regions import RegionStandIn
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIEnvironment
