@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from tui.widgets.rowtable import MAX_COLUMN_WIDTH, Cell, RowTable, make_row
+from tui.widgets.rowdata import Cell, make_row
+from tui.widgets.rowtable import MAX_COLUMN_WIDTH, RowTable
 
 
 class TableApp(App[None]):

@@ -42,7 +42,7 @@ from tui.screens.dialogs.details import DetailsScreen
 from tui.screens.user import UserScreen
 from tui.support.vault import Vault
 from tui.support.visible import visible
-from tui.widgets.rowtable import CellValue
+from tui.widgets.rowdata import CellValue
 
 pytestmark = pytest.mark.hostile
 

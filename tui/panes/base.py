@@ -19,7 +19,8 @@ from tui.aws.errors import AwsError
 from tui.aws.models import Posture
 from tui.support.visible import visible
 from tui.widgets.colours import FAIL, WARNING
-from tui.widgets.rowtable import Row, RowTable, make_row
+from tui.widgets.rowdata import Row, make_row
+from tui.widgets.rowtable import RowTable
 
 if TYPE_CHECKING:
     from tui.app import AcctApp

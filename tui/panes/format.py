@@ -6,7 +6,7 @@ from datetime import datetime
 
 from tui.aws.models import CredentialRow, KeyInfo, utcnow
 from tui.widgets.colours import FAIL, MUTED, SUCCESS
-from tui.widgets.rowtable import Cell
+from tui.widgets.rowdata import Cell
 
 
 def date(value: datetime | None, empty: str = "—") -> str:

@@ -15,7 +15,8 @@ from tui.panes.base import Prepared, TablePane, make_row
 from tui.runtime.read_only import NOTICE
 from tui.support.visible import visible
 from tui.widgets.colours import ERROR, FAIL, MUTED, SUCCESS, WARNING
-from tui.widgets.rowtable import Cell, RowTable
+from tui.widgets.rowdata import Cell
+from tui.widgets.rowtable import RowTable
 
 # A symbol and a word for each status, and the severity as a word: colour only repeats them.
 STATUS_TEXT = {

@@ -11,7 +11,7 @@ from tui.aws.models import Posture, Region, RegionStatus
 from tui.panes.base import Prepared, TablePane, error_text, make_row, stale_text
 from tui.panes.format import elapsed
 from tui.widgets.colours import MUTED, SUCCESS, WARNING
-from tui.widgets.rowtable import Cell
+from tui.widgets.rowdata import Cell
 
 MOVING = (RegionStatus.ENABLING, RegionStatus.DISABLING)
 # The status is always shown as its word; colour only repeats it.

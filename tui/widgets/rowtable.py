@@ -3,8 +3,8 @@
 Textual's DataTable measures every cell it is given and keeps a Rich ``Text`` per cell; with
 5,000 users that is ~35,000 measurements on the UI thread at every refresh and at every
 keystroke of the filter (a 0.8–1.4 s stall, see README "Performance"). RowTable keeps rows as
-plain tuples, measures each row once when it is built (:func:`make_row`), filters by swapping
-a list, and renders lines on demand through the Line API. It offers the small part of the
+plain tuples measured once when they are built (:mod:`tui.widgets.rowdata`), filters by
+swapping a list, and renders lines on demand through the Line API. It offers the small part of the
 DataTable API the panes use (``get_row``, ``get_row_index``, ``move_cursor``, ``row_count``,
 ``update_cell``, row highlighted/selected messages).
 """
@@ -12,13 +12,12 @@ DataTable API the panes use (``get_row``, ``get_row_index``, ``move_cursor``, ``
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import ClassVar, NamedTuple
+from dataclasses import replace
+from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -28,55 +27,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.support.visible import visible
+from tui.widgets.rowdata import Cell, CellValue, Row, cell_width
 
 # Widest a column grows; longer values end in "…" (the details screen shows them whole).
 MAX_COLUMN_WIDTH = 64
 GAP = 2  # cells between columns
-
-
-class Cell(NamedTuple):
-    """One table cell: its text (shown literally) and a Textual style string.
-
-    The style may name theme variables (``"bold $readable-error"``, see
-    :mod:`tui.widgets.colours`): they are resolved at render time, so a theme switch recolours it.
-    """
-
-    plain: str
-    style: str = ""
-
-
-CellValue = Cell | Text
-
-
-def _width(text: str) -> int:
-    return len(text) if text.isascii() else cell_len(text)
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """A table row: its key, its cells, their widths and the text the filter matches."""
-
-    key: str
-    cells: tuple[CellValue, ...]
-    widths: tuple[int, ...]
-    haystack: str
-
-
-def _safe(cell: CellValue | str) -> CellValue:
-    if isinstance(cell, str):
-        return Cell(visible(cell))
-    if isinstance(cell, Cell) and not cell.plain.isprintable():
-        return Cell(visible(cell.plain), cell.style)
-    return cell  # a Text: built with tui.panes.base.literal(), already visible
-
-
-def make_row(key: str, *cells: CellValue | str) -> Row:
-    """A row from strings and :class:`Cell` s (shown literally, control characters as
-    visible stand-ins: see :mod:`tui.support.visible`) or Rich ``Text`` s."""
-    values = tuple(_safe(c) for c in cells)
-    plains = [c.plain for c in values]
-    return Row(key, values, tuple(_width(p) for p in plains), " ".join(plains).lower())
 
 
 class RowTable(ScrollView, can_focus=True):
@@ -200,7 +155,7 @@ class RowTable(ScrollView, can_focus=True):
         self.columns: tuple[str, ...] = tuple(columns)
         self._rows: list[Row] = []
         self._index: dict[str, int] = {}
-        self._widths: tuple[int, ...] = tuple(_width(c) for c in self.columns)
+        self._widths: tuple[int, ...] = tuple(cell_width(c) for c in self.columns)
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._cell_styles: dict[str, Style] = {}
         self._last_highlight: str | None = None
@@ -208,7 +163,7 @@ class RowTable(ScrollView, can_focus=True):
     # -- data ------------------------------------------------------------------------------
     def column_widths(self, rows: Sequence[Row]) -> tuple[int, ...]:
         """The column widths that fit the header and ``rows`` (each at most 64 cells)."""
-        widths = [_width(c) for c in self.columns]
+        widths = [cell_width(c) for c in self.columns]
         for row in rows:
             for i, w in enumerate(row.widths):
                 if w > widths[i]:
@@ -266,7 +221,7 @@ class RowTable(ScrollView, can_focus=True):
         cells = list(row.cells)
         cells[col] = value
         widths = list(row.widths)
-        widths[col] = _width(value.plain)
+        widths[col] = cell_width(value.plain)
         self._rows[index] = replace(row, cells=tuple(cells), widths=tuple(widths))
         self._strips.clear()
         self.refresh_row(index)
@@ -403,7 +358,7 @@ class RowTable(ScrollView, can_focus=True):
         inner = width - GAP
         if isinstance(cell, Cell):
             text = cell.plain
-            if _width(text) > inner:
+            if cell_width(text) > inner:
                 text = set_cell_size(text, inner - 1) + "…"
             cell_style = style + self._cell_style(cell.style) if cell.style else style
             if cursor is not None:
