@@ -25,8 +25,7 @@ from tui.aws.findings import (
     Status,
     days_since,
     name_list,
-    not_in_report,
-    report_gaps,
+    report_outcome,
     unknown_finding,
     verdict,
 )
@@ -207,21 +206,13 @@ def check_console_mfa(p: Posture, now: datetime) -> Finding:
     if report is None:
         return unknown_finding("user-mfa", title, Severity.HIGH, p.report, fix)
     missing = [r.user for r in report.users if r.password_enabled and not r.mfa_active]
-    if missing:
-        return Finding(
-            "user-mfa",
-            title,
-            Severity.HIGH,
-            Status.FAIL,
-            f"{len(missing)} console user(s) without MFA: {name_list(missing)}",
-            fix,
-            tuple(missing),
-            tuple(missing),
-        )
-    gaps = report_gaps(p)
-    if gaps:
-        return not_in_report("user-mfa", title, Severity.HIGH, gaps, fix)
-    return Finding("user-mfa", title, Severity.HIGH, Status.PASS, "Every console user has MFA", fix)
+    return report_outcome(
+        p,
+        ("user-mfa", title, Severity.HIGH, fix),
+        (tuple(missing), tuple(missing)),
+        f"{len(missing)} console user(s) without MFA: {name_list(missing)}",
+        "Every console user has MFA",
+    )
 
 
 def check_direct_policies(p: Posture, now: datetime) -> Finding:

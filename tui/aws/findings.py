@@ -118,6 +118,26 @@ def not_in_report(
     return Finding(id_, title, severity, Status.UNKNOWN, reason, fix, tuple(gaps))
 
 
+def report_outcome(
+    p: Posture,
+    finding: tuple[str, str, Severity, Fix],
+    found: tuple[tuple[str, ...], tuple[str, ...]],
+    reason: str,
+    passed: str,
+) -> Finding:
+    """A check over the credential report: ``finding`` is its (id, title, severity, fix),
+    ``found`` the (subjects, users) at fault. FAIL with ``reason`` when there are any;
+    else UNKNOWN for users not in the report yet; else PASS with ``passed``."""
+    id_, title, severity, fix = finding
+    subjects, users = found
+    if subjects:
+        return Finding(id_, title, severity, Status.FAIL, reason, fix, subjects, users)
+    gaps = report_gaps(p)
+    if gaps:
+        return not_in_report(id_, title, severity, gaps, fix)
+    return Finding(id_, title, severity, Status.PASS, passed, fix)
+
+
 STATUS_ORDER = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.PASS: 2}
 
 

@@ -11,11 +11,9 @@ from tui.aws.findings import (
     Finding,
     Fix,
     Severity,
-    Status,
     days_since,
     name_list,
-    not_in_report,
-    report_gaps,
+    report_outcome,
     unique,
     unknown_finding,
 )
@@ -38,21 +36,14 @@ def check_old_keys(p: Posture, now: datetime) -> Finding:
         for k in r.active_keys
         if k.last_rotated is not None and now - k.last_rotated > timedelta(days=KEY_MAX_AGE_DAYS)
     ]
-    if old:
-        return Finding(
-            "old-keys",
-            title,
-            Severity.MEDIUM,
-            Status.FAIL,
-            f"Old keys: {name_list([text for _, text in old])}",
-            fix,
-            tuple(text for _, text in old),
-            unique(user for user, _ in old),
-        )
-    gaps = report_gaps(p)
-    if gaps:
-        return not_in_report("old-keys", title, Severity.MEDIUM, gaps, fix)
-    return Finding("old-keys", title, Severity.MEDIUM, Status.PASS, "No active key is old", fix)
+    texts = [text for _, text in old]
+    return report_outcome(
+        p,
+        ("old-keys", title, Severity.MEDIUM, fix),
+        (tuple(texts), unique(user for user, _ in old)),
+        f"Old keys: {name_list(texts)}",
+        "No active key is old",
+    )
 
 
 def check_unused_keys(p: Posture, now: datetime) -> Finding:
@@ -71,22 +62,13 @@ def check_unused_keys(p: Posture, now: datetime) -> Finding:
             elif now - k.last_used >= timedelta(days=KEY_UNUSED_DAYS):
                 idle = days_since(now, k.last_used)
                 unused.append((r.user, f"{r.user} key {k.slot} ({idle} d idle)"))
-    if unused:
-        return Finding(
-            "unused-keys",
-            title,
-            Severity.MEDIUM,
-            Status.FAIL,
-            f"Unused: {name_list([text for _, text in unused])}",
-            fix,
-            tuple(text for _, text in unused),
-            unique(user for user, _ in unused),
-        )
-    gaps = report_gaps(p)
-    if gaps:
-        return not_in_report("unused-keys", title, Severity.MEDIUM, gaps, fix)
-    return Finding(
-        "unused-keys", title, Severity.MEDIUM, Status.PASS, "Active keys are in use", fix
+    texts = [text for _, text in unused]
+    return report_outcome(
+        p,
+        ("unused-keys", title, Severity.MEDIUM, fix),
+        (tuple(texts), unique(user for user, _ in unused)),
+        f"Unused: {name_list(texts)}",
+        "Active keys are in use",
     )
 
 
@@ -97,18 +79,10 @@ def check_two_keys(p: Posture, now: datetime) -> Finding:
     if report is None:
         return unknown_finding("two-keys", title, Severity.LOW, p.report, fix)
     both = [r.user for r in report.users if len(r.active_keys) == 2]
-    if both:
-        return Finding(
-            "two-keys",
-            title,
-            Severity.LOW,
-            Status.FAIL,
-            f"Two active keys: {name_list(both)}",
-            fix,
-            tuple(both),
-            tuple(both),
-        )
-    gaps = report_gaps(p)
-    if gaps:
-        return not_in_report("two-keys", title, Severity.LOW, gaps, fix)
-    return Finding("two-keys", title, Severity.LOW, Status.PASS, "At most one active key each", fix)
+    return report_outcome(
+        p,
+        ("two-keys", title, Severity.LOW, fix),
+        (tuple(both), tuple(both)),
+        f"Two active keys: {name_list(both)}",
+        "At most one active key each",
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from botocore import xform_name
 
@@ -33,6 +33,13 @@ class InvalidRequest(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+
+
+class Timing(TypedDict, total=False):
+    """How a writer waits for IAM to catch up (the keyword arguments of every writer)."""
+
+    sleep: Callable[[float], None]
+    retry_delays: Sequence[float]
 
 
 class IamWriterBase:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.aws.iam.models import FIELD_NAME, FIELD_PATH, FIELD_POLICIES, NewGroup
-from tui.aws.iam.steps import AFTER_CREATE, GROUP, IamPlanWriter, short_arn
+from tui.aws.iam.steps import GROUP, IamPlanWriter, short_arn
 from tui.aws.plan import Operation, Plan
 from tui.aws.validate import group_name_error, path_error
 from tui.aws.writer import InvalidRequest
@@ -37,22 +37,17 @@ class GroupPlans(IamPlanWriter):
         if new.path != "/":
             params["Path"] = new.path
         ops = [self._create_step(GROUP, name, params)]
-        for arn in arns:
-            attach = self._op(
+        ops += [
+            self._reversible(
                 "AttachGroupPolicy",
                 f"Attach {short_arn(arn)} to group {name}",
                 f"policy {short_arn(arn)}",
                 {"GroupName": name, "PolicyArn": arn},
-                retry=AFTER_CREATE,
-            )
-            attach.undo = self._undo(
-                attach.step.id,
                 "DetachGroupPolicy",
                 f"Detach {short_arn(arn)} from group {name}",
-                GroupName=name,
-                PolicyArn=arn,
             )
-            ops.append(attach)
+            for arn in arns
+        ]
         return self._plan(f"Create group {name}", ops, kind="create")
 
     def plan_delete_group(self, name: str) -> Plan:
@@ -64,24 +59,7 @@ class GroupPlans(IamPlanWriter):
             ops.append(
                 self._remove("RemoveUserFromGroup", f"member {user}", GroupName=name, UserName=user)
             )
-        for p in self._pages("ListAttachedGroupPolicies", "AttachedPolicies", GroupName=name):
-            arn = p["PolicyArn"]
-            ops.append(
-                self._remove(
-                    "DetachGroupPolicy",
-                    f"policy {p.get('PolicyName') or short_arn(arn)}",
-                    GroupName=name,
-                    PolicyArn=arn,
-                )
-            )
-        for policy in self._pages("ListGroupPolicies", "PolicyNames", GroupName=name):
-            ops.append(
-                self._remove(
-                    "DeleteGroupPolicy",
-                    f"inline policy {policy}",
-                    GroupName=name,
-                    PolicyName=policy,
-                )
-            )
+        ops += self._detachments("DetachGroupPolicy", "ListAttachedGroupPolicies", GroupName=name)
+        ops += self._inline_deletions("DeleteGroupPolicy", "ListGroupPolicies", GroupName=name)
         ops.append(self._delete_main(GROUP, name))
         return self._plan(f"Delete group {name}", ops, kind="delete")

@@ -20,12 +20,7 @@ class AccessKeyCalls(IamWriterBase):
     def list_access_keys(self, user: str) -> tuple[AccessKey, ...]:
         """The user's access keys (ids and states). Raises :class:`AwsFailure`."""
         return tuple(
-            AccessKey(
-                user_name=user,
-                key_id=k["AccessKeyId"],
-                active=k.get("Status") == "Active",
-                created=k.get("CreateDate"),
-            )
+            AccessKey.from_metadata(user, k)
             for k in self._pages("ListAccessKeys", "AccessKeyMetadata", UserName=user)
         )
 

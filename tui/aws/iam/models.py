@@ -7,8 +7,10 @@ and secret access key out of them, :class:`NewUser` its password.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from tui.aws.errors import AwsError
 from tui.aws.models import PasswordPolicy, utcnow
@@ -90,6 +92,16 @@ class AccessKey:
     key_id: str
     active: bool
     created: datetime | None = None
+
+    @classmethod
+    def from_metadata(cls, user_name: str, metadata: Mapping[str, Any]) -> AccessKey:
+        """The key ListAccessKeys describes in ``metadata`` (one AccessKeyMetadata item)."""
+        return cls(
+            user_name=user_name,
+            key_id=metadata["AccessKeyId"],
+            active=metadata.get("Status") == "Active",
+            created=metadata.get("CreateDate"),
+        )
 
 
 @dataclass(frozen=True)

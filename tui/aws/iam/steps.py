@@ -128,6 +128,21 @@ class IamPlanWriter(IamWriterBase):
             )
         return Recovery(True)
 
+    def _reversible(
+        self,
+        operation: str,
+        description: str,
+        what: str,
+        params: dict[str, Any],
+        undo: str,
+        undo_description: str,
+    ) -> Operation:
+        """A create-plan step after the create (so retried while IAM catches up with it),
+        undone by ``undo`` with the same parameters."""
+        op = self._op(operation, description, what, params, retry=AFTER_CREATE)
+        op.undo = self._undo(op.step.id, undo, undo_description, **params)
+        return op
+
     def _undo(self, of: str, operation: str, description: str, **params: Any) -> Operation:
         """An undo op: NoSuchEntity counts as undone; deletes wait out DeleteConflict."""
         retry = ("DeleteConflict",) if operation in ("DeleteUser", "DeleteGroup") else ()
@@ -139,6 +154,25 @@ class IamPlanWriter(IamWriterBase):
         """A delete-plan op: NoSuchEntity means it is already gone."""
         retry = ("DeleteConflict",) if operation in ("DeleteUser", "DeleteGroup") else ()
         return self._op(operation, f"Remove {what}", what, params, retry=retry, gone_ok=True)
+
+    def _detachments(self, detach: str, listing: str, **owner: str) -> list[Operation]:
+        """Detach each managed policy ``listing`` finds on the user or group ``owner``."""
+        return [
+            self._remove(
+                detach,
+                f"policy {p.get('PolicyName') or short_arn(p['PolicyArn'])}",
+                **owner,
+                PolicyArn=p["PolicyArn"],
+            )
+            for p in self._pages(listing, "AttachedPolicies", **owner)
+        ]
+
+    def _inline_deletions(self, delete: str, listing: str, **owner: str) -> list[Operation]:
+        """Delete each inline policy ``listing`` finds on the user or group ``owner``."""
+        return [
+            self._remove(delete, f"inline policy {policy}", **owner, PolicyName=policy)
+            for policy in self._pages(listing, "PolicyNames", **owner)
+        ]
 
     def _delete_main(self, entity: Entity, name: str) -> Operation:
         """The last step of a delete plan: delete ``entity`` ``name`` itself."""

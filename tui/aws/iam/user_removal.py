@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tui.aws.errors import AwsFailure
-from tui.aws.iam.steps import USER, IamPlanWriter, short_arn
+from tui.aws.iam.steps import USER, IamPlanWriter
 from tui.aws.plan import Operation, Plan
 
 
@@ -98,37 +98,40 @@ class UserRemovalPlans(IamPlanWriter):
 
     def _other_credential_removals(self, name: str, notes: list[str]) -> list[Operation]:
         """Signing certificates, SSH public keys and service-specific credentials."""
-        certs = self._optional(
-            name,
-            "signing certificates",
-            notes,
-            lambda: self._pages("ListSigningCertificates", "Certificates", UserName=name),
-        )
-        ops = [
-            self._remove(
-                "DeleteSigningCertificate",
-                f"signing certificate {c['CertificateId']}",
-                UserName=name,
-                CertificateId=c["CertificateId"],
-            )
-            for c in certs
+        return [
+            *self._optional_removals(
+                name,
+                notes,
+                ("signing certificates", "ListSigningCertificates", "Certificates"),
+                ("signing certificate", "DeleteSigningCertificate", "CertificateId"),
+            ),
+            *self._optional_removals(
+                name,
+                notes,
+                ("SSH public keys", "ListSSHPublicKeys", "SSHPublicKeys"),
+                ("SSH public key", "DeleteSSHPublicKey", "SSHPublicKeyId"),
+            ),
+            *self._service_credential_removals(name, notes),
         ]
-        ssh_keys = self._optional(
-            name,
-            "SSH public keys",
-            notes,
-            lambda: self._pages("ListSSHPublicKeys", "SSHPublicKeys", UserName=name),
+
+    def _optional_removals(
+        self,
+        name: str,
+        notes: list[str],
+        listing: tuple[str, str, str],
+        delete: tuple[str, str, str],
+    ) -> list[Operation]:
+        """Remove each item of a listing that may be refused: ``listing`` is (label,
+        operation, key of the items), ``delete`` (what one is, operation, its id's key)."""
+        label, operation, key = listing
+        what, remove, id_key = delete
+        items = self._optional(
+            name, label, notes, lambda: self._pages(operation, key, UserName=name)
         )
-        ops += [
-            self._remove(
-                "DeleteSSHPublicKey",
-                f"SSH public key {s['SSHPublicKeyId']}",
-                UserName=name,
-                SSHPublicKeyId=s["SSHPublicKeyId"],
-            )
-            for s in ssh_keys
+        return [
+            self._remove(remove, f"{what} {item[id_key]}", UserName=name, **{id_key: item[id_key]})
+            for item in items
         ]
-        return ops + self._service_credential_removals(name, notes)
 
     def _service_credential_removals(self, name: str, notes: list[str]) -> list[Operation]:
         service_creds = self._optional(
@@ -162,23 +165,7 @@ class UserRemovalPlans(IamPlanWriter):
         ]
 
     def _user_policy_removals(self, name: str) -> list[Operation]:
-        ops = [
-            self._remove(
-                "DeleteUserPolicy",
-                f"inline policy {policy}",
-                UserName=name,
-                PolicyName=policy,
-            )
-            for policy in self._pages("ListUserPolicies", "PolicyNames", UserName=name)
+        return [
+            *self._inline_deletions("DeleteUserPolicy", "ListUserPolicies", UserName=name),
+            *self._detachments("DetachUserPolicy", "ListAttachedUserPolicies", UserName=name),
         ]
-        for p in self._pages("ListAttachedUserPolicies", "AttachedPolicies", UserName=name):
-            arn = p["PolicyArn"]
-            ops.append(
-                self._remove(
-                    "DetachUserPolicy",
-                    f"policy {p.get('PolicyName') or short_arn(arn)}",
-                    UserName=name,
-                    PolicyArn=arn,
-                )
-            )
-        return ops

@@ -185,38 +185,24 @@ class UserPlans(AccessKeyCalls, IamPlanWriter):
 
     def _change_password_step(self, name: str) -> Operation:
         arn = CHANGE_PASSWORD_POLICY_ARN
-        attach = self._op(
+        return self._reversible(
             "AttachUserPolicy",
             f"Attach {short_arn(arn)} to {name}, so they can set their own password",
             f"policy {short_arn(arn)}",
             {"UserName": name, "PolicyArn": arn},
-            retry=AFTER_CREATE,
-        )
-        attach.undo = self._undo(
-            attach.step.id,
             "DetachUserPolicy",
             f"Detach {short_arn(arn)} from {name}",
-            UserName=name,
-            PolicyArn=arn,
         )
-        return attach
 
     def _add_to_group_step(self, name: str, group: str) -> Operation:
-        add = self._op(
+        return self._reversible(
             "AddUserToGroup",
             f"Add {name} to group {group}",
             f"group {group}",
             {"GroupName": group, "UserName": name},
-            retry=AFTER_CREATE,
-        )
-        add.undo = self._undo(
-            add.step.id,
             "RemoveUserFromGroup",
             f"Remove {name} from group {group}",
-            GroupName=group,
-            UserName=name,
         )
-        return add
 
     def _access_key_step(self, run: _NewUserRun) -> Operation:
         name = run.name

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Unpack
 
 from tui.aws.errors import AwsError, AwsFailure, from_exception
 from tui.aws.mfa.models import (
@@ -34,7 +33,7 @@ from tui.aws.plan import Plan
 from tui.aws.session import AwsSession
 from tui.aws.totp import DIGITS, normalize_code
 from tui.aws.validate import user_name_error
-from tui.aws.writer import RETRY_DELAYS, InvalidRequest
+from tui.aws.writer import InvalidRequest, Timing
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +50,8 @@ class MfaWriter(RootKeyCalls):
     IAM catches up with a create) are injectable so tests need not wait.
     """
 
-    def __init__(
-        self,
-        session: AwsSession,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-        retry_delays: Sequence[float] = RETRY_DELAYS,
-    ) -> None:
-        super().__init__(session, sleep=sleep, retry_delays=retry_delays)
+    def __init__(self, session: AwsSession, **timing: Unpack[Timing]) -> None:
+        super().__init__(session, **timing)
         self._lock = threading.Lock()
         # Serials created here and neither enabled nor deleted yet: for these a
         # NoSuchEntity may only mean IAM has not caught up.

@@ -44,12 +44,7 @@ class RootKeyCalls(IamWriterBase):
 
     def _root_keys(self) -> tuple[AccessKey, ...]:
         return tuple(
-            AccessKey(
-                user_name=ROOT_REPORT_USER,
-                key_id=k["AccessKeyId"],
-                active=k.get("Status") == "Active",
-                created=k.get("CreateDate"),
-            )
+            AccessKey.from_metadata(ROOT_REPORT_USER, k)
             for k in self._pages("ListAccessKeys", "AccessKeyMetadata")
         )
 
