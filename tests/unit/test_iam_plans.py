@@ -679,7 +679,7 @@ def test_access_key_status_and_delete(writer: IamWriter, aws: AwsSession) -> Non
 def test_list_managed_policies(
     writer: IamWriter, aws: AwsSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tui.aws.iam.POLICIES_PAGE_SIZE", 2)  # several pages
+    monkeypatch.setattr("tui.aws.iam.policies.POLICIES_PAGE_SIZE", 2)  # several pages
     aws.iam().create_policy(PolicyName="team-boundary", PolicyDocument=INLINE, Description="ours")
     policies = writer.list_managed_policies()
     assert [p.name for p in policies] == [*KEEP_POLICIES[:2], "ReadOnlyAccess", "team-boundary"]
@@ -748,7 +748,7 @@ def test_plan_start_is_put_on_aws_clock_for_the_ownership_check() -> None:
     from datetime import UTC, datetime, timedelta
     from email.utils import format_datetime
 
-    from tui.aws.iam import _on_aws_clock
+    from tui.aws.iam.steps import on_aws_clock as _on_aws_clock
 
     local_start = datetime.now(UTC) - timedelta(seconds=1)
     aws_now = datetime.now(UTC) + timedelta(minutes=10)

@@ -25,10 +25,10 @@ from tui.aws.errors import (
     ReadOnlyRefused,
     from_exception,
 )
-from tui.aws.iam import InvalidRequest
 from tui.aws.permissions import denied_hint
 from tui.aws.session import AwsSession
 from tui.aws.validate import Field, alias_error, rule
+from tui.aws.writer import InvalidRequest
 
 __all__ = ["FIELD_ALIAS", "AliasFailure", "AliasWriter", "suggest_variants"]
 
@@ -101,7 +101,7 @@ class AliasWriter:
     def set(self, alias: str) -> None:
         """Make ``alias`` the account alias (iam:CreateAccountAlias), replacing any other.
 
-        Raises :class:`~tui.aws.iam.InvalidRequest` (a ValueError) without calling AWS
+        Raises :class:`~tui.aws.writer.InvalidRequest` (a ValueError) without calling AWS
         when ``alias`` breaks the rules, :class:`AliasFailure` when AWS refuses it.
         """
         self._check(alias)
@@ -111,7 +111,7 @@ class AliasWriter:
     def delete(self, alias: str) -> None:
         """Remove ``alias`` (iam:DeleteAccountAlias); the account-ID URL keeps working.
 
-        Raises :class:`~tui.aws.iam.InvalidRequest` without calling AWS when ``alias``
+        Raises :class:`~tui.aws.writer.InvalidRequest` without calling AWS when ``alias``
         cannot be an alias, :class:`AliasFailure` when AWS refuses (NoSuchEntity: the
         account does not have that alias).
         """

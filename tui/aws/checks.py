@@ -1,121 +1,59 @@
-"""Security recommendations: pure functions from a Posture to a list of findings."""
+"""Security recommendations: pure functions from a Posture to a list of findings.
+
+What a finding is, the thresholds and the verdict live in :mod:`tui.aws.findings`;
+the access-key checks in :mod:`tui.aws.key_checks`. This module re-exports them, so
+``checks.KEY_MAX_AGE_DAYS``, ``checks.check_old_keys`` and the rest still work.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from enum import IntEnum, StrEnum
-from typing import Any
 
-from tui.aws.models import ADMIN_POLICY_ARN, Part, Posture, sign_in_url, utcnow
+from tui.aws.findings import (
+    KEY_MAX_AGE_DAYS,
+    KEY_NEVER_USED_GRACE_DAYS,
+    KEY_UNUSED_DAYS,
+    LOADING,
+    PASSWORD_MIN_LENGTH,
+    PASSWORD_REUSE_PREVENTION,
+    ROOT_RECENT_USE_DAYS,
+    STATUS_ORDER,
+    Finding,
+    Fix,
+    Severity,
+    Status,
+    days_since,
+    name_list,
+    report_outcome,
+    unknown_finding,
+    verdict,
+)
+from tui.aws.key_checks import check_old_keys, check_two_keys, check_unused_keys
+from tui.aws.models import ADMIN_POLICY_ARN, Posture, sign_in_url, utcnow
 
-# Every threshold lives here, so the README and the checks cannot drift apart.
-KEY_MAX_AGE_DAYS = 90
-KEY_UNUSED_DAYS = 45
-# A key that was never used is only flagged once it has had a week to be put to use.
-KEY_NEVER_USED_GRACE_DAYS = 7
-ROOT_RECENT_USE_DAYS = 30
-PASSWORD_MIN_LENGTH = 14
-PASSWORD_REUSE_PREVENTION = 24
+__all__ = [
+    "CHECKS",
+    "KEY_MAX_AGE_DAYS",
+    "KEY_NEVER_USED_GRACE_DAYS",
+    "KEY_UNUSED_DAYS",
+    "LOADING",
+    "PASSWORD_MIN_LENGTH",
+    "PASSWORD_REUSE_PREVENTION",
+    "ROOT_CREDENTIALS_URL",
+    "ROOT_RECENT_USE_DAYS",
+    "Finding",
+    "Fix",
+    "Severity",
+    "Status",
+    "check_old_keys",
+    "check_two_keys",
+    "check_unused_keys",
+    "evaluate",
+    "verdict",
+]
 
 ROOT_CREDENTIALS_URL = "https://console.aws.amazon.com/iam/home#/security_credentials"
-
-
-class Severity(IntEnum):
-    """How much a failing check matters; lower sorts first."""
-
-    CRITICAL = 0
-    HIGH = 1
-    MEDIUM = 2
-    LOW = 3
-
-
-class Status(StrEnum):
-    """The outcome of a check; UNKNOWN when the data it needs could not be read."""
-
-    FAIL = "fail"
-    UNKNOWN = "unknown"
-    PASS = "pass"
-
-
-@dataclass(frozen=True)
-class Fix:
-    """How to fix a finding: an app action, or console steps for root-only changes."""
-
-    label: str
-    action: str | None = None
-    console_steps: tuple[str, ...] = ()
-    url: str | None = None
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One recommendation with its outcome, a one-line reason and the fix.
-
-    A fix is only offered for a FAIL: for an UNKNOWN the reason says what to do to find
-    out instead (:attr:`fix` is kept for the details screen, labelled as "once known").
-    """
-
-    id: str
-    title: str
-    severity: Severity
-    status: Status
-    reason: str
-    fix: Fix | None = None
-    subjects: tuple[str, ...] = ()
-    users: tuple[str, ...] = ()
-    """The IAM users a fix applies to (the app offers a choice when there are several)."""
-
-
-def _names(items: list[str], limit: int = 4) -> str:
-    shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
-
-
-def _unique(items: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
-
-
-def _days(now: datetime, then: datetime | None) -> int | None:
-    return None if then is None else (now - then).days
-
-
-LOADING = "Still loading…"
-
-
-def _unknown(
-    id_: str, title: str, severity: Severity, part: Part[Any], fix: Fix | None = None
-) -> Finding:
-    if part.error is None:
-        return Finding(id_, title, severity, Status.UNKNOWN, LOADING, fix)
-    reason = f"Cannot tell: {part.error.headline()}"
-    if part.error.hint:
-        reason += f". {part.error.hint}"
-    return Finding(id_, title, severity, Status.UNKNOWN, reason, fix)
-
-
-def _report_gaps(p: Posture) -> list[str]:
-    """IAM users the account has (details) that the credential report does not list.
-
-    AWS regenerates the report at most every 4 hours, so a user created since is missing
-    from it: a check over the report cannot pass for that user, only fail for others.
-    """
-    details, report = p.details.value, p.report.value
-    if details is None or report is None:
-        return []
-    listed = {r.user for r in report.rows}
-    return [u.name for u in details.users if u.name not in listed]
-
-
-def _not_in_report(
-    id_: str, title: str, severity: Severity, gaps: list[str], fix: Fix | None
-) -> Finding:
-    reason = (
-        f"Cannot tell for {_names(gaps)}: not in the credential report yet (AWS makes a new "
-        "one at most every 4 hours; r reads it again)"
-    )
-    return Finding(id_, title, severity, Status.UNKNOWN, reason, fix, tuple(gaps))
 
 
 # -- root -----------------------------------------------------------------------------------
@@ -135,7 +73,7 @@ def check_root_mfa(p: Posture, now: datetime) -> Finding:
     )
     s = p.summary.value
     if s is None:
-        return _unknown("root-mfa", title, Severity.CRITICAL, p.summary, fix)
+        return unknown_finding("root-mfa", title, Severity.CRITICAL, p.summary, fix)
     if s.root_mfa_enabled:
         return Finding("root-mfa", title, Severity.CRITICAL, Status.PASS, "Root has MFA", fix)
     return Finding(
@@ -159,7 +97,7 @@ def check_root_keys(p: Posture, now: datetime) -> Finding:
         )
     s = p.summary.value
     if s is None:
-        return _unknown("root-keys", title, Severity.CRITICAL, p.summary, fix)
+        return unknown_finding("root-keys", title, Severity.CRITICAL, p.summary, fix)
     if s.root_access_keys_present:
         return Finding(
             "root-keys", title, Severity.CRITICAL, Status.FAIL, "Root has access keys", fix
@@ -171,7 +109,7 @@ def check_root_recent_use(p: Posture, now: datetime) -> Finding:
     title = f"Root user not used in the last {ROOT_RECENT_USE_DAYS} days"
     report = p.report.value
     if report is None:
-        return _unknown("root-recent-use", title, Severity.HIGH, p.report)
+        return unknown_finding("root-recent-use", title, Severity.HIGH, p.report)
     root = report.root
     if root is None:
         return Finding(
@@ -189,7 +127,7 @@ def check_root_recent_use(p: Posture, now: datetime) -> Finding:
             title,
             Severity.HIGH,
             Status.FAIL,
-            f"Root was used {_days(now, max(recent))} days ago: use an IAM user instead",
+            f"Root was used {days_since(now, max(recent))} days ago: use an IAM user instead",
         )
     return Finding("root-recent-use", title, Severity.HIGH, Status.PASS, "Root not used lately")
 
@@ -199,7 +137,7 @@ def check_caller_not_root(p: Posture, now: datetime) -> Finding:
     fix = Fix("Create an administrator user and sign in as it", action="create_user")
     caller = p.caller.value
     if caller is None:
-        return _unknown("caller-root", title, Severity.CRITICAL, p.caller, fix)
+        return unknown_finding("caller-root", title, Severity.CRITICAL, p.caller, fix)
     if caller.is_root:
         return Finding(
             "caller-root",
@@ -218,11 +156,16 @@ def check_admin_group(p: Posture, now: datetime) -> Finding:
     fix = Fix("Create the administrators group", action="create_admin_group")
     details = p.details.value
     if details is None:
-        return _unknown("admin-group", title, Severity.HIGH, p.details, fix)
+        return unknown_finding("admin-group", title, Severity.HIGH, p.details, fix)
     admin = [g.name for g in details.groups if g.has_admin()]
     if admin:
         return Finding(
-            "admin-group", title, Severity.HIGH, Status.PASS, f"Admin group: {_names(admin)}", fix
+            "admin-group",
+            title,
+            Severity.HIGH,
+            Status.PASS,
+            f"Admin group: {name_list(admin)}",
+            fix,
         )
     return Finding(
         "admin-group",
@@ -239,7 +182,7 @@ def check_admin_user(p: Posture, now: datetime) -> Finding:
     fix = Fix("Create an administrator user", action="create_user")
     details = p.details.value
     if details is None:
-        return _unknown("admin-user", title, Severity.HIGH, p.details, fix)
+        return unknown_finding("admin-user", title, Severity.HIGH, p.details, fix)
     admin_groups = {g.name for g in details.groups if g.has_admin()}
     admins = [
         u.name
@@ -249,7 +192,7 @@ def check_admin_user(p: Posture, now: datetime) -> Finding:
     ]
     if admins:
         return Finding(
-            "admin-user", title, Severity.HIGH, Status.PASS, f"Admins: {_names(admins)}", fix
+            "admin-user", title, Severity.HIGH, Status.PASS, f"Admins: {name_list(admins)}", fix
         )
     return Finding(
         "admin-user", title, Severity.HIGH, Status.FAIL, "No IAM user has AdministratorAccess", fix
@@ -261,115 +204,15 @@ def check_console_mfa(p: Posture, now: datetime) -> Finding:
     fix = Fix("Enroll a virtual MFA device (m)", action="enroll_mfa")
     report = p.report.value
     if report is None:
-        return _unknown("user-mfa", title, Severity.HIGH, p.report, fix)
+        return unknown_finding("user-mfa", title, Severity.HIGH, p.report, fix)
     missing = [r.user for r in report.users if r.password_enabled and not r.mfa_active]
-    if missing:
-        return Finding(
-            "user-mfa",
-            title,
-            Severity.HIGH,
-            Status.FAIL,
-            f"{len(missing)} console user(s) without MFA: {_names(missing)}",
-            fix,
-            tuple(missing),
-            tuple(missing),
-        )
-    gaps = _report_gaps(p)
-    if gaps:
-        return _not_in_report("user-mfa", title, Severity.HIGH, gaps, fix)
-    return Finding("user-mfa", title, Severity.HIGH, Status.PASS, "Every console user has MFA", fix)
-
-
-def check_old_keys(p: Posture, now: datetime) -> Finding:
-    title = f"Access keys rotated within {KEY_MAX_AGE_DAYS} days"
-    fix = Fix(
-        "Rotate: create a new key for the user (IAM console or `aws iam create-access-key`), "
-        "move its programs to it, then deactivate the old key here (enter: the user's keys)",
-        action="user_keys",
+    return report_outcome(
+        p,
+        ("user-mfa", title, Severity.HIGH, fix),
+        (tuple(missing), tuple(missing)),
+        f"{len(missing)} console user(s) without MFA: {name_list(missing)}",
+        "Every console user has MFA",
     )
-    report = p.report.value
-    if report is None:
-        return _unknown("old-keys", title, Severity.MEDIUM, p.report, fix)
-    old = [
-        (r.user, f"{r.user} key {k.slot} ({_days(now, k.last_rotated)} d)")
-        for r in report.users
-        for k in r.active_keys
-        if k.last_rotated is not None and now - k.last_rotated > timedelta(days=KEY_MAX_AGE_DAYS)
-    ]
-    if old:
-        return Finding(
-            "old-keys",
-            title,
-            Severity.MEDIUM,
-            Status.FAIL,
-            f"Old keys: {_names([text for _, text in old])}",
-            fix,
-            tuple(text for _, text in old),
-            _unique(user for user, _ in old),
-        )
-    gaps = _report_gaps(p)
-    if gaps:
-        return _not_in_report("old-keys", title, Severity.MEDIUM, gaps, fix)
-    return Finding("old-keys", title, Severity.MEDIUM, Status.PASS, "No active key is old", fix)
-
-
-def check_unused_keys(p: Posture, now: datetime) -> Finding:
-    title = f"No access keys unused for {KEY_UNUSED_DAYS}+ days"
-    fix = Fix("Deactivate keys that are not in use", action="user_keys")
-    report = p.report.value
-    if report is None:
-        return _unknown("unused-keys", title, Severity.MEDIUM, p.report, fix)
-    unused: list[tuple[str, str]] = []
-    for r in report.users:
-        for k in r.active_keys:
-            if k.last_used is None:
-                age = _days(now, k.last_rotated)
-                if age is None or age >= KEY_NEVER_USED_GRACE_DAYS:
-                    unused.append((r.user, f"{r.user} key {k.slot} (never used)"))
-            elif now - k.last_used >= timedelta(days=KEY_UNUSED_DAYS):
-                idle = _days(now, k.last_used)
-                unused.append((r.user, f"{r.user} key {k.slot} ({idle} d idle)"))
-    if unused:
-        return Finding(
-            "unused-keys",
-            title,
-            Severity.MEDIUM,
-            Status.FAIL,
-            f"Unused: {_names([text for _, text in unused])}",
-            fix,
-            tuple(text for _, text in unused),
-            _unique(user for user, _ in unused),
-        )
-    gaps = _report_gaps(p)
-    if gaps:
-        return _not_in_report("unused-keys", title, Severity.MEDIUM, gaps, fix)
-    return Finding(
-        "unused-keys", title, Severity.MEDIUM, Status.PASS, "Active keys are in use", fix
-    )
-
-
-def check_two_keys(p: Posture, now: datetime) -> Finding:
-    title = "No user has two active access keys"
-    fix = Fix("Choose which key to deactivate", action="user_keys")
-    report = p.report.value
-    if report is None:
-        return _unknown("two-keys", title, Severity.LOW, p.report, fix)
-    both = [r.user for r in report.users if len(r.active_keys) == 2]
-    if both:
-        return Finding(
-            "two-keys",
-            title,
-            Severity.LOW,
-            Status.FAIL,
-            f"Two active keys: {_names(both)}",
-            fix,
-            tuple(both),
-            tuple(both),
-        )
-    gaps = _report_gaps(p)
-    if gaps:
-        return _not_in_report("two-keys", title, Severity.LOW, gaps, fix)
-    return Finding("two-keys", title, Severity.LOW, Status.PASS, "At most one active key each", fix)
 
 
 def check_direct_policies(p: Posture, now: datetime) -> Finding:
@@ -377,7 +220,7 @@ def check_direct_policies(p: Posture, now: datetime) -> Finding:
     fix = Fix("Move these permissions to a group and detach them from the users")
     details = p.details.value
     if details is None:
-        return _unknown("user-policies", title, Severity.LOW, p.details, fix)
+        return unknown_finding("user-policies", title, Severity.LOW, p.details, fix)
     direct = [u.name for u in details.users if u.attached_policies or u.inline_policies]
     if direct:
         return Finding(
@@ -385,7 +228,7 @@ def check_direct_policies(p: Posture, now: datetime) -> Finding:
             title,
             Severity.LOW,
             Status.FAIL,
-            f"Policies attached to users: {_names(direct)}",
+            f"Policies attached to users: {name_list(direct)}",
             fix,
             tuple(direct),
             tuple(direct),
@@ -399,7 +242,7 @@ def check_password_policy(p: Posture, now: datetime) -> Finding:
     fix = Fix("Set a strong password policy", action="password_policy")
     pol = p.password_policy.value
     if pol is None:
-        return _unknown("password-policy", title, Severity.MEDIUM, p.password_policy, fix)
+        return unknown_finding("password-policy", title, Severity.MEDIUM, p.password_policy, fix)
     if pol.is_aws_default:
         return Finding(
             "password-policy",
@@ -441,7 +284,7 @@ def check_alias(p: Posture, now: datetime) -> Finding:
         ),
     )
     if not p.aliases.loaded or p.aliases.error is not None:
-        return _unknown("alias", title, Severity.LOW, p.aliases, fix)
+        return unknown_finding("alias", title, Severity.LOW, p.aliases, fix)
     if p.alias:
         return Finding("alias", title, Severity.LOW, Status.PASS, f"Alias: {p.alias}", fix)
     return Finding(
@@ -470,32 +313,9 @@ CHECKS: tuple[Callable[[Posture, datetime], Finding], ...] = (
     check_alias,
 )
 
-_STATUS_ORDER = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.PASS: 2}
-
-
-def verdict(findings: Sequence[Finding]) -> str:
-    """The one-line summary of ``findings``: ``all clear`` only when every check passed.
-
-    ``2 to fix · 3 unknown``; while parts are still being read, ``checking…`` (with what is
-    already known to fail). Never reassures about a check that could not be evaluated.
-    """
-    failing = sum(f.status is Status.FAIL for f in findings)
-    loading = sum(f.status is Status.UNKNOWN and f.reason == LOADING for f in findings)
-    unknown = sum(f.status is Status.UNKNOWN for f in findings) - loading
-    if loading:
-        return f"checking… {failing} to fix so far" if failing else "checking…"
-    if not findings:
-        return "no checks"
-    if not failing and not unknown:
-        return "all clear"
-    counts = [f"{failing} to fix"] if failing else []
-    if unknown:
-        counts.append(f"{unknown} unknown")
-    return " · ".join(counts)
-
 
 def evaluate(posture: Posture, now: datetime | None = None) -> list[Finding]:
     """Run every check; failures first, most severe first."""
     when = now or utcnow()
     findings = [check(posture, when) for check in CHECKS]
-    return sorted(findings, key=lambda f: (_STATUS_ORDER[f.status], f.severity))
+    return sorted(findings, key=lambda f: (STATUS_ORDER[f.status], f.severity))

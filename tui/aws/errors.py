@@ -23,16 +23,10 @@ from botocore.exceptions import (
 )
 from botocore.parsers import ResponseParserError
 
+from tui.aws.actions import action_name as action_name  # re-exported: its old home
+from tui.aws.actions import is_read_operation
 from tui.aws.permissions import denied_hint
 from tui.aws.redact import mask_token_runs, redact
-
-# Service prefixes as IAM policies spell them, keyed by botocore's service model name.
-_IAM_PREFIX = {
-    "iam": "iam",
-    "sts": "sts",
-    "ec2": "ec2",
-    "account": "account",
-}
 
 _MAX_MESSAGE = 300
 NO_ANSWER = "AWS did not answer, so the change may have been made anyway"
@@ -112,8 +106,6 @@ class AwsError:
         """True when a call that changes something may have been carried out although it
         failed: no answer came, or the answer came to a retry and may describe what an
         earlier attempt did (a retried CreateUser answering EntityAlreadyExists)."""
-        from tui.aws.session import is_read_operation  # session imports this module
-
         if is_read_operation(self.action.partition(":")[2]):
             return False
         return self.code in _NO_ANSWER_CODES or (self.retried > 0 and self.code in _ALREADY_CODES)
@@ -196,11 +188,6 @@ def _clean_message(message: str, exc: ClientError) -> str:
 
 def _shorten(message: str) -> str:
     return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"
-
-
-def action_name(service: str, operation: str) -> str:
-    """``("iam", "ListUsers")`` → ``"iam:ListUsers"``."""
-    return f"{_IAM_PREFIX.get(service, service)}:{operation}"
 
 
 def _hint_for(code: str, action: str) -> str:

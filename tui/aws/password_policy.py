@@ -14,10 +14,10 @@ from typing import Any
 
 from tui.aws.checks import PASSWORD_MIN_LENGTH, PASSWORD_REUSE_PREVENTION
 from tui.aws.errors import AwsFailure, from_exception
-from tui.aws.iam import InvalidRequest
 from tui.aws.models import PasswordPolicy
 from tui.aws.plan import cli_command
 from tui.aws.session import AwsSession
+from tui.aws.writer import InvalidRequest
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from botocore import xform_name
 from tui.aws.errors import AwsError, from_exception
 
 if TYPE_CHECKING:
-    from tui.aws.iam import UserCredentials
+    from tui.aws.iam.models import UserCredentials
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ What is a secret is decided by the field's *name*, in any spelling botocore uses
 matter) and in every encoding botocore logs: Python reprs of dicts and bytes, JSON (also
 JSON inside a bytes repr, or escaped inside another string), XML elements, form and query
 encoding, ``key: value`` header lines (the canonical request) and AWS's validation
-messages (``Value '…' at 'tokenCode'``). The names come from three places:
+messages (``Value '…' at 'tokenCode'``). The names (:mod:`tui.aws.secret_names`) come
+from three places:
 
 - :data:`SECRET_NAMES`, an explicit list: every member botocore's models for iam, sts,
   sso, sso-oidc and signin mark ``"sensitive"`` (a test keeps the list complete against
@@ -53,125 +54,36 @@ import urllib.parse
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from tui.aws.secret_names import (
+    CASE_SENSITIVE,
+    CREDENTIAL_SERVICES,
+    MAP_WORDS,
+    NOT_SECRET,
+    SECRET_NAMES,
+    SECRET_SUFFIXES,
+    generation,
+    is_secret_name,
+    known_names,
+    learn,
+    sensitive_members,
+)
+
+__all__ = [
+    "CREDENTIAL_SERVICES",
+    "MASK",
+    "NOT_SECRET",
+    "SECRET_NAMES",
+    "forget_seen_secrets",
+    "install_log_redaction",
+    "is_secret_name",
+    "learn",
+    "mask_token_runs",
+    "redact",
+    "sensitive_members",
+]
+
 MASK = "***"
-
-# Secret fields by name (any case; "-" and "_" ignored). The botocore-sensitive members of
-# the credential services come first (tests/test_credential_paths.py checks the list
-# against the installed botocore).
-SECRET_NAMES = (
-    # iam
-    "Password",
-    "NewPassword",
-    "OldPassword",
-    "SecretAccessKey",
-    "ServicePassword",
-    "ServiceCredentialSecret",
-    "PrivateKey",
-    "AddPrivateKey",
-    "Base32StringSeed",
-    "QRCodePNG",
-    # sts
-    "SessionToken",
-    "WebIdentityToken",
-    "SAMLAssertion",
-    "TradeInToken",
-    "TrustedIdentityPropagationContext",
-    "Issuer",
-    "Subject",
-    "SubjectType",
-    "IdentityProvider",  # a map whose values are secret
-    # sso: GetRoleCredentials, its bearer-token header and its lower-case answer
-    "accessToken",
-    "x-amz-sso_bearer_token",
-    # sso-oidc: CreateToken, CreateTokenWithIAM, RegisterClient, StartDeviceAuthorization
-    "refreshToken",
-    "clientSecret",
-    "idToken",
-    "codeVerifier",
-    "deviceCode",
-    "assertion",
-    "subjectToken",
-    # signin
-    "token",
-    # the MFA codes of EnableMFADevice / ResyncMFADevice and of AssumeRole / GetSessionToken
-    "AuthenticationCode1",
-    "AuthenticationCode2",
-    "TokenCode",
-    # request headers and the config and environment spellings of the same secrets
-    "X-Amz-Security-Token",
-    "SecurityToken",
-    "aws_secret_access_key",
-    "aws_session_token",
-    "aws_security_token",
-    "SecretKey",
-    # credentials other services' APIs return (EC2 key pairs and VPN, the Account API's
-    # one-time password)
-    "KeyMaterial",
-    "PreSharedKey",
-    "PasswordData",
-    "Otp",
-)
-# Names that end like a secret but hold none: pagination and idempotency tokens, and the
-# password policy's switch.
-NOT_SECRET = (
-    "NextToken",
-    "PaginationToken",
-    "ContinuationToken",
-    "ClientToken",
-    "IdempotencyToken",
-    "AllowUsersToChangePassword",
-)
-_SECRET_SUFFIXES = ("password", "passphrase", "secret", "token")
-# The OAuth authorization code (sso-oidc CreateToken's ``code``): only in that spelling,
-# since ``Code`` is every AWS error's code.
-_CASE_SENSITIVE = frozenset({"code"})
-# Services whose every "sensitive" member is a credential; learnt at run time.
-CREDENTIAL_SERVICES = frozenset({"iam", "sts", "sso", "sso-oidc", "signin"})
-
-
-def _norm(name: str) -> str:
-    return name.replace("-", "").replace("_", "").lower()
-
-
 _lock = threading.Lock()
-_names: set[str] = {_norm(n) for n in SECRET_NAMES}
-_not_secret = frozenset(_norm(n) for n in NOT_SECRET)
-_learnt_services: set[tuple[str, str | None]] = set()
-_generation = 0  # bumped whenever names are learnt
-
-
-_listed = frozenset(_names)
-
-
-def is_secret_name(name: str, *, learnt: bool = True) -> bool:
-    """True when a field, header or parameter called ``name`` holds a secret.
-
-    ``Tags.member.1.Value`` style names are judged by their last word; case, ``-`` and
-    ``_`` do not matter. ``learnt=False`` leaves out the names learnt from botocore's
-    models at run time (the explicit list and the suffix rules only).
-    """
-    return _judge(name, _generation if learnt else -1)
-
-
-@functools.lru_cache(maxsize=4096)
-def _judge(name: str, generation: int) -> bool:
-    # ``generation`` counts the names learnt so far (-1: the listed ones only), so a name
-    # learnt later is judged afresh.
-    if name in _CASE_SENSITIVE:
-        return True
-    words = [w for w in name.split(".") if w and not w.isdigit()]
-    if not words:
-        return False
-    if len(words) > 1 and all(w.lower() in _MAP_WORDS for w in words[1:]):
-        words = words[:1]  # Secret.entry.1.value: an entry of a secret map
-    key = _norm(words[-1])
-    if key in (_names if generation >= 0 else _listed):
-        return True
-    return key not in _not_secret and key.endswith(_SECRET_SUFFIXES)
-
-
-# How the query protocol spells the parts of a map or list parameter.
-_MAP_WORDS = frozenset({"entry", "key", "value", "member"})
 
 
 # -- patterns -------------------------------------------------------------------------------
@@ -207,7 +119,7 @@ def _fixed(*patterns: re.Pattern[str]) -> Callable[[str], tuple[re.Pattern[str],
 
 @functools.lru_cache(maxsize=4)
 def _heads(
-    generation: int,
+    names_generation: int,
 ) -> tuple[tuple[re.Pattern[str], Callable[[str], tuple[re.Pattern[str], ...]]], ...]:
     """The patterns that find a field's name, each with how its value is spelt.
 
@@ -215,10 +127,9 @@ def _heads(
     characters), so the common names are skipped inside the regular expression engine;
     :func:`is_secret_name` decides on the rest.
     """
-    with _lock:
-        names = set(_names)
-    tails = {n[-3:] for n in names} | {s[-3:] for s in _SECRET_SUFFIXES}
-    tails |= {w[-3:] for w in _MAP_WORDS} | {n[-3:] for n in _CASE_SENSITIVE}
+    names = known_names()
+    tails = {n[-3:] for n in names} | {s[-3:] for s in SECRET_SUFFIXES}
+    tails |= {w[-3:] for w in MAP_WORDS} | {n[-3:] for n in CASE_SENSITIVE}
     tail = "|".join(re.escape(t) for t in sorted(tails))
     key = rf"[A-Za-z0-9_.\-]{{1,128}}+(?<=(?i:{tail}))"
     plain_key = rf"[A-Za-z0-9_\-]{{1,128}}+(?<=(?i:{tail}))"
@@ -292,7 +203,7 @@ def _mask_values(
 def redact(text: str) -> str:
     """``text`` with the value of every secret field replaced by ``***``, and every secret
     seen before masked wherever it appears."""
-    for head, values in _heads(_generation):
+    for head, values in _heads(generation()):
         text = _mask_values(text, head, values)
 
     def validation(match: re.Match[str]) -> str:
@@ -364,43 +275,6 @@ def forget_seen_secrets() -> None:
     with _lock:
         _remembered.clear()
         _seen_re = None
-
-
-# -- what botocore's models say ------------------------------------------------------------
-def sensitive_members(service_model: Any) -> set[str]:
-    """The names (and wire names) of the members ``service_model`` marks sensitive."""
-    names: set[str] = set()
-    for shape_name in service_model.shape_names:
-        shape = service_model.shape_for(shape_name)
-        for member_name, member in getattr(shape, "members", {}).items():
-            target = getattr(member, "member", None) or getattr(member, "value", None)
-            if member.metadata.get("sensitive") or (
-                target is not None and target.metadata.get("sensitive")
-            ):
-                names.add(member_name)
-                wire = member.serialization.get("name")
-                if wire:
-                    names.add(wire)
-    return names
-
-
-def learn(service_model: Any) -> None:
-    """Mask, from now on, every sensitive member of a credential service's model."""
-    service = getattr(service_model, "service_name", None)
-    if service not in CREDENTIAL_SERVICES:
-        return
-    key = (service, getattr(service_model, "api_version", None))
-    if key in _learnt_services:
-        return
-    try:
-        found = sensitive_members(service_model)
-    except Exception:  # noqa: BLE001 - an odd model must not break logging
-        found = set()
-    global _generation
-    with _lock:
-        _names.update(_norm(n) for n in found)
-        _learnt_services.add(key)
-        _generation += 1
 
 
 def _learn_from_args(args: Iterable[Any]) -> None:

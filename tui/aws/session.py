@@ -8,11 +8,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tui.aws.actions import action_name
+from tui.aws.actions import is_read_operation as is_read_operation  # re-exported: old home
 from tui.aws.errors import (
     InsecureTransportRefused,
     MfaTokenRequired,
     ReadOnlyRefused,
-    action_name,
     refuse_unreadable_json,
 )
 from tui.aws.permissions import READ_ACTIONS
@@ -40,23 +41,10 @@ READ_ONLY_ALLOWED: frozenset[str] = frozenset(READ_ACTIONS)
 
 _CONFIGURED_ENDPOINT = "AWS_ENDPOINT_URL*, or a profile's endpoint_url or [services]"
 
-# Operations that change nothing, by name: only how a failure is worded (a read that got
-# no answer cannot have changed anything, see AwsError.outcome_unknown). Never what
-# --read-only allows: that is READ_ONLY_ALLOWED.
-_READ_PREFIXES = ("Get", "List", "Describe", "GenerateCredentialReport", "Simulate")
-
 
 def read_only_allows(action: str) -> bool:
     """True when ``--read-only`` lets ``action`` (``iam:ListUsers``) reach AWS."""
     return action in READ_ONLY_ALLOWED
-
-
-def is_read_operation(operation: str) -> bool:
-    """True when ``operation`` (a botocore operation name) looks like it changes nothing.
-
-    For wording failures only; ``--read-only`` checks :func:`read_only_allows`.
-    """
-    return operation.startswith(_READ_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -153,9 +141,11 @@ class AwsSession:
             read_timeout=settings.read_timeout,
             user_agent_extra="acct-tui",
         )
-        self._session = self._new_session()
+        self._core, self._session = self._new_session()
 
-    def _new_session(self) -> boto3.Session:
+    def _new_session(self) -> tuple[botocore.session.Session, boto3.Session]:
+        """A botocore session and the boto3 session over it (kept both: boto3 offers no
+        public way back to the botocore one, whose ``full_config`` the guards read)."""
         import boto3
         import botocore.session
 
@@ -164,7 +154,7 @@ class AwsSession:
         # SSO) are made from it and get the check too.
         core.register("before-send", self._check_transport)
         self._install_mfa_prompter(core)
-        return boto3.Session(
+        return core, boto3.Session(
             botocore_session=core,
             region_name=self.settings.region,
             aws_access_key_id=self.settings.access_key_id,
@@ -194,7 +184,7 @@ class AwsSession:
         """
         with self._lock:
             self._mfa_token = token
-            self._session = self._new_session()
+            self._core, self._session = self._new_session()
             self._clients.clear()
 
     def has_credentials(self) -> bool:
@@ -210,7 +200,7 @@ class AwsSession:
         although the caller ARN names the role. Empty when there is no such profile.
         """
         try:
-            core = self._session._session
+            core = self._core
             profiles = core.full_config.get("profiles", {})
             name = self.settings.profile or core.profile or "default"
         except Exception:  # noqa: BLE001 - a config botocore cannot read: nothing to add

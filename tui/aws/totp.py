@@ -148,13 +148,8 @@ def verify_pair(
     ``skew_window`` steps from ``now`` are reported as clock skew, with its size.
     """
     code1, code2 = normalize_code(code1), normalize_code(code2)
-    for index, code in ((1, code1), (2, code2)):
-        if len(code) != DIGITS or not code.isascii() or not code.isdigit():
-            return Verdict(
-                Problem.FORMAT,
-                f"Code {index} must be exactly {DIGITS} digits",
-                field=index,
-            )
+    if (bad := _format_problem(code1, code2)) is not None:
+        return bad
     key = decode_seed(seed_b32)
     current = time_step(now, step)
     # Code 2 is within ``window`` of now; code 1 is the step before it.
@@ -166,8 +161,28 @@ def verify_pair(
     good = [s for s in pairs if s in near and s + 1 in near]
     if good:
         return Verdict(None, "The codes are valid", step=min(good, key=lambda s: abs(s - current)))
+    return _mismatch(code1 == code2, first, second, pairs, current, step)
+
+
+def _format_problem(code1: str, code2: str) -> Verdict | None:
+    """A FORMAT verdict for the first code that is not exactly :data:`DIGITS` digits."""
+    for index, code in ((1, code1), (2, code2)):
+        if len(code) != DIGITS or not code.isascii() or not code.isdigit():
+            return Verdict(
+                Problem.FORMAT,
+                f"Code {index} must be exactly {DIGITS} digits",
+                field=index,
+            )
+    return None
+
+
+def _mismatch(
+    same: bool, first: list[int], second: list[int], pairs: list[int], current: int, step: int
+) -> Verdict:
+    """Why two well-formed codes are not a valid pair now: ``first``/``second`` are the
+    steps each code matches, ``pairs`` the steps where they follow each other."""
     first_step = min(first, key=lambda s: abs(s - current)) if first else None
-    if code1 == code2:
+    if same:
         return Verdict(
             Problem.SAME_CODE,
             "You entered the same code twice: wait until the app shows a new code "
@@ -186,6 +201,11 @@ def verify_pair(
             step=s,
             skew_seconds=skew,
         )
+    return _unmatched(first, second, first_step)
+
+
+def _unmatched(first: list[int], second: list[int], first_step: int | None) -> Verdict:
+    """The verdict when the codes match no consecutive steps near now."""
     if not first and not second:
         return Verdict(
             Problem.BOTH_UNKNOWN,
