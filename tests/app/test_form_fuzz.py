@@ -28,11 +28,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
-from keyring.backends import fail
 from textual.message import Message
 from textual.widgets import Checkbox, RadioButton, TextArea
 from textual.worker import Worker, WorkerState
 
+from tests.support.app import make_app, make_service
 from tests.support.pilot import wait_until
 from tests.unit.test_validate import (
     GROUP_OK,
@@ -49,8 +49,7 @@ from tests.unit.test_validate import (
 from tui.app import AcctApp
 from tui.aws import validate
 from tui.aws.models import AWS_DEFAULT_PASSWORD_POLICY
-from tui.aws.service import AccountService
-from tui.aws.session import Settings, is_read_operation
+from tui.aws.session import is_read_operation
 from tui.aws.totp import verify_pair
 from tui.screens.credentials import CredentialsScreen
 from tui.screens.dialogs.confirm import ConfirmScreen
@@ -60,7 +59,7 @@ from tui.screens.forms.create_group import CreateGroupScreen
 from tui.screens.forms.create_user import CreateUserScreen, parse_tags, tag_problem
 from tui.screens.plan import PlanScreen
 from tui.support.awsconfig import ConfigError, add_cli_profile, find_console_script
-from tui.support.vault import CsvRow, Vault, export_csv
+from tui.support.vault import CsvRow, export_csv
 from tui.widgets.fields import Field
 
 pytestmark = pytest.mark.hostile
@@ -252,16 +251,10 @@ class Harness:
 
 @pytest.fixture(scope="module")
 def harness(moto_url: str) -> Iterator[tuple[Harness, Auditor]]:
-    settings_ = Settings(
-        region="us-east-1",
-        endpoint_url=moto_url,
-        access_key_id="testing",
-        secret_access_key="testing",
-    )
-    service = AccountService(settings_, report_poll_interval=0.1)
+    service = make_service(moto_url)
     auditor = Auditor()
     service.session.iam().meta.events.register("before-parameter-build.iam", auditor)
-    h = Harness(AcctApp(service, vault=Vault(fail.Keyring()), open_guide=False))
+    h = Harness(make_app(service))
     try:
         yield h, auditor
     finally:

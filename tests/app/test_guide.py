@@ -17,12 +17,11 @@ import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Checkbox, SelectionList, Static
 
+from tests.support.app import make_app
+from tests.support.keyrings import MemoryKeyring
 from tests.support.pilot import plain, wait_for_screen, wait_until
-from tests.unit.test_vault import MemoryKeyring
 from tui.app import AcctApp
 from tui.aws.models import ADMIN_POLICY_ARN, Part
-from tui.aws.service import AccountService
-from tui.aws.session import Settings
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.details import DetailsScreen
 from tui.screens.dialogs.prompt import PromptScreen
@@ -60,15 +59,8 @@ def server_app(
     vault: Vault | None = None,
 ) -> AcctApp:
     """The app as the command line builds it (guide on), over the moto_server."""
-    settings = Settings(
-        region="us-east-1",
-        endpoint_url=url,
-        access_key_id=key[0],
-        secret_access_key=key[1],
-        read_only=read_only,
-    )
-    service = AccountService(settings, report_poll_interval=0.1)
-    return AcctApp(service, vault=vault or Vault(MemoryKeyring()))
+    vault = vault or Vault(MemoryKeyring())
+    return make_app(url, key=key, read_only=read_only, vault=vault, open_guide=True)
 
 
 def seed_admin(url: str, name: str = "ada", *, mfa: bool = True) -> tuple[str, str]:

@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.pilot import iam, loaded, make_app, wait_until
+from tests.support.app import make_app
+from tests.support.pilot import iam, loaded, wait_until
 from tests.support.render import cells_text, screen_cells
 from tui.app import AcctApp
 from tui.demo import DemoEndpoint

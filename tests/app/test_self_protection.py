@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from textual.widgets import Button, Input, Static
 
-from tests.support.pilot import iam, loaded, make_app, plain, wait_for_screen, wait_until
+from tests.support.app import make_app
+from tests.support.pilot import iam, loaded, plain, wait_for_screen, wait_until
 from tui.aws import selfguard
 from tui.aws.models import AuthDetails, Caller, IamGroup, IamUser, PolicyRef
 from tui.aws.selfguard import Identity

@@ -15,17 +15,15 @@ from typing import Any
 
 import boto3
 import pytest
-from keyring.backends import fail
 from textual import events
 from textual.widgets import Checkbox, Input, Static
 
 from tests.e2e.test_terminal import _alive, _demo_child_of
+from tests.support.app import make_app
 from tests.support.hostile import assert_terminal_safe, frame
 from tests.support.pilot import loaded, plain, wait_for_screen, wait_until
 from tests.support.tmux import Tmux, acct_tui, acct_tui_env, terminal_env
 from tui.app import AcctApp
-from tui.aws.service import AccountService
-from tui.aws.session import Settings
 from tui.panes import TablePane
 from tui.screens.credentials import CredentialsScreen
 from tui.screens.dialogs.confirm import ConfirmScreen
@@ -34,7 +32,6 @@ from tui.screens.dialogs.too_small import TooSmallScreen
 from tui.screens.forms.alias import AliasScreen
 from tui.screens.forms.create_user import CreateUserScreen
 from tui.screens.forms.password_policy import PasswordPolicyScreen
-from tui.support.vault import Vault
 
 pytestmark = [pytest.mark.lifecycle, pytest.mark.server]
 
@@ -42,14 +39,7 @@ USERS = [f"user-{n:02d}" for n in range(12)]
 
 
 def server_app(endpoint_url: str) -> AcctApp:
-    settings = Settings(
-        region="us-east-1",
-        endpoint_url=endpoint_url,
-        access_key_id="testing",
-        secret_access_key="testing",
-    )
-    service = AccountService(settings, report_poll_interval=0.1)
-    return AcctApp(service, vault=Vault(fail.Keyring()), open_guide=False)
+    return make_app(endpoint_url)
 
 
 def iam(endpoint_url: str) -> Any:

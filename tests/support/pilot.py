@@ -7,37 +7,13 @@ import urllib.request
 from typing import Any
 
 import boto3
-from keyring.backends import fail
 from rich.console import Console
 from rich.text import Text
 from textual.content import Content
 from textual.widgets import Static
 
 from tui.app import AcctApp
-from tui.aws.service import AccountService
-from tui.aws.session import Settings
 from tui.demo import DemoEndpoint
-from tui.support.vault import Vault
-
-
-def make_app(
-    demo: DemoEndpoint, vault: Vault | None = None, read_only: bool = False, guide: bool = False
-) -> AcctApp:
-    """The real app over the demo server; no keyring unless the test brings one.
-
-    The Getting started guide opens by itself on the demo account (it has no
-    administrators group); tests of other screens leave it closed unless ``guide``.
-    """
-    settings = Settings(
-        region=demo.region,
-        endpoint_url=demo.endpoint_url,
-        access_key_id=demo.access_key_id,
-        secret_access_key=demo.secret_access_key,
-        read_only=read_only,
-        demo=True,
-    )
-    service = AccountService(settings, report_poll_interval=0.1)
-    return AcctApp(service, demo=True, vault=vault or Vault(fail.Keyring()), open_guide=guide)
 
 
 def reset_auth(url: str, count: int) -> None:

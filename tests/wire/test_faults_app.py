@@ -45,12 +45,13 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
 from textual.widgets import Input, Static
 
+from tests.support.app import make_app, make_service
 from tests.support.faultmatrix import (
     ALIAS_OPS,
     ATTEMPTS,
@@ -88,8 +89,8 @@ from tests.support.faultmatrix import (
 )
 from tests.support.faultproxy import FAULTS, FaultProxy
 from tests.support.faults_table import RESULTS, CellResult
+from tests.support.keyrings import MemoryKeyring
 from tests.support.pilot import plain
-from tests.unit.test_vault import MemoryKeyring
 from tui import flows
 from tui.app import AcctApp
 from tui.aws.iam import NewGroup, NewUser
@@ -877,17 +878,8 @@ async def matrix(
     batches: list[tuple[list[tuple[str, str]], BatchDrive]] | None = None,
 ) -> None:
     vault = Vault(MemoryKeyring())
-    start = AccountService(
-        Settings(
-            region=demo.region,
-            endpoint_url=proxy.url,
-            access_key_id=demo.access_key_id,
-            secret_access_key=demo.secret_access_key,
-            demo=True,
-        ),
-        report_poll_interval=0.05,
-    )
-    app = AcctApp(start, demo=True, vault=vault)
+    start = make_service(replace(demo, endpoint_url=proxy.url), poll=0.05)
+    app = make_app(start, vault=vault, open_guide=True)
     first = len(RESULTS)
     async with app.run_test(size=(80, 24)) as pilot:
         h = Harness(app, pilot, proxy, demo)
@@ -1044,17 +1036,8 @@ async def test_unreadable_answers_leave_no_secret_behind(
     level = root.level
     handler = logfile.start(path)
     vault = Vault(MemoryKeyring())
-    service = AccountService(
-        Settings(
-            region=demo.region,
-            endpoint_url=proxy.url,
-            access_key_id=demo.access_key_id,
-            secret_access_key=demo.secret_access_key,
-            demo=True,
-        ),
-        report_poll_interval=0.05,
-    )
-    app = AcctApp(service, demo=True, vault=vault)
+    service = make_service(replace(demo, endpoint_url=proxy.url), poll=0.05)
+    app = make_app(service, vault=vault, open_guide=True)
     notes = recorded_notifications(app)
     shots: list[str] = []
     up = Upstream(demo)
