@@ -15,8 +15,8 @@ import boto3
 import pytest
 from textual.widgets import Static
 
-from tests.app.test_guide import cursor_step, go_to, refreshed, states
 from tests.support.app import make_app
+from tests.support.guide import cursor_step, go_to, refreshed, states
 from tests.support.keyrings import MemoryKeyring
 from tests.support.pilot import iam, plain, wait_for_screen, wait_until
 from tui.aws.models import ADMIN_POLICY_ARN

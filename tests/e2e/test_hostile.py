@@ -290,6 +290,7 @@ async def test_modal_titles_and_plans_carry_names_literally(hostile_url: str) ->
     assert h.MARKUP_NAMES[0] in names, "cancelled: nothing deleted"
 
 
+@pytest.mark.tmux
 @pytest.mark.server
 def test_a_real_terminal_gets_no_clipboard_title_or_colour_from_aws_text(
     hostile_url: str, tmp_path: Path

@@ -18,10 +18,10 @@ import pytest
 from textual import events
 from textual.widgets import Checkbox, Input, Static
 
-from tests.e2e.test_terminal import _alive, _demo_child_of
 from tests.support.app import make_app
 from tests.support.hostile import assert_terminal_safe, frame
 from tests.support.pilot import loaded, plain, wait_for_screen, wait_until
+from tests.support.processes import alive, demo_child_of
 from tests.support.tmux import Tmux, acct_tui, acct_tui_env, terminal_env
 from tui.app import AcctApp
 from tui.panes import TablePane
@@ -272,11 +272,8 @@ async def test_starting_in_a_tiny_terminal_shows_the_notice_first(account: str) 
 # -- quitting in a real terminal -----------------------------------------------------------------
 @pytest.fixture
 def term(tmp_path: Path) -> Iterator[Tmux]:
-    t = Tmux(tmp_path, 100, 30)
-    try:
+    with Tmux(tmp_path, 100, 30) as t:
         yield t
-    finally:
-        t.close()
 
 
 def after_exit(term: Tmux) -> str:
@@ -286,13 +283,14 @@ def after_exit(term: Tmux) -> str:
     return screen
 
 
+@pytest.mark.tmux
 def test_quit_while_regions_are_polled_is_clean_and_stops_the_demo(
     term: Tmux, tmp_path: Path
 ) -> None:
     term.start([*acct_tui(), "--demo"], terminal_env(tmp_path))
     term.wait_for("Root user has MFA", timeout=60)
-    child = _demo_child_of(int(term.tmux("display-message", "-p", "-t", "t", "#{pane_pid}")))
-    assert child is not None and _alive(child)
+    child = demo_child_of(term.pane_pid())
+    assert child is not None and alive(child)
     # The demo account opens Getting started by itself once it is read: wait for it, so
     # the keys below go to the main screen and not to a guide that opens in between.
     term.wait_for("Getting started —", timeout=60)
@@ -306,10 +304,10 @@ def test_quit_while_regions_are_polled_is_clean_and_stops_the_demo(
     assert term.exit_status() == 0
     after_exit(term)
     for _ in range(100):
-        if not _alive(child):
+        if not alive(child):
             break
         time.sleep(0.1)
-    assert not _alive(child), f"the demo server (pid {child}) outlived acct-tui"
+    assert not alive(child), f"the demo server (pid {child}) outlived acct-tui"
 
 
 class BlackHole:
@@ -341,6 +339,7 @@ class BlackHole:
         self.sock.close()
 
 
+@pytest.mark.tmux
 def test_quit_while_every_call_hangs_exits_at_once(term: Tmux, tmp_path: Path) -> None:
     hole = BlackHole()
     try:
@@ -360,6 +359,7 @@ def test_quit_while_every_call_hangs_exits_at_once(term: Tmux, tmp_path: Path) -
         hole.close()
 
 
+@pytest.mark.tmux
 def test_resize_in_a_real_terminal(account: str, term: Tmux, tmp_path: Path) -> None:
     env = acct_tui_env(tmp_path)
     term.start([*acct_tui(), "--endpoint-url", account, "--region", "us-east-1"], env)

@@ -357,6 +357,7 @@ def test_log_is_off_by_default(
     assert list(files_under(*isolated.values())) == []
 
 
+@pytest.mark.tmux
 def test_log_option_end_to_end(demo: DemoEndpoint, tmp_path: Path) -> None:
     """`acct-tui --log FILE` in a real terminal: DEBUG lines, mode 0600, no secret."""
     home = tmp_path / "home"

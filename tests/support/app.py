@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 NO_KEYRING: Final = "no keyring"
 # moto_server checks no signature: any key that is not an IAM user's acts as "user/moto".
 TEST_KEY: Final = ("testing", "testing")
+# Nothing listens on port 9: every call fails at once (screens tested without an account).
+OFFLINE_URL: Final = "http://127.0.0.1:9"
 
 
 def make_service(
