@@ -24,6 +24,7 @@ from tests.support.pilot import loaded, plain, wait_for_screen, wait_until
 from tests.support.processes import alive, demo_child_of
 from tests.support.tmux import Tmux, acct_tui, acct_tui_env, terminal_env
 from tui.app import AcctApp
+from tui.aws.models import PART_NAMES
 from tui.panes import TablePane
 from tui.screens.credentials import CredentialsScreen
 from tui.screens.dialogs.confirm import ConfirmScreen
@@ -331,6 +332,14 @@ class BlackHole:
             except TimeoutError:
                 continue
 
+    def wait_for(self, connections: int, timeout: float = 60.0) -> None:
+        """Until ``connections`` are held (a hang guard, not a speed)."""
+        deadline = time.monotonic() + timeout
+        while len(self.held) < connections:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"hung: {len(self.held)} of {connections} connections")
+            time.sleep(0.05)
+
     def close(self) -> None:
         self.stopping.set()
         self.thread.join(5)
@@ -347,13 +356,15 @@ def test_quit_while_every_call_hangs_exits_at_once(term: Tmux, tmp_path: Path) -
         url = f"http://127.0.0.1:{hole.port}"
         term.start([*acct_tui(), "--endpoint-url", url, "--region", "us-east-1"], env)
         term.wait_for("connecting…")
-        for _ in range(100):  # every part's first call is waiting on the black hole
-            if len(hole.held) >= 5:
-                break
-            time.sleep(0.1)
+        hole.wait_for(len(PART_NAMES))  # every part's first call waits on the black hole
         term.send("q")
-        # Before tui/runtime/executor.py this took ~60 s: botocore's 20 s read timeout x 3 attempts.
-        assert term.exit_status(timeout=20) == 0
+        # Before tui/runtime/executor.py quitting waited for those calls: botocore's 20 s
+        # read timeout, then a second and a third attempt (new connections), ~60 s.
+        assert term.exit_status(timeout=180) == 0
+        assert len(hole.held) == len(PART_NAMES), (
+            f"{len(hole.held) - len(PART_NAMES)} call(s) were tried again before acct-tui "
+            "exited: quitting waited out a read timeout"
+        )
         after_exit(term)
     finally:
         hole.close()

@@ -161,7 +161,9 @@ class Tmux:
             if status.exists() and status.read_text().strip():
                 return int(status.read_text())
             time.sleep(0.1)
-        raise AssertionError(f"the program did not exit; screen:\n{self.screen()}")
+        raise AssertionError(
+            f"hung: the program did not exit in {timeout} s; screen:\n{self.screen()}"
+        )
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)
