@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
 import pytest
 from textual.widgets import Button, Input, Static
 
@@ -245,13 +244,7 @@ async def test_root_deletes_its_keys_from_the_recommendation_typing_the_account(
     moto has no root: a user's two keys stand in, as ListAccessKeys without a user name
     lists the keys of whoever signs; sts and the account summary answer as for root.
     """
-    client = boto3.client(
-        "iam",
-        endpoint_url=moto_reset,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    client = iam(moto_reset)
     client.create_user(UserName="stand-in")
     own = client.create_access_key(UserName="stand-in")["AccessKey"]
     other = client.create_access_key(UserName="stand-in")["AccessKey"]

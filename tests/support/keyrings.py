@@ -15,8 +15,9 @@ from typing import Any, ClassVar
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer
 from keyring.compat import properties
-from keyring.errors import KeyringLocked, PasswordDeleteError
+from keyring.errors import KeyringLocked
 
+from tui.demo.sandbox import DemoKeyring
 from tui.support.vault import VaultEntry
 
 
@@ -28,24 +29,13 @@ def unregistered(cls: Any) -> Any:
 
 
 @unregistered
-class MemoryKeyring(KeyringBackend):
-    """A dict, with an acceptable priority."""
+class MemoryKeyring(DemoKeyring):
+    """The demo's keyring in memory (a dict, with an acceptable priority), its entries in
+    view as :attr:`store`."""
 
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.store.pop((service, username), None) is None:
-            raise PasswordDeleteError("No such password!")
+    @property
+    def store(self) -> dict[tuple[str, str], str]:
+        return self._store
 
 
 @unregistered

@@ -31,14 +31,20 @@ def reset_auth(url: str, count: int) -> None:
         assert response.status == 200
 
 
-def iam(demo: DemoEndpoint) -> Any:
-    """A plain boto3 IAM client on the demo server, to check what the app did."""
+def iam(where: DemoEndpoint | str) -> Any:
+    """A plain boto3 IAM client on the demo server (or a moto_server's URL, signed with
+    moto's test key), to check what the app did."""
+    url, key, secret = (
+        (where, "testing", "testing")
+        if isinstance(where, str)
+        else (where.endpoint_url, where.access_key_id, where.secret_access_key)
+    )
     return boto3.client(
         "iam",
-        endpoint_url=demo.endpoint_url,
+        endpoint_url=url,
         region_name="us-east-1",
-        aws_access_key_id=demo.access_key_id,
-        aws_secret_access_key=demo.secret_access_key,
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
     )
 
 

@@ -364,36 +364,27 @@ def test_the_thresholds_are_the_ones_the_readme_promises() -> None:
     assert f"keys unused for {checks.KEY_UNUSED_DAYS}+ days" in " ".join(readme.split())
 
 
-LIMIT = checks.KEY_MAX_AGE_DAYS
+AGE, IDLE = checks.KEY_MAX_AGE_DAYS, checks.KEY_UNUSED_DAYS
 
 
 @pytest.mark.parametrize(
-    ("age", "status"),
-    [(LIMIT - 1, Status.PASS), (LIMIT, Status.PASS), (LIMIT + 1, Status.FAIL)],
+    ("check", "age", "idle", "subject"),
+    [
+        # Old: more than KEY_MAX_AGE_DAYS days since the key was made (or rotated).
+        (checks.check_old_keys, AGE - 1, 1, None),
+        (checks.check_old_keys, AGE, 1, None),
+        (checks.check_old_keys, AGE + 1, 1, f"bob key 1 ({AGE + 1} d)"),
+        # Unused: not used for KEY_UNUSED_DAYS days or more.
+        (checks.check_unused_keys, IDLE + 5, IDLE - 1, None),
+        (checks.check_unused_keys, IDLE + 5, IDLE, f"bob key 1 ({IDLE} d idle)"),
+        (checks.check_unused_keys, IDLE + 5, IDLE + 1, f"bob key 1 ({IDLE + 1} d idle)"),
+    ],
 )
-def test_key_age_at_the_rotation_limit(age: int, status: Status) -> None:
-    """A key is old once it is more than KEY_MAX_AGE_DAYS days old."""
-    p = posture(report=report(row("bob", keys=(key(1, age=age, used=1),))))
-    f = checks.check_old_keys(p, NOW)
-    assert_status(f, status)
-    if status is Status.FAIL:
-        assert f.subjects == (f"bob key 1 ({age} d)",)
-
-
-IDLE = checks.KEY_UNUSED_DAYS
-
-
-@pytest.mark.parametrize(
-    ("idle", "status"),
-    [(IDLE - 1, Status.PASS), (IDLE, Status.FAIL), (IDLE + 1, Status.FAIL)],
-)
-def test_key_idle_at_the_unused_limit(idle: int, status: Status) -> None:
-    """A key is unused once it has not been used for KEY_UNUSED_DAYS days."""
-    p = posture(report=report(row("bob", keys=(key(1, age=idle + 5, used=idle),))))
-    f = checks.check_unused_keys(p, NOW)
-    assert_status(f, status)
-    if status is Status.FAIL:
-        assert f.subjects == (f"bob key 1 ({idle} d idle)",)
+def test_key_checks_at_their_limits(check: Any, age: int, idle: int, subject: str | None) -> None:
+    p = posture(report=report(row("bob", keys=(key(1, age=age, used=idle),))))
+    f = check(p, NOW)
+    assert_status(f, Status.PASS if subject is None else Status.FAIL)
+    assert f.subjects == (() if subject is None else (subject,))
 
 
 ROOT_DAYS = checks.ROOT_RECENT_USE_DAYS

@@ -9,7 +9,7 @@ one operation, drives the screen that makes the call, and checks the promises of
   longest the UI thread works without letting a 10 ms timer tick (its CPU time) and the
   wall-clock gaps are recorded and reported in the summary, not asserted: a time bound
   fails on a loaded machine (speed targets live in benchmarks/);
-- **retries** and **bounded**: as in tests/wire/test_faults_wire.py, counted at the proxy;
+- **retries** and **bounded**: as in tests/wire/test_faults_wire.py, seen at the proxy;
 - **says what failed**: the pane status, notification, form or plan on screen names the
   action (``iam:CreateUser``), and says "denied" for AccessDenied;
 - **true panes**: what a pane shows afterwards matches the account (read back directly from
@@ -37,6 +37,7 @@ default is 20 s), a 50 ms throttling back-off base instead of 1 s, and 50 ms Reg
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import itertools
 import logging
@@ -62,6 +63,7 @@ from tests.support.faultmatrix import (
     DELETE_USER_OPTIONAL,
     DELETE_USER_READS,
     DELETE_USER_STEPS,
+    GAVE_UP,
     KEY_OPS,
     MFA_OPS,
     PARSER_TEXT,
@@ -367,10 +369,8 @@ def check_cell(h: Harness, cell: Cell, counter: GuardedCounter) -> None:
     )
     faulted = [r for r in h.proxy.requests(action) if r.fault]
     if faulted:
-        # bounded: each call's attempts end within the read timeouts and back-offs
-        spread = faulted[-1].started - faulted[0].started
-        bound = calls * (3 * (READ_TIMEOUT + 0.5) + 1.0)
-        cell.check(spread <= bound, f"attempts spread over {spread:.1f} s (bound {bound:.1f} s)")
+        # bounded: each held answer was given up at the read timeout, not waited for
+        cell.check(all(r.abandoned for r in faulted if r.fault == "slow"), GAVE_UP)
         # responsive: while the faulted call was in flight (its retries included), how long
         # the UI thread worked without letting the 10 ms timer tick (its CPU time), and the
         # wall-clock gaps, which also measure how long this process waited for a CPU.
@@ -677,14 +677,18 @@ def drive_keys(names: Iterator[str]) -> Drive:
         await h.pilot.press("y")
         note = screen.query_one("#keys-note", Static)
         await wait_until(h.pilot, lambda: cell.action in plain(note), 30)
-        await h.pilot.pause(0.2)
-        cell.shown = plain(note)
         actual = {
             k["AccessKeyId"]: k["Status"]
             for k in h.iam.list_access_keys(UserName=name)["AccessKeyMetadata"]
         }
-        shown = {k.key_id: ("Active" if k.active else "Inactive") for k in screen.keys}
-        cell.check(shown == actual, f"the keys screen shows {shown}; AWS has {actual}")
+
+        def shown() -> dict[str, str]:
+            return {k.key_id: ("Active" if k.active else "Inactive") for k in screen.keys}
+
+        with contextlib.suppress(AssertionError):  # (a wrong screen fails the check below)
+            await wait_until(h.pilot, lambda: shown() == actual, 10)
+        cell.shown = plain(note)
+        cell.check(shown() == actual, f"the keys screen shows {shown()}; AWS has {actual}")
         await h.pilot.press("escape")
 
     return drive
