@@ -438,6 +438,20 @@ class FaultProxy:
                 if (action is None or r.action == action) and (key is None or r.key == key)
             ]
 
+    def handled(
+        self, action: str | None = None, *, key: str | None = None, timeout: float = 60.0
+    ) -> list[Request]:
+        """:meth:`requests`, once the proxy is done with each of them (a held answer ends
+        just after its client gives up). ``timeout`` is a hang guard, not a speed."""
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = self.requests(action, key=key)
+            if all(r.ended is not None for r in seen):
+                return seen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"hung: the proxy still holds a request for {action}")
+            time.sleep(0.01)
+
     def secrets(self, *, key: str | None = None) -> list[str]:
         """The secrets sent in unreadable answers so far (to requests signed with ``key``)."""
         return [s for r in self.requests(key=key) for s in r.secrets]

@@ -367,7 +367,7 @@ def check_cell(h: Harness, cell: Cell, counter: GuardedCounter) -> None:
     cell.check(
         calls <= cell.max_calls, f"the app called it {calls} times (at most {cell.max_calls})"
     )
-    faulted = [r for r in h.proxy.requests(action) if r.fault]
+    faulted = [r for r in h.proxy.handled(action) if r.fault]
     if faulted:
         # bounded: each held answer was given up at the read timeout, not waited for
         cell.check(all(r.abandoned for r in faulted if r.fault == "slow"), GAVE_UP)

@@ -487,7 +487,7 @@ def judge(w: Wire) -> None:
         w.attempts == expected * w.calls,
         f"{w.attempts} attempts reached the wire for {w.calls} call(s); expected {expected} each",
     )
-    held = [r for r in w.proxy.requests(w.action, key=w.key) if r.fault == "slow"]
+    held = [r for r in w.proxy.handled(w.action, key=w.key) if r.fault == "slow"]
     w.check(all(r.abandoned for r in held), GAVE_UP)
     if w.error is None and not w.verified and not w.shown:
         w.problems.append("the call failed every attempt, yet nothing says so")
