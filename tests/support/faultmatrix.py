@@ -480,5 +480,11 @@ def current_alias(h: Upstream) -> str | None:
     return aliases[0] if aliases else None
 
 
+def regions_moving(up: Upstream) -> list[str]:
+    """The demo's Regions still ENABLING or DISABLING."""
+    listing = up.account.list_regions(MaxResults=50)["Regions"]
+    return [r["RegionName"] for r in listing if r["RegionOptStatus"] in ("ENABLING", "DISABLING")]
+
+
 def region_status(h: Upstream, code: str) -> str:
     return str(h.account.get_region_opt_status(RegionName=code)["RegionOptStatus"])

@@ -87,6 +87,7 @@ from tests.support.faultmatrix import (
     own_log,
     proxy,
     region_status,
+    regions_moving,
     short_waits,
 )
 from tests.support.faultproxy import FAULTS, FaultProxy
@@ -861,7 +862,8 @@ def drive_region(codes: Iterator[str]) -> Drive:
         await wait_until(h.pilot, lambda: not h.app.refreshing, 30)
         if cell.action == "account:GetRegionOptStatus":
             h.proxy.clear()
-            await asyncio.sleep(DEMO_REGION_DELAY + 0.2)
+            # AWS settles the Region, and the app stops polling it (done, or given up).
+            await wait_until(h.pilot, lambda: not regions_moving(h) and not h.regions_polled(), 60)
         actual = region_status(h, code)
         regions = h.app.query_one("#regions", TablePane)
         cell_text = regions.table.get_row(code)[1].plain
@@ -997,7 +999,7 @@ async def test_faults_on_keys_mfa_alias_policy_and_regions(
             h.iam.create_user(UserName=name)
         if current_alias(h) != BASE_ALIAS:
             h.iam.create_account_alias(AccountAlias=BASE_ALIAS)
-        await asyncio.sleep(DEMO_REGION_DELAY + 0.2)  # the demo's moving Regions settle
+        await wait_until(h.pilot, lambda: not regions_moving(h), 60)  # the demo's Regions settle
         listing = h.account.list_regions(MaxResults=50)["Regions"]
         disabled = [r["RegionName"] for r in listing if r["RegionOptStatus"] == "DISABLED"]
         per = len(APP_FAULTS)

@@ -76,6 +76,7 @@ from tests.support.faultmatrix import (
     own_log,
     proxy,
     region_status,
+    regions_moving,
     short_waits,
 )
 from tests.support.faultproxy import FAULTS, FaultProxy
@@ -517,11 +518,7 @@ def finished(future: Future[CellResult]) -> CellResult:
 def regions_settled(up: Upstream) -> None:
     """Until no Region of the demo is ENABLING or DISABLING."""
     deadline = time.monotonic() + 120  # a hang guard
-    while True:
-        listing = up.account.list_regions(MaxResults=50)["Regions"]
-        moving = [r["RegionName"] for r in listing if r["RegionOptStatus"].endswith("ING")]
-        if not moving:
-            return
+    while moving := regions_moving(up):
         if time.monotonic() > deadline:
             raise AssertionError(f"hung: Regions still moving: {moving}")
         time.sleep(0.1)
