@@ -40,7 +40,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import inspect
 import json
 import os
 import resource
@@ -49,6 +48,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+# The app is built by the tests' own factory (tests/support/app.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 SIZE = (160, 50)
 TICK = 0.010
@@ -103,9 +105,10 @@ def _settings(args: argparse.Namespace) -> Any:
 
 # -------------------------------------------------------------------------------- app mode
 async def run_app(args: argparse.Namespace) -> None:
+    from textual import events
     from textual.timer import Timer
 
-    from tui.app import AcctApp
+    from tests.support.app import make_app
     from tui.aws.service import AccountService
     from tui.runtime.messages import RefreshFinished
 
@@ -126,23 +129,15 @@ async def run_app(args: argparse.Namespace) -> None:
 
     gc.callbacks.append(watch_gc)
 
-    class BenchApp(AcctApp):
-        """AcctApp plus the stall timer, started as soon as the app mounts.
-
-        Textual calls every class's own ``on_mount`` along the MRO, so AcctApp's runs too.
-        Textual resolves a relative CSS_PATH against the subclass's file: pin AcctApp's.
-        """
-
-        CSS_PATH = str(Path(inspect.getfile(AcctApp)).parent / str(AcctApp.CSS_PATH))
-        ticker: Timer
-
-        def on_mount(self) -> None:
-            self.ticker = self.set_interval(TICK, lambda: ticks.append(time.perf_counter()))
-
     finished: dict[int, float] = {}
     waiting: dict[int, asyncio.Event] = {}
 
+    ticker: list[Timer] = []
+
     def hook(message: object) -> None:
+        # The stall timer starts as soon as the app mounts (its first Mount message).
+        if isinstance(message, events.Mount) and not ticker:
+            ticker.append(app.set_interval(TICK, lambda: ticks.append(time.perf_counter())))
         if isinstance(message, RefreshFinished):
             finished[message.generation] = time.perf_counter()
             event = waiting.get(message.generation)
@@ -163,12 +158,12 @@ async def run_app(args: argparse.Namespace) -> None:
         return time.perf_counter()
 
     service = AccountService(_settings(args))
-    app = BenchApp(service)
+    app = make_app(service, vault=None, open_guide=True)
     started = time.perf_counter()
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         cold_end = await wait_for(1)
         cold_settled = await settle()
-        app.ticker.pause()
+        ticker[0].pause()
         users = app.part("details").value
         emit(
             {
@@ -193,14 +188,14 @@ async def run_app(args: argparse.Namespace) -> None:
                 break
             if command == "refresh":
                 service.counter.reset()
-                app.ticker.resume()
+                ticker[0].resume()
                 await asyncio.sleep(0.03)  # a few idle ticks before the start
                 generation = app.generation + 1
                 t0 = time.perf_counter()
                 app.action_refresh()
                 t1 = await wait_for(generation)
                 t_settled = await settle()
-                app.ticker.pause()
+                ticker[0].pause()
                 calls = service.counter.calls()
                 emit(
                     {
@@ -216,7 +211,7 @@ async def run_app(args: argparse.Namespace) -> None:
             elif command == "filter":
                 await pilot.press("2")
                 await pilot.pause()
-                app.ticker.resume()
+                ticker[0].resume()
                 await asyncio.sleep(0.03)
                 t0 = time.perf_counter()
                 await pilot.press("slash")
@@ -228,7 +223,7 @@ async def run_app(args: argparse.Namespace) -> None:
                 t2 = time.perf_counter()
                 await pilot.press("escape")
                 t3 = await settle()
-                app.ticker.pause()
+                ticker[0].pause()
                 emit(
                     {
                         "event": "filter",
@@ -275,7 +270,7 @@ async def run_first_frame(args: argparse.Namespace) -> None:
     if args.kind == "acct":
         # What `acct-tui --endpoint-url URL` does with keys in the environment: the same
         # imports, Settings, credentials check (tui.cli.main.credentials_problem) and app.
-        from tui.app import AcctApp
+        from tests.support.app import make_app
         from tui.aws.service import AccountService
         from tui.aws.session import Settings
         from tui.cli.main import credentials_problem
@@ -287,7 +282,7 @@ async def run_first_frame(args: argparse.Namespace) -> None:
         if problem is not None:
             raise SystemExit(problem)
         imported = time.monotonic()
-        app = AcctApp(service)
+        app = make_app(service, vault=None, open_guide=True)  # as the command line
     else:
         from textual.widgets import Label
 

@@ -45,16 +45,14 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from keyring.backend import KeyringBackend  # noqa: E402
-from keyring.errors import PasswordDeleteError  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Input, TextArea  # noqa: E402
 
+from tests.support.app import make_app as test_app  # noqa: E402
+from tests.support.keyrings import MemoryKeyring  # noqa: E402
 from tui.app import PANE_IDS, AcctApp  # noqa: E402
 from tui.aws import clock  # noqa: E402
 from tui.aws.models import RegionStatus  # noqa: E402
-from tui.aws.service import AccountService  # noqa: E402
-from tui.aws.session import Settings  # noqa: E402
 from tui.demo import DemoEndpoint, DemoServer  # noqa: E402
 from tui.demo.frozen import FAKE_MFA_SEED  # noqa: E402
 from tui.support.vault import Vault  # noqa: E402
@@ -122,41 +120,10 @@ class ShotFailed(RuntimeError):
     """A shot could not be taken (a view did not appear, or a secret would be shown)."""
 
 
-class _MemoryKeyring(KeyringBackend):
-    """A keyring in memory: the credentials screen shows a successful save."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.store.pop((service, username), None) is None:
-            raise PasswordDeleteError(username)
-
-
-# Not a backend keyring may pick on its own in this process (the test suite shares it).
-KeyringBackend._classes.discard(_MemoryKeyring)  # type: ignore[attr-defined]
-
-
 def make_app(endpoint: DemoEndpoint) -> AcctApp:
-    settings = Settings(
-        region=endpoint.region,
-        endpoint_url=endpoint.endpoint_url,
-        access_key_id=endpoint.access_key_id,
-        secret_access_key=endpoint.secret_access_key,
-        demo=True,
-    )
-    service = AccountService(settings, report_poll_interval=0.1)
     # The guide opens by itself on the demo account; shots open it with g when they want it.
-    app = AcctApp(service, demo=True, vault=Vault(_MemoryKeyring()), open_guide=False)
+    # A keyring in memory: the credentials screen shows a successful save.
+    app = test_app(endpoint, vault=Vault(MemoryKeyring()))
     app.animation_level = "none"
     app.theme = THEME
     return app

@@ -8,8 +8,9 @@ import boto3
 import pytest
 from textual.widgets import OptionList, Static
 
-from tests.support.pilot import iam, loaded, make_app, plain, wait_for_screen, wait_until
-from tests.unit.test_iam_plans import inject
+from tests.support.app import make_app
+from tests.support.calls import inject
+from tests.support.pilot import iam, loaded, plain, wait_for_screen, wait_until
 from tui.demo import DemoEndpoint, DemoServer
 from tui.panes import TablePane
 from tui.screens.dialogs.confirm import ConfirmScreen

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Static, Tabs
 
-from tests.support.pilot import loaded, make_app, plain, wait_for_screen
+from tests.support.app import make_app
+from tests.support.pilot import loaded, plain, wait_for_screen
 from tui.app import PANE_IDS, AcctApp
 from tui.demo import DemoEndpoint
 from tui.panes import RecommendationsPane, TablePane

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from textual.widgets import Checkbox, Input, SelectionList, Static
 
-from tests.support.pilot import iam, loaded, make_app, plain, wait_for_screen, wait_until
+from tests.support.app import make_app
+from tests.support.pilot import iam, loaded, plain, wait_for_screen, wait_until
 from tui.app import AcctApp
 from tui.demo import DemoEndpoint
 from tui.panes import TablePane

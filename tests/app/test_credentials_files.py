@@ -16,7 +16,8 @@ import botocore.session
 import pytest
 from textual.widgets import Input, Label, Static
 
-from tests.support.pilot import loaded, make_app, plain, wait_for_screen, wait_until
+from tests.support.app import make_app
+from tests.support.pilot import loaded, plain, wait_for_screen, wait_until
 from tui.app import AcctApp
 from tui.aws.iam import UserCredentials
 from tui.demo import DemoEndpoint

@@ -28,13 +28,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
-from keyring.backends import fail
 from textual.message import Message
 from textual.widgets import Checkbox, RadioButton, TextArea
 from textual.worker import Worker, WorkerState
 
-from tests.support.pilot import wait_until
-from tests.unit.test_validate import (
+from tests.support.app import make_app, make_service
+from tests.support.iam_model import (
     GROUP_OK,
     KEY_OK,
     NAME_CHARS,
@@ -46,12 +45,13 @@ from tests.unit.test_validate import (
     path_ok,
     texts,
 )
+from tests.support.pilot import wait_until
+from tests.support.qr import FAKE_SEED
 from tui.app import AcctApp
 from tui.aws import validate
 from tui.aws.models import AWS_DEFAULT_PASSWORD_POLICY
-from tui.aws.service import AccountService
-from tui.aws.session import Settings, is_read_operation
-from tui.aws.totp import verify_pair
+from tui.aws.session import is_read_operation
+from tui.aws.totp import STEP_SECONDS, normalize_code, time_step, totp, verify_pair
 from tui.screens.credentials import CredentialsScreen
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.review import ReviewScreen
@@ -62,7 +62,6 @@ from tui.screens.plan import PlanScreen
 from tui.support.awsconfig import add_cli_profile, find_console_script
 from tui.support.awsfiles import ConfigError
 from tui.support.exports import CsvRow, export_csv
-from tui.support.vault import Vault
 from tui.widgets.fields import Field
 
 pytestmark = pytest.mark.hostile
@@ -141,13 +140,54 @@ def test_csv_prompt_writes_0600_or_refuses_as_the_screen_expects(
     assert written.read_text().splitlines()[1].startswith("alice,pw,AKIA,secret,")
 
 
+MFA_NOW = 1_700_000_000.0
+MFA_STEP = time_step(MFA_NOW)
+
+
+def code_at(step: int) -> str:
+    return totp(FAKE_SEED, step * STEP_SECONDS)
+
+
+TYPED = st.sampled_from([str, lambda c: f"{c[:3]} {c[3:]}", lambda c: f" {c}\t"])
+# Code 2 current (within one step of now), code 1 the step before it: what enables.
+GOOD_PAIRS = st.tuples(st.sampled_from([-2, -1, 0]), TYPED, TYPED).map(
+    lambda d: (d[1](code_at(MFA_STEP + d[0])), d[2](code_at(MFA_STEP + d[0] + 1)))
+)
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+NEAR_MISSES = GOOD_PAIRS.flatmap(
+    lambda pair: st.sampled_from(
+        [
+            (pair[1], pair[0]),  # the right codes, the wrong way round
+            (pair[0].translate(ARABIC_INDIC), pair[1].translate(ARABIC_INDIC)),
+            (pair[0], pair[0]),
+            (pair[0] + "0", pair[1]),
+        ]
+    )
+)
+MFA_PAIRS = st.one_of(
+    GOOD_PAIRS.map(lambda pair: (pair, True)),
+    st.one_of(st.tuples(st.text(max_size=10), st.text(max_size=10)), NEAR_MISSES).map(
+        lambda pair: (pair, False)
+    ),
+)
+
+
 @FAST
-@given(st.text(max_size=10), st.text(max_size=10))
-def test_mfa_codes_never_raise_and_pass_only_as_six_digits(code1: str, code2: str) -> None:
-    seed = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-    verdict = verify_pair(seed, code1, code2, now=1_700_000_000.0)
+@given(MFA_PAIRS)
+@example(((code_at(MFA_STEP - 1), code_at(MFA_STEP)), True))
+def test_mfa_codes_never_raise_and_pass_only_as_six_digits(
+    case: tuple[tuple[str, str], bool],
+) -> None:
+    (code1, code2), good = case
+    verdict = verify_pair(FAKE_SEED, code1, code2, now=MFA_NOW)
+    event("accepted" if verdict.ok else f"refused: {verdict.problem}")
+    if good:
+        assert verdict.ok, (code1, code2, verdict.message)
     if verdict.ok:
-        assert re.fullmatch(r"\d{6}", code1) and re.fullmatch(r"\d{6}", code2)
+        one, two = normalize_code(code1), normalize_code(code2)
+        assert re.fullmatch(r"[0-9]{6}", one) and re.fullmatch(r"[0-9]{6}", two), (code1, code2)
+        assert verdict.step is not None and MFA_STEP - 2 <= verdict.step <= MFA_STEP
+        assert (one, two) == (code_at(verdict.step), code_at(verdict.step + 1))
 
 
 # -- whole submissions through one running app ---------------------------------------------------
@@ -254,16 +294,10 @@ class Harness:
 
 @pytest.fixture(scope="module")
 def harness(moto_url: str) -> Iterator[tuple[Harness, Auditor]]:
-    settings_ = Settings(
-        region="us-east-1",
-        endpoint_url=moto_url,
-        access_key_id="testing",
-        secret_access_key="testing",
-    )
-    service = AccountService(settings_, report_poll_interval=0.1)
+    service = make_service(moto_url)
     auditor = Auditor()
     service.session.iam().meta.events.register("before-parameter-build.iam", auditor)
-    h = Harness(AcctApp(service, vault=Vault(fail.Keyring()), open_guide=False))
+    h = Harness(make_app(service))
     try:
         yield h, auditor
     finally:

@@ -17,12 +17,12 @@ import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Checkbox, SelectionList, Static
 
+from tests.support.app import make_app
+from tests.support.guide import cursor_step, go_to, refreshed, states
+from tests.support.keyrings import MemoryKeyring
 from tests.support.pilot import plain, wait_for_screen, wait_until
-from tests.unit.test_vault import MemoryKeyring
 from tui.app import AcctApp
 from tui.aws.models import ADMIN_POLICY_ARN, Part
-from tui.aws.service import AccountService
-from tui.aws.session import Settings
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.details import DetailsScreen
 from tui.screens.dialogs.prompt import PromptScreen
@@ -60,15 +60,8 @@ def server_app(
     vault: Vault | None = None,
 ) -> AcctApp:
     """The app as the command line builds it (guide on), over the moto_server."""
-    settings = Settings(
-        region="us-east-1",
-        endpoint_url=url,
-        access_key_id=key[0],
-        secret_access_key=key[1],
-        read_only=read_only,
-    )
-    service = AccountService(settings, report_poll_interval=0.1)
-    return AcctApp(service, vault=vault or Vault(MemoryKeyring()))
+    vault = vault or Vault(MemoryKeyring())
+    return make_app(url, key=key, read_only=read_only, vault=vault, open_guide=True)
 
 
 def seed_admin(url: str, name: str = "ada", *, mfa: bool = True) -> tuple[str, str]:
@@ -91,32 +84,8 @@ def seed_admin(url: str, name: str = "ada", *, mfa: bool = True) -> tuple[str, s
     return key["AccessKeyId"], key["SecretAccessKey"]
 
 
-async def refreshed(app: AcctApp, pilot: Any, generation: int = 1) -> None:
-    """Wait (bounded) until refresh number ``generation`` has finished."""
-    await wait_until(pilot, lambda: app.generation >= generation and not app.refreshing)
-
-
-def states(screen: GuideScreen) -> dict[str, str]:
-    """What each row shows in its status column, by step id."""
-    table = screen.table
-    return {str(key.value): table.get_row(key)[0].plain for key in table.rows}
-
-
 def reason(screen: GuideScreen) -> str:
     return plain(screen.query_one("#guide-reason", Static))
-
-
-def cursor_step(screen: GuideScreen) -> str:
-    table = screen.table
-    return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-
-
-async def go_to(pilot: Any, screen: GuideScreen, step_id: str) -> None:
-    """Move the cursor to ``step_id`` with the arrow keys."""
-    ids = [s.id for s in screen.steps]
-    delta = ids.index(step_id) - ids.index(cursor_step(screen))
-    await pilot.press(*(["down"] * delta if delta > 0 else ["up"] * -delta))
-    assert cursor_step(screen) == step_id
 
 
 def aws_config() -> str:

@@ -15,9 +15,10 @@ import boto3
 import pytest
 from textual.widgets import Static
 
-from tests.app.test_guide import cursor_step, go_to, refreshed, states
-from tests.support.pilot import iam, make_app, plain, wait_for_screen, wait_until
-from tests.unit.test_vault import MemoryKeyring
+from tests.support.app import make_app
+from tests.support.guide import cursor_step, go_to, refreshed, states
+from tests.support.keyrings import MemoryKeyring
+from tests.support.pilot import iam, plain, wait_for_screen, wait_until
 from tui.aws.models import ADMIN_POLICY_ARN
 from tui.aws.totp import totp
 from tui.demo import DemoEndpoint
@@ -57,7 +58,7 @@ async def back_to_guide(app: Any, pilot: Any) -> GuideScreen:
 
 async def test_keyboard_only_path_secures_the_demo_account(demo: DemoEndpoint) -> None:
     vault = Vault(MemoryKeyring())
-    app = make_app(demo, vault=vault, guide=True)
+    app = make_app(demo, vault=vault, open_guide=True)
     async with app.run_test(size=(80, 24)) as pilot:
         # The demo account has no administrators group: the guide opens by itself.
         guide = await back_to_guide(app, pilot)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from tests.support.pilot import loaded, make_app, plain
+from tests.support.app import make_app
+from tests.support.pilot import loaded, plain
 from tui.demo import DemoEndpoint
 from tui.keys import entries, readme_rows
 from tui.panes import TablePane

@@ -30,9 +30,9 @@ import pytest
 from botocore.exceptions import ClientError
 from textual.widgets import DataTable, Static
 
+from tests.support.app import make_app
 from tests.support.pilot import (
     loaded,
-    make_app,
     plain,
     recorded_notifications,
     reset_auth,

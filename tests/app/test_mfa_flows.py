@@ -9,8 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from textual.widgets import Input, Static
 
-from tests.app.test_qr import decode, rasterise
-from tests.support.pilot import iam, loaded, make_app, plain, wait_for_screen, wait_until
+from tests.support.app import make_app
+from tests.support.pilot import iam, loaded, plain, wait_for_screen, wait_until
+from tests.support.qr import decode, rasterise
 from tui.aws.totp import totp, verify_pair
 from tui.demo import DemoEndpoint
 from tui.panes import TablePane

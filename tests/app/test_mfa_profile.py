@@ -8,7 +8,7 @@ import pytest
 from moto import mock_aws
 from textual.widgets import Input
 
-from tui.app import AcctApp
+from tests.support.app import make_app
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
 from tui.screens.dialogs.mfa_token import MfaTokenScreen
@@ -52,7 +52,8 @@ def test_layer_raises_instead_of_prompting_then_uses_the_code(mfa_profile: str) 
 
 async def test_app_asks_for_the_code_in_a_modal(mfa_profile: str) -> None:
     with mock_aws():
-        app = AcctApp(AccountService(Settings(profile=mfa_profile), report_poll_interval=0.05))
+        service = AccountService(Settings(profile=mfa_profile), report_poll_interval=0.05)
+        app = make_app(service, vault=None, open_guide=True)
         async with app.run_test(size=(80, 24)) as pilot:
             for _ in range(100):
                 await pilot.pause(0.05)

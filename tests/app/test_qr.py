@@ -17,11 +17,20 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import boto3
 import pytest
-import zxingcpp
 from moto import mock_aws
 from PIL import Image
 from textual.geometry import Region
 
+from tests.support.qr import (
+    BLACK,
+    DARK_BG,
+    HALVES,
+    LIGHT_FG,
+    MODULE_PX,
+    WHITE,
+    decode,
+    rasterise,
+)
 from tests.support.render import DARK_TERMINAL, LIGHT_TERMINAL, Paint, screen_cells
 from tui.support.qr import fits, invert_for_theme, qr_lines, qr_size, qr_version
 
@@ -32,14 +41,6 @@ BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 MAX_LABEL_AND_ISSUER = 39
 # 80×24 terminal: a 35-column text column beside the code, one row for a border/title.
 QR_BOX = (80 - 35, 24 - 1)
-
-MODULE_PX = 4  # a module is MODULE_PX square; a text cell is MODULE_PX × 2·MODULE_PX
-MARGIN_PX = 16
-BLACK, WHITE = 0, 255
-DARK_BG, LIGHT_FG = 30, 220  # a dark theme: light text on a dark background
-
-# glyph -> (top half is ink, bottom half is ink)
-HALVES = {" ": (False, False), "▀": (True, False), "▄": (False, True), "█": (True, True)}
 
 
 def random_seed() -> str:
@@ -69,34 +70,6 @@ def otpauth_uri(user: str, seed: str, issuer: str = "AWS") -> str:
             break
         cut -= 1
     return f"otpauth://totp/{label}?secret={seed}&issuer={encoded_issuer}"
-
-
-def rasterise(lines: list[str], *, ink: int, paper: int) -> Image.Image:
-    """Draw text rows as a terminal would: glyph halves in ``ink``, the rest in ``paper``."""
-    width = len(lines[0]) * MODULE_PX + 2 * MARGIN_PX
-    height = len(lines) * 2 * MODULE_PX + 2 * MARGIN_PX
-    pixels = bytearray([paper]) * (width * height)
-    for row, line in enumerate(lines):
-        for col, glyph in enumerate(line):
-            for half, is_ink in enumerate(HALVES[glyph]):
-                if not is_ink:
-                    continue
-                top = MARGIN_PX + (2 * row + half) * MODULE_PX
-                left = MARGIN_PX + col * MODULE_PX
-                for y in range(top, top + MODULE_PX):
-                    pixels[y * width + left : y * width + left + MODULE_PX] = bytes(
-                        [ink] * MODULE_PX
-                    )
-    return Image.frombytes("L", (width, height), bytes(pixels))
-
-
-def decode(image: Image.Image, *, try_invert: bool) -> list[str]:
-    found = zxingcpp.read_barcodes(
-        image,
-        formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode),
-        try_invert=try_invert,
-    )
-    return [barcode.text for barcode in found]
 
 
 def assert_round_trip(uri: str, seed: str, texts: list[str]) -> None:
@@ -302,15 +275,15 @@ async def shown_qr(theme: str | None, terminal: str) -> tuple[str, Image.Image, 
     """Open the MFA screen at 80×24 (in ``theme``, if given, else the app's own): the URI,
     the QR as a ``terminal`` ("dark"/"light") shows it, and whether the screen knew that no
     colour reaches the terminal. NO_COLOR comes from the environment, as in real use."""
-    from tests.app.test_snapshots import ACCOUNT as SNAP_ACCOUNT
-    from tests.app.test_snapshots import SEED, offline_app
+    from tests.support.app import OFFLINE_URL, make_app
+    from tests.support.qr import FAKE_SEED as SEED
     from tui.aws.mfa import VirtualMfa
     from tui.aws.mfa import otpauth_uri as app_uri
     from tui.screens.mfa import MfaScreen
 
-    app = offline_app()
-    uri = app_uri(SEED, SNAP_ACCOUNT, "alice")
-    device = VirtualMfa(f"arn:aws:iam::{SNAP_ACCOUNT}:mfa/alice", "alice", SEED, uri)
+    app = make_app(OFFLINE_URL)
+    uri = app_uri(SEED, ACCOUNT, "alice")
+    device = VirtualMfa(f"arn:aws:iam::{ACCOUNT}:mfa/alice", "alice", SEED, uri)
     async with app.run_test(size=(80, 24)) as pilot:
         if theme is not None:
             app.theme = theme

@@ -16,11 +16,14 @@ import gc
 import threading
 import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from tests.support.pilot import iam, loaded, make_app, wait_until
+import tui.app as app_module
+from tests.support.app import make_app
+from tests.support.pilot import iam, loaded, wait_until
 from tests.support.render import cells_text, screen_cells
 from tui.app import AcctApp
 from tui.demo import DemoEndpoint
@@ -62,6 +65,15 @@ def users_shown(app: AcctApp) -> list[str]:
     return app.query_one("#users", TablePane).visible_keys()
 
 
+def settled_but_for(app: AcctApp, part: str) -> bool:
+    """Nothing the app started is still running but the gated read of ``part`` (and the
+    polls of Regions in transit, which live until those Regions settle)."""
+    return all(
+        w.is_finished or w.group == f"part-{part}" or w.group.startswith("region-")
+        for w in app.workers
+    )
+
+
 def users_read(app: AcctApp) -> set[str]:
     details = app.posture.details.value
     return {user.name for user in details.users} if details is not None else set()
@@ -100,8 +112,10 @@ async def test_a_refresh_shows_the_new_posture_at_once(
         await pilot.press("r")
         # The new user has been read, but the Regions part is still out: the screen
         # keeps the previous posture whole.
-        await wait_until(pilot, lambda: user in users_read(app), 20)
-        await pilot.pause(0.3)
+        await wait_until(
+            pilot, lambda: user in users_read(app) and settled_but_for(app, "regions"), 20
+        )
+        await pilot.pause()
         assert app.refreshing
         assert user not in users_shown(app)
         gate.open()
@@ -114,51 +128,97 @@ async def test_a_slow_part_holds_the_rest_back_only_so_long(
 ) -> None:
     app = make_app(demo, read_only=True)
     app.HOLD_DISPLAY = 1.0
+    # At each end of a hold: was the new user on screen already? (The hold ends on a timer
+    # the app sets; its handler is wrapped to look at the screen just before it runs.)
+    shown_at_expiry: list[bool] = []
+    hold_expired = app._hold_expired
+
+    def expiring(generation: int) -> None:
+        shown_at_expiry.append("shown-after-the-hold" in users_shown(app))
+        hold_expired(generation)
+
+    app._hold_expired = expiring  # type: ignore[method-assign]
     async with app.run_test(size=(160, 50)) as pilot:
         await loaded(app, pilot)
         iam(demo).create_user(UserName="shown-after-the-hold")
         gates.append(gate := Gate(app, "regions"))
-        started = time.monotonic()
         await pilot.press("r")
         await wait_until(pilot, lambda: "shown-after-the-hold" in users_shown(app), 20)
-        # Shown by the hold's end, with the Regions read still out.
-        assert time.monotonic() - started >= 1.0
+        # Shown when the hold ended, not before, with the Regions read still out.
+        assert shown_at_expiry == [False]
         assert app.refreshing and not gate.released.is_set()
         gate.open()
         await wait_until(pilot, lambda: not app.refreshing, 20)
         assert "shown-after-the-hold" in users_shown(app)
 
 
-async def test_full_collections_wait_for_a_quiet_moment(demo: DemoEndpoint) -> None:
-    full: list[float] = []
+class ManualClock:
+    """The app's ``time.monotonic``, moved only by the test: "quiet for N seconds" is then
+    exact, however busy the machine."""
+
+    def __init__(self) -> None:
+        self.now = time.monotonic()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+async def test_full_collections_wait_for_a_quiet_moment(
+    demo: DemoEndpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full: list[int] = []
 
     def watch(phase: str, info: dict[str, int]) -> None:
         if phase == "stop" and info["generation"] == 2:
-            full.append(time.monotonic())
+            full.append(2)
 
+    clock = ManualClock()
+    fake_time = SimpleNamespace(monotonic=clock, perf_counter=time.perf_counter, sleep=time.sleep)
+    monkeypatch.setattr(app_module, "time", fake_time)
     app = make_app(demo, read_only=True)
     app.IDLE_COLLECT = 0.6
+    # Each run of the idle check (a timer every IDLE_COLLECT / 4), counted.
+    checks = [0]
+    collect_when_idle = app._collect_when_idle
+
+    def counted() -> None:
+        collect_when_idle()
+        checks[0] += 1
+
+    app._collect_when_idle = counted  # type: ignore[method-assign]
+
+    async def checked(times: int = 2) -> None:
+        """Until the idle check has run ``times`` more times."""
+        target = checks[0] + times
+        await wait_until(pilot, lambda: checks[0] >= target, 20)
+
     gc.callbacks.append(watch)
     try:
         async with app.run_test(size=(160, 50)) as pilot:
             await loaded(app, pilot)
             # Not by themselves: the threshold of the oldest generation is out of reach.
             assert gc.get_threshold()[2] >= 1_000_000
+            clock.advance(app.IDLE_COLLECT)
             await wait_until(pilot, lambda: app.last_collect_seconds is not None, 10)
             # A refresh makes one due; keys keep arriving, so it waits for them to stop.
             app.last_collect_seconds = None
             full.clear()
             await pilot.press("r")
             await wait_until(pilot, lambda: not app.refreshing, 20)
-            typing_until = time.monotonic() + 1.5
-            while time.monotonic() < typing_until:
+            for _ in range(6):  # a key every half IDLE_COLLECT, each seen by the check
+                clock.advance(app.IDLE_COLLECT / 2)
                 await pilot.press("down")
-                await pilot.pause(0.1)
+                await checked()
             assert full == [], "a full collection ran while keys were arriving"
+            clock.advance(app.IDLE_COLLECT * 0.9)  # quiet, not yet long enough
+            await checked()
+            assert full == [], "a full collection ran before IDLE_COLLECT of quiet"
+            clock.advance(app.IDLE_COLLECT * 0.2)
             await wait_until(pilot, lambda: app.last_collect_seconds is not None, 10)
             assert len(full) == 1
-            # (A rule, not a speed: it ran no sooner than IDLE_COLLECT after the last key.)
-            assert full[0] - app._last_input >= app.IDLE_COLLECT
     finally:
         gc.callbacks.remove(watch)
     # The app leaves the collector as it found it.

@@ -14,12 +14,22 @@ from typing import Any
 import pytest
 from textual.widgets import Button, Input, Static
 
-from tests.support.pilot import iam, loaded, make_app, plain, wait_for_screen, wait_until
+from tests.support.app import make_app, make_service
+from tests.support.calls import ACCOUNT, answer_as_root, record
+from tests.support.pilot import (
+    iam,
+    loaded,
+    plain,
+    recorded_notifications,
+    wait_for_screen,
+    wait_until,
+)
 from tui.aws import selfguard
 from tui.aws.models import AuthDetails, Caller, IamGroup, IamUser, PolicyRef
 from tui.aws.selfguard import Identity
 from tui.demo import DemoEndpoint
 from tui.demo.seed import CALLER
+from tui.panes import TablePane
 from tui.screens.access_keys import AccessKeysScreen
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.user import UserScreen
@@ -213,6 +223,53 @@ async def test_deleting_your_last_admin_group_needs_its_name(demo: DemoEndpoint)
             pilot, lambda: any("administrators deleted" in n.message for n in app._notifications)
         )
     assert "administrators" not in [g["GroupName"] for g in client.list_groups()["Groups"]]
+
+
+def root_has_keys(session: Any) -> None:
+    """Make GetAccountSummary say root has access keys (moto's root never has any)."""
+
+    def mark(parsed: dict[str, Any], **_: Any) -> None:
+        parsed.setdefault("SummaryMap", {})["AccountAccessKeysPresent"] = 1
+
+    session.iam().meta.events.register("after-call.iam.GetAccountSummary", mark)
+
+
+@pytest.mark.server
+async def test_root_deletes_its_keys_from_the_recommendation_typing_the_account(
+    moto_reset: str,
+) -> None:
+    """Signed in as root with keys: the recommendation's fix, by keys, asks for the account
+    id typed (acct-tui's own key is one of them), then deletes every key, its own last.
+
+    moto has no root: a user's two keys stand in, as ListAccessKeys without a user name
+    lists the keys of whoever signs; sts and the account summary answer as for root.
+    """
+    client = iam(moto_reset)
+    client.create_user(UserName="stand-in")
+    own = client.create_access_key(UserName="stand-in")["AccessKey"]
+    other = client.create_access_key(UserName="stand-in")["AccessKey"]
+    service = make_service(moto_reset, key=(own["AccessKeyId"], own["SecretAccessKey"]))
+    answer_as_root(service.session)
+    root_has_keys(service.session)
+    deletions = record(service.session, "DeleteAccessKey")
+    app = make_app(service)
+    notes = recorded_notifications(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("1", "slash", *"no access keys", "enter", "enter")
+        confirm = await wait_for_screen(app, pilot, ConfirmScreen)
+        warning = _warning(confirm)
+        assert "acct-tui signs as root" in warning, warning
+        await _refused_until_typed(app, pilot, confirm, ACCOUNT)
+        assert deletions == [], "nothing deleted before the account id is typed"
+        await pilot.press(ACCOUNT[-1])
+        assert not confirm.query_one("#ok", Button).disabled
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any("Deleted 2 root access key(s)" in n for n in notes))
+        recs = app.query_one("#recommendations", TablePane)
+        await wait_until(pilot, lambda: recs.table.get_row("root-keys")[0].plain.startswith("✓"))
+    assert [d["AccessKeyId"] for d in deletions] == [other["AccessKeyId"], own["AccessKeyId"]]
+    assert client.list_access_keys(UserName="stand-in")["AccessKeyMetadata"] == []
 
 
 async def test_deleting_yourself_needs_your_name_typed(demo: DemoEndpoint) -> None:

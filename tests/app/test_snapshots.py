@@ -9,31 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from keyring.backends import fail
 from textual.widgets import Input, Static
 
 from tests.support import hostile
+from tests.support.app import OFFLINE_URL, make_app
+from tests.support.qr import FAKE_SEED
 from tui.app import AcctApp
 from tui.aws.mfa import VirtualMfa, otpauth_uri
-from tui.aws.service import AccountService
-from tui.aws.session import Settings
 from tui.screens.mfa import MfaScreen
-from tui.support.vault import Vault
 
-# A fixed, fake seed: 64 base32 characters, as AWS returns them.
-SEED = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+SEED = FAKE_SEED
 ACCOUNT = "123456789012"
 
 
 def offline_app() -> AcctApp:
-    # Nothing listens on port 9: the panes behind the modal fail fast; the modal covers them.
-    settings = Settings(
-        region="us-east-1",
-        endpoint_url="http://127.0.0.1:9",
-        access_key_id="testing",
-        secret_access_key="testing",
-    )
-    return AcctApp(AccountService(settings), vault=Vault(fail.Keyring()), open_guide=False)
+    # Nothing listens there: the panes behind the modal fail fast; the modal covers them.
+    return make_app(OFFLINE_URL)
 
 
 def test_mfa_modal_at_80x24(snap_compare: Any) -> None:

@@ -21,9 +21,10 @@ from textual.theme import BUILTIN_THEMES
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tests.support.pilot import iam, loaded, make_app, plain, wait_for_screen, wait_until
+from tests.support.app import make_app
+from tests.support.keyrings import MemoryKeyring
+from tests.support.pilot import iam, loaded, plain, wait_for_screen, wait_until
 from tests.support.render import Paint, cells_text, contrast, screen_cells
-from tests.unit.test_vault import MemoryKeyring
 from tui.app import AcctApp
 from tui.aws.checks import Severity, Status, evaluate
 from tui.aws.guide import StepState, guide_steps
@@ -165,7 +166,7 @@ async def test_every_screen_is_readable(
     form, a user's MFA modal, access keys and details, the new-user form, its review, the
     credentials, and a failed plan."""
     theme = set_mode(monkeypatch, mode)
-    app = make_app(demo, vault=Vault(MemoryKeyring()), guide=True)
+    app = make_app(demo, vault=Vault(MemoryKeyring()), open_guide=True)
     async with app.run_test(size=(80, 24)) as pilot:
         app.theme = theme
         await loaded(app, pilot)
@@ -347,7 +348,7 @@ async def test_status_and_severity_are_words_on_the_rendered_rows(
 ) -> None:
     """Under NO_COLOR (every colour a grey) each row still says what state it is in."""
     monkeypatch.setenv("NO_COLOR", "1")
-    app = make_app(demo, guide=True)
+    app = make_app(demo, open_guide=True)
     async with app.run_test(size=(160, 60)) as pilot:
         await loaded(app, pilot)
         guide = await wait_for_screen(app, pilot, GuideScreen)

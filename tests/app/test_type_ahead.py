@@ -13,7 +13,8 @@ import pytest
 from textual import events
 from textual.widgets import Input
 
-from tests.support.pilot import loaded, make_app
+from tests.support.app import make_app
+from tests.support.pilot import loaded
 from tui.screens.forms.alias import AliasScreen
 from tui.screens.forms.create_group import CreateGroupScreen
 from tui.screens.forms.create_user import CreateUserScreen

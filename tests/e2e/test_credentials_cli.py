@@ -21,7 +21,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-from tests.unit.test_vault import (
+from tests.support.keyrings import (
     LockedKeyring,
     MemoryKeyring,
     PlaintextKeyring,

@@ -19,8 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_e2e_tmux import wait_footer
-from tests.e2e.test_terminal import _alive, _demo_child_of
+from tests.support.processes import alive, demo_child_of
 from tests.support.spy_keyring import SPY_FILE_ENV
 from tests.support.tmux import Tmux, acct_tui, terminal_env
 
@@ -76,11 +75,8 @@ def environ_of(pid: int) -> dict[str, str]:
 
 @pytest.fixture
 def term(tmp_path: Path) -> Iterator[Tmux]:
-    t = Tmux(tmp_path, 120, 40)
-    try:
+    with Tmux(tmp_path, 120, 40) as t:
         yield t
-    finally:
-        t.close()
 
 
 def test_child_environment_keeps_no_aws_variable_of_the_parent() -> None:
@@ -124,8 +120,8 @@ def test_demo_leaves_home_keyring_and_aws_config_alone(term: Tmux, tmp_path: Pat
     term.wait_for("Getting started —", timeout=WAIT)
 
     # The moto child: its initial environment holds none of the parent's AWS_* values.
-    child = _demo_child_of(int(term.tmux("display-message", "-p", "-t", "t", "#{pane_pid}")))
-    assert child is not None and _alive(child)
+    child = demo_child_of(term.pane_pid())
+    assert child is not None and alive(child)
     child_env = environ_of(child)
     leaked = {k: v for k, v in child_env.items() if k in parent_aws and v == parent_aws[k]}
     assert not leaked, f"the demo server inherited {sorted(leaked)}"
@@ -136,7 +132,7 @@ def test_demo_leaves_home_keyring_and_aws_config_alone(term: Tmux, tmp_path: Pat
 
     # A user with an access key: the credentials screen saves it to the demo's keyring.
     term.send("2")
-    wait_footer(term, has="n New user")
+    term.wait_footer(has="n New user")
     term.send("n")
     term.wait_for("User name", WAIT)
     term.type(USER)
@@ -182,7 +178,7 @@ def test_demo_leaves_home_keyring_and_aws_config_alone(term: Tmux, tmp_path: Pat
     assert tree_digest(home) == before, "the demo changed files in HOME"
     assert not spy.exists(), f"the person's keyring received: {spy.read_text()}"
     assert not sandboxes[0].exists(), "the demo's throw-away directory outlived the run"
-    assert not _alive(child)
+    assert not alive(child)
     assert not os.listdir(scratch), sorted(os.listdir(scratch))
 
 
@@ -202,7 +198,7 @@ def test_demo_removes_its_directory_when_a_signal_ends_it(
     term.start([*acct_tui(), "--demo"], env)
     term.wait_for("Getting started —", timeout=WAIT)
     assert [p.name for p in scratch.iterdir() if p.name.startswith("acct-tui-demo-")]
-    child = _demo_child_of(int(term.tmux("display-message", "-p", "-t", "t", "#{pane_pid}")))
+    child = demo_child_of(term.pane_pid())
     assert child is not None
     app = int(Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[1])
     if how == "kill-pane":
@@ -211,7 +207,7 @@ def test_demo_removes_its_directory_when_a_signal_ends_it(
     else:
         os.kill(app, getattr(signal, how))
     deadline = time.monotonic() + WAIT
-    while (_alive(app) or _alive(child)) and time.monotonic() < deadline:
+    while (alive(app) or alive(child)) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not _alive(app) and not _alive(child)
+    assert not alive(app) and not alive(child)
     assert not os.listdir(scratch), f"left behind after {how}: {sorted(os.listdir(scratch))}"

@@ -73,31 +73,15 @@ def account() -> Iterator[DemoEndpoint]:
 
 
 # ------------------------------------------------------------------------------- the steps
-def wait_footer(term: Tmux, *, has: str, lacks: str = "") -> None:
-    """Wait for the footer (the bindings of the focused widget) to show ``has``.
-
-    This is how the test knows where focus is before typing on: ``n New user`` means the
-    Users table, and ``q Quit`` disappears while a text field has focus (it would take the
-    ``q``). Textual moves focus after the keys already queued, so typing on blindly can
-    send a key to the widget that had focus before.
-    """
-
-    def shown(screen: str) -> bool:
-        footer = screen.rstrip("\n").rsplit("\n", 1)[-1]
-        return has in footer and not (lacks and lacks in footer)
-
-    term.wait_until(shown, f"footer with {has!r}" + (f" without {lacks!r}" if lacks else ""), WAIT)
-
-
 def filter_table(term: Tmux, text: str) -> None:
     """``/``, type ``text``, ``enter``: the focused table shows only the matching rows."""
     term.send("/")
     term.wait_for("filter…", WAIT)
-    wait_footer(term, has="Filter", lacks="q Quit")  # the filter field has focus
+    term.wait_footer(has="Filter", lacks="q Quit")  # the filter field has focus
     term.type(text)
     term.wait_for(" match ", WAIT)
     term.send("Enter")
-    wait_footer(term, has="q Quit")  # back on the table
+    term.wait_footer(has="q Quit")  # back on the table
 
 
 def create_admin_group(term: Tmux, route: str) -> None:
@@ -124,7 +108,7 @@ def create_admin_group(term: Tmux, route: str) -> None:
 def create_user(term: Tmux) -> str:
     """A console user with an access key in administrators; returns the key id shown."""
     term.send("2")
-    wait_footer(term, has="n New user")
+    term.wait_footer(has="n New user")
     term.send("n")
     term.wait_for("User name", WAIT)  # the form, not the footer's "n New user"
     term.type(USER)
@@ -171,7 +155,7 @@ def create_user(term: Tmux) -> str:
 
 def set_alias(term: Tmux) -> None:
     term.send("4")
-    wait_footer(term, has="n Set alias")
+    term.wait_footer(has="n Set alias")
     term.send("n")
     term.wait_for("Set an alias", WAIT)
     term.type(ALIAS)
@@ -182,7 +166,7 @@ def set_alias(term: Tmux) -> None:
 
 def enable_region(term: Tmux) -> None:
     term.send("5")
-    wait_footer(term, has="/ Filter", lacks="Set alias")
+    term.wait_footer(has="/ Filter", lacks="Set alias")
     filter_table(term, REGION)
     term.wait_line(REGION, "DISABLED", timeout=WAIT)
     term.send("Enter")

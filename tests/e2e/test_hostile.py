@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from keyring.backends import fail
 from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -30,17 +29,15 @@ from textual.widgets import Static
 from textual.widgets._toast import Toast
 
 from tests.support import hostile as h
+from tests.support.app import make_app, make_service
 from tests.support.pilot import loaded, plain, wait_for_screen, wait_until
 from tests.support.tmux import Tmux, terminal_env
 from tui.app import AcctApp
-from tui.aws.service import AccountService
-from tui.aws.session import Settings
 from tui.panes import TablePane
 from tui.panes.base import literal
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.details import DetailsScreen
 from tui.screens.user import UserScreen
-from tui.support.vault import Vault
 from tui.support.visible import visible
 from tui.widgets.rowdata import CellValue
 
@@ -88,15 +85,9 @@ def test_nothing_a_terminal_obeys_survives(text: str) -> None:
 
 # -- the app over moto --------------------------------------------------------------------------
 def hostile_app(endpoint_url: str) -> AcctApp:
-    settings_ = Settings(
-        region="us-east-1",
-        endpoint_url=endpoint_url,
-        access_key_id="testing",
-        secret_access_key="testing",
-    )
-    service = AccountService(settings_, report_poll_interval=0.1)
+    service = make_service(endpoint_url)
     h.inject(service)
-    return AcctApp(service, vault=Vault(fail.Keyring()), open_guide=False)
+    return make_app(service)
 
 
 @pytest.fixture
@@ -299,6 +290,7 @@ async def test_modal_titles_and_plans_carry_names_literally(hostile_url: str) ->
     assert h.MARKUP_NAMES[0] in names, "cancelled: nothing deleted"
 
 
+@pytest.mark.tmux
 @pytest.mark.server
 def test_a_real_terminal_gets_no_clipboard_title_or_colour_from_aws_text(
     hostile_url: str, tmp_path: Path

@@ -15,17 +15,16 @@ from typing import Any
 
 import boto3
 import pytest
-from keyring.backends import fail
 from textual import events
 from textual.widgets import Checkbox, Input, Static
 
-from tests.e2e.test_terminal import _alive, _demo_child_of
+from tests.support.app import make_app
 from tests.support.hostile import assert_terminal_safe, frame
 from tests.support.pilot import loaded, plain, wait_for_screen, wait_until
+from tests.support.processes import alive, demo_child_of
 from tests.support.tmux import Tmux, acct_tui, acct_tui_env, terminal_env
 from tui.app import AcctApp
-from tui.aws.service import AccountService
-from tui.aws.session import Settings
+from tui.aws.models import PART_NAMES
 from tui.panes import TablePane
 from tui.screens.credentials import CredentialsScreen
 from tui.screens.dialogs.confirm import ConfirmScreen
@@ -34,7 +33,6 @@ from tui.screens.dialogs.too_small import TooSmallScreen
 from tui.screens.forms.alias import AliasScreen
 from tui.screens.forms.create_user import CreateUserScreen
 from tui.screens.forms.password_policy import PasswordPolicyScreen
-from tui.support.vault import Vault
 
 pytestmark = [pytest.mark.lifecycle, pytest.mark.server]
 
@@ -42,14 +40,7 @@ USERS = [f"user-{n:02d}" for n in range(12)]
 
 
 def server_app(endpoint_url: str) -> AcctApp:
-    settings = Settings(
-        region="us-east-1",
-        endpoint_url=endpoint_url,
-        access_key_id="testing",
-        secret_access_key="testing",
-    )
-    service = AccountService(settings, report_poll_interval=0.1)
-    return AcctApp(service, vault=Vault(fail.Keyring()), open_guide=False)
+    return make_app(endpoint_url)
 
 
 def iam(endpoint_url: str) -> Any:
@@ -282,11 +273,8 @@ async def test_starting_in_a_tiny_terminal_shows_the_notice_first(account: str) 
 # -- quitting in a real terminal -----------------------------------------------------------------
 @pytest.fixture
 def term(tmp_path: Path) -> Iterator[Tmux]:
-    t = Tmux(tmp_path, 100, 30)
-    try:
+    with Tmux(tmp_path, 100, 30) as t:
         yield t
-    finally:
-        t.close()
 
 
 def after_exit(term: Tmux) -> str:
@@ -296,13 +284,14 @@ def after_exit(term: Tmux) -> str:
     return screen
 
 
+@pytest.mark.tmux
 def test_quit_while_regions_are_polled_is_clean_and_stops_the_demo(
     term: Tmux, tmp_path: Path
 ) -> None:
     term.start([*acct_tui(), "--demo"], terminal_env(tmp_path))
     term.wait_for("Root user has MFA", timeout=60)
-    child = _demo_child_of(int(term.tmux("display-message", "-p", "-t", "t", "#{pane_pid}")))
-    assert child is not None and _alive(child)
+    child = demo_child_of(term.pane_pid())
+    assert child is not None and alive(child)
     # The demo account opens Getting started by itself once it is read: wait for it, so
     # the keys below go to the main screen and not to a guide that opens in between.
     term.wait_for("Getting started —", timeout=60)
@@ -316,10 +305,10 @@ def test_quit_while_regions_are_polled_is_clean_and_stops_the_demo(
     assert term.exit_status() == 0
     after_exit(term)
     for _ in range(100):
-        if not _alive(child):
+        if not alive(child):
             break
         time.sleep(0.1)
-    assert not _alive(child), f"the demo server (pid {child}) outlived acct-tui"
+    assert not alive(child), f"the demo server (pid {child}) outlived acct-tui"
 
 
 class BlackHole:
@@ -343,6 +332,14 @@ class BlackHole:
             except TimeoutError:
                 continue
 
+    def wait_for(self, connections: int, timeout: float = 60.0) -> None:
+        """Until ``connections`` are held (a hang guard, not a speed)."""
+        deadline = time.monotonic() + timeout
+        while len(self.held) < connections:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"hung: {len(self.held)} of {connections} connections")
+            time.sleep(0.05)
+
     def close(self) -> None:
         self.stopping.set()
         self.thread.join(5)
@@ -351,6 +348,7 @@ class BlackHole:
         self.sock.close()
 
 
+@pytest.mark.tmux
 def test_quit_while_every_call_hangs_exits_at_once(term: Tmux, tmp_path: Path) -> None:
     hole = BlackHole()
     try:
@@ -358,18 +356,21 @@ def test_quit_while_every_call_hangs_exits_at_once(term: Tmux, tmp_path: Path) -
         url = f"http://127.0.0.1:{hole.port}"
         term.start([*acct_tui(), "--endpoint-url", url, "--region", "us-east-1"], env)
         term.wait_for("connecting…")
-        for _ in range(100):  # every part's first call is waiting on the black hole
-            if len(hole.held) >= 5:
-                break
-            time.sleep(0.1)
+        hole.wait_for(len(PART_NAMES))  # every part's first call waits on the black hole
         term.send("q")
-        # Before tui/runtime/executor.py this took ~60 s: botocore's 20 s read timeout x 3 attempts.
-        assert term.exit_status(timeout=20) == 0
+        # Before tui/runtime/executor.py quitting waited for those calls: botocore's 20 s
+        # read timeout, then a second and a third attempt (new connections), ~60 s.
+        assert term.exit_status(timeout=180) == 0
+        assert len(hole.held) == len(PART_NAMES), (
+            f"{len(hole.held) - len(PART_NAMES)} call(s) were tried again before acct-tui "
+            "exited: quitting waited out a read timeout"
+        )
         after_exit(term)
     finally:
         hole.close()
 
 
+@pytest.mark.tmux
 def test_resize_in_a_real_terminal(account: str, term: Tmux, tmp_path: Path) -> None:
     env = acct_tui_env(tmp_path)
     term.start([*acct_tui(), "--endpoint-url", account, "--region", "us-east-1"], env)

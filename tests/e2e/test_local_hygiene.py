@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_terminal import _processes
+from tests.support.processes import processes
 from tests.support.tmux import Tmux, acct_tui, terminal_env
 from tui.support.clipboard import describe
 
@@ -159,11 +159,8 @@ def test_main_turns_core_dumps_and_dumpability_off() -> None:
 
 @pytest.fixture
 def term(tmp_path: Path) -> Iterator[Tmux]:
-    t = Tmux(tmp_path, 100, 30)
-    try:
+    with Tmux(tmp_path, 100, 30) as t:
         yield t
-    finally:
-        t.close()
 
 
 @pytest.mark.tmux
@@ -171,8 +168,8 @@ def term(tmp_path: Path) -> Iterator[Tmux]:
 def test_the_running_app_has_no_core_file_limit_left(term: Tmux, tmp_path: Path) -> None:
     term.start([*acct_tui(), "--demo"], terminal_env(tmp_path))
     term.wait_for("Getting started —", 60)
-    pane = int(term.tmux("display-message", "-p", "-t", "t", "#{pane_pid}"))
-    table = _processes()
+    pane = term.pane_pid()
+    table = processes()
     below = {pane}
     for _ in range(5):
         below |= {pid for pid, (ppid, _) in table.items() if ppid in below}

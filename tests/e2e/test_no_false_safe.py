@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from textual.widgets import Static
 
+from tests.support.app import make_app
 from tests.support.pilot import plain
 from tests.support.tmux import Tmux, acct_tui, acct_tui_env
-from tui.app import AcctApp
 from tui.aws import guide
 from tui.aws.checks import Status, evaluate, verdict
 from tui.aws.errors import AwsError
@@ -39,7 +39,6 @@ from tui.aws.models import (
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
 from tui.panes.recommendations import RecommendationsPane
-from tui.support.vault import Vault
 
 ADMIN = PolicyRef("AdministratorAccess", "arn:aws:iam::aws:policy/AdministratorAccess")
 NOW = utcnow()
@@ -152,7 +151,7 @@ async def test_unreachable_endpoint_shows_unknown_not_all_clear() -> None:
         access_key_id="AKIAEXAMPLEEXAMPLE00",
         secret_access_key="not-a-secret",
     )
-    app = AcctApp(AccountService(settings), vault=Vault(_fail_keyring()), open_guide=False)
+    app = make_app(AccountService(settings))
     async with app.run_test(size=(160, 50)) as pilot:
         pane = app.query_one("#recommendations", RecommendationsPane)
         for _ in range(600):
@@ -170,12 +169,6 @@ async def test_unreachable_endpoint_shows_unknown_not_all_clear() -> None:
         assert reason.startswith("Cannot tell")
         assert "Fix:" not in reason
         assert "enter to fix" not in reason
-
-
-def _fail_keyring() -> Any:
-    from keyring.backends import fail
-
-    return fail.Keyring()
 
 
 # -------------------------------------------------------------- a real terminal (tmux)

@@ -29,9 +29,10 @@ from typing import Any
 import pytest
 from textual.widgets import Checkbox, Input, RadioButton, Static
 
+from tests.support.app import make_app
+from tests.support.keyrings import MemoryKeyring
 from tests.support.pilot import loaded, plain, recorded_notifications, wait_for_screen, wait_until
 from tests.support.tmux import Tmux, acct_tui, acct_tui_env
-from tests.unit.test_vault import MemoryKeyring
 from tui.app import AcctApp
 from tui.aws.redact import redact
 from tui.aws.service import AccountService
@@ -153,7 +154,7 @@ async def test_secret_flows_leave_no_secret_behind(
     process = session_token_profile(isolated, monkeypatch)
     settings = Settings(profile="hygiene", region=demo.region, endpoint_url=demo.endpoint_url)
     service = AccountService(settings, report_poll_interval=0.1)
-    app = AcctApp(service, demo=True, vault=Vault(MemoryKeyring()))
+    app = make_app(service, demo=True, vault=Vault(MemoryKeyring()), open_guide=True)
     notes = recorded_notifications(app)
     shots: list[str] = []
     async with app.run_test(size=(80, 24)) as pilot:
@@ -261,7 +262,7 @@ def test_a_session_from_acct_tui_credentials_get_keeps_its_secret(
 ) -> None:
     """credential_process = `acct-tui credentials get`: botocore runs it, and with DEBUG
     logging on, the key it prints never reaches the log. (Needs a real keyring: .ci/run.)"""
-    from tests.unit.test_vault import new_account, new_entry
+    from tests.support.keyrings import new_account, new_entry
     from tui.support.awsconfig import add_cli_profile
 
     entry = new_entry(new_account())
@@ -356,6 +357,7 @@ def test_log_is_off_by_default(
     assert list(files_under(*isolated.values())) == []
 
 
+@pytest.mark.tmux
 def test_log_option_end_to_end(demo: DemoEndpoint, tmp_path: Path) -> None:
     """`acct-tui --log FILE` in a real terminal: DEBUG lines, mode 0600, no secret."""
     home = tmp_path / "home"

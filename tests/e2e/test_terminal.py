@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.support.processes import alive, demo_child_of
 from tests.support.tmux import Tmux, acct_tui, acct_tui_env, terminal_env
 
 pytestmark = pytest.mark.server
@@ -17,13 +17,11 @@ pytestmark = pytest.mark.server
 
 @pytest.fixture
 def term(tmp_path: Path) -> Iterator[Tmux]:
-    t = Tmux(tmp_path, 100, 30)
-    try:
+    with Tmux(tmp_path, 100, 30) as t:
         yield t
-    finally:
-        t.close()
 
 
+@pytest.mark.tmux
 def test_endpoint_url_shows_that_servers_users(moto_reset: str, term: Tmux, tmp_path: Path) -> None:
     iam = boto3.client(
         "iam",
@@ -45,48 +43,15 @@ def test_endpoint_url_shows_that_servers_users(moto_reset: str, term: Tmux, tmp_
     assert term.exit_status() == 0
 
 
-def _processes() -> dict[int, tuple[int, str]]:
-    out = subprocess.run(
-        ["ps", "-ww", "-eo", "pid=,ppid=,args="], capture_output=True, text=True
-    ).stdout
-    table = {}
-    for line in out.splitlines():
-        pid, ppid, args = line.split(None, 2)
-        table[int(pid)] = (int(ppid), args)
-    return table
-
-
-def _demo_child_of(root: int) -> int | None:
-    """The tui.demo.server process below ``root`` (the tmux pane's shell)."""
-    procs = _processes()
-    below = {root}
-    changed = True
-    while changed:
-        changed = False
-        for pid, (ppid, _) in procs.items():
-            if ppid in below and pid not in below:
-                below.add(pid)
-                changed = True
-    found = [p for p in below if "tui.demo.server" in procs[p][1]]
-    return found[0] if found else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
-
-
+@pytest.mark.tmux
 def test_demo_opens_five_panes_with_data_and_cleans_up(term: Tmux, tmp_path: Path) -> None:
     env = terminal_env(tmp_path)
     term.start([*acct_tui(), "--demo"], env)
     # The demo account is read, then opens "Getting started" over the panes.
     screen = term.wait_for("Getting started —", timeout=60)
     assert "DEMO" in screen and "Protect the root user with MFA" in screen
-    child = _demo_child_of(int(term.tmux("display-message", "-p", "-t", "t", "#{pane_pid}")))
-    assert child is not None and _alive(child), "the demo runs moto in a child process"
+    child = demo_child_of(term.pane_pid())
+    assert child is not None and alive(child), "the demo runs moto in a child process"
     for key, expected in (
         ("2", "deploy-bot"),
         ("3", "developers"),
@@ -97,9 +62,10 @@ def test_demo_opens_five_panes_with_data_and_cleans_up(term: Tmux, tmp_path: Pat
         term.wait_for(expected)
     term.send("q")
     assert term.exit_status() == 0
-    assert not _alive(child), "the demo server outlived acct-tui"
+    assert not alive(child), "the demo server outlived acct-tui"
 
 
+@pytest.mark.tmux
 def test_copy_reaches_tmux_through_osc52(term: Tmux, tmp_path: Path) -> None:
     env = terminal_env(tmp_path)
     term.start([*acct_tui(), "--demo"], env)

@@ -29,7 +29,10 @@ READ_TIMEOUT = 0.5  # the cells' Settings.read_timeout (acct-tui's default is 20
 # (ListPolicies) can take longer than READ_TIMEOUT on a busy machine: a timeout there would
 # be another fault. These cells wait as long as acct-tui does by default.
 READ_TIMEOUTS = {"unreadable": 20.0}
-SLOW_HOLD = 2.0  # how long the proxy holds a "slow" answer: well past the read timeout
+# The longest the proxy holds a "slow" answer: far past the read timeout, as the hold ends
+# when the client gives up (a client that does not is a failed cell, not a slow one).
+SLOW_HOLD = 30.0
+GAVE_UP = "a held answer was waited for: the client did not give up at its read timeout"
 READONLY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 CHANGE_PASSWORD = "IAMUserChangePassword"
 BASE_ALIAS = "faults-demo"
@@ -475,6 +478,12 @@ def make_full_group(h: Upstream, name: str, member: str) -> None:
 def current_alias(h: Upstream) -> str | None:
     aliases = h.iam.list_account_aliases()["AccountAliases"]
     return aliases[0] if aliases else None
+
+
+def regions_moving(up: Upstream) -> list[str]:
+    """The demo's Regions still ENABLING or DISABLING."""
+    listing = up.account.list_regions(MaxResults=50)["Regions"]
+    return [r["RegionName"] for r in listing if r["RegionOptStatus"] in ("ENABLING", "DISABLING")]
 
 
 def region_status(h: Upstream, code: str) -> str:

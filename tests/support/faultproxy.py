@@ -20,9 +20,10 @@ Faults, per action, for every request until cleared (or for the next ``times``):
 - ``denied``: 403 ``AccessDenied`` (EC2: ``UnauthorizedOperation``; REST-JSON:
   ``AccessDeniedException``) naming the action, as AWS words it;
 - ``reset``: the request is read and never forwarded; the connection is reset (RST);
-- ``slow``: the request IS forwarded (AWS acts on it), and the answer is held back longer
-  than the client's read timeout, then the connection is closed: the case where the
-  caller cannot know whether its call took effect.
+- ``slow``: the request IS forwarded (AWS acts on it), and the answer is held back until
+  the client gives up (its read timeout: the request is then marked ``abandoned``) or,
+  failing that, ``slow_seconds`` have passed; then the connection is closed: the case
+  where the caller cannot know whether its call took effect.
 - ``unreadable``: the request IS forwarded (AWS acts on it), and its answer comes back as
   HTTP 200 with the body cut short before its last closing tag (JSON: its last byte), so
   no parser can read it, though it still holds everything before, secrets included (a new
@@ -45,6 +46,7 @@ import contextlib
 import http.client
 import json
 import re
+import select
 import socket
 import struct
 import threading
@@ -90,6 +92,7 @@ class Request:
     started: float
     ended: float | None = None
     secrets: tuple[str, ...] = ()  # secrets in the unreadable answer it was sent
+    abandoned: bool = False  # a held (slow) answer the client stopped waiting for
 
 
 @cache
@@ -260,7 +263,7 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 forwarded = proxy._forward(self.command, self.path, self.headers, body)
                 if fault == "slow":
-                    proxy._stopping.wait(proxy.slow_seconds)
+                    request.abandoned = self._hold(proxy)
                     self._reset()
                 elif fault == "unreadable":
                     _, headers, payload = forwarded
@@ -287,6 +290,22 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
 
+    def _hold(self, proxy: FaultProxy) -> bool:
+        """Hold the answer back; True as soon as the client closes its end (it gave up),
+        False when ``slow_seconds`` pass first or the proxy stops."""
+        deadline = time.monotonic() + proxy.slow_seconds
+        while not proxy._stopping.is_set() and time.monotonic() < deadline:
+            readable, _, _ = select.select([self.connection], [], [], 0.05)
+            if not readable:
+                continue
+            try:
+                if self.connection.recv(1, socket.MSG_PEEK) == b"":
+                    return True
+            except OSError:  # reset by the client
+                return True
+            proxy._stopping.wait(0.05)  # bytes of another request: not a close
+        return False
+
     def _reset(self) -> None:
         """Close the client's connection with a TCP RST (SO_LINGER 0), answering nothing."""
         self.close_connection = True
@@ -300,9 +319,9 @@ class _Handler(BaseHTTPRequestHandler):
 class FaultProxy:
     """An HTTP proxy on 127.0.0.1 in front of ``upstream`` that injects faults per action.
 
-    ``slow_seconds`` is how long a ``slow`` answer is held back: make it longer than the
-    client's read timeout. Thread-safe; use it as a context manager (or call
-    :meth:`start` / :meth:`stop`).
+    ``slow_seconds`` is how long, at most, a ``slow`` answer is held back: make it well
+    past the client's read timeout (the hold ends as soon as the client gives up).
+    Thread-safe; use it as a context manager (or call :meth:`start` / :meth:`stop`).
     """
 
     def __init__(self, upstream: str, *, slow_seconds: float = 5.0) -> None:
@@ -418,6 +437,20 @@ class FaultProxy:
                 for r in self._requests
                 if (action is None or r.action == action) and (key is None or r.key == key)
             ]
+
+    def handled(
+        self, action: str | None = None, *, key: str | None = None, timeout: float = 60.0
+    ) -> list[Request]:
+        """:meth:`requests`, once the proxy is done with each of them (a held answer ends
+        just after its client gives up). ``timeout`` is a hang guard, not a speed."""
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = self.requests(action, key=key)
+            if all(r.ended is not None for r in seen):
+                return seen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"hung: the proxy still holds a request for {action}")
+            time.sleep(0.01)
 
     def secrets(self, *, key: str | None = None) -> list[str]:
         """The secrets sent in unreadable answers so far (to requests signed with ``key``)."""

@@ -308,22 +308,12 @@ def main(argv: list[str] | None = None) -> None:
     control characters of :func:`inject` in its responses, in whatever terminal runs it."""
     import sys
 
-    from keyring.backends import fail
-
-    from tui.app import AcctApp
-    from tui.aws.session import Settings
-    from tui.support.vault import Vault
+    from tests.support.app import make_app, make_service
 
     (endpoint_url,) = sys.argv[1:] if argv is None else argv
-    settings = Settings(
-        region="us-east-1",
-        endpoint_url=endpoint_url,
-        access_key_id="testing",
-        secret_access_key="testing",
-    )
-    service = AccountService(settings)
+    service = make_service(endpoint_url, poll=1.0)
     inject(service)
-    AcctApp(service, vault=Vault(fail.Keyring()), open_guide=False).run()
+    make_app(service).run()
 
 
 if __name__ == "__main__":

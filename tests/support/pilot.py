@@ -7,37 +7,13 @@ import urllib.request
 from typing import Any
 
 import boto3
-from keyring.backends import fail
 from rich.console import Console
 from rich.text import Text
 from textual.content import Content
 from textual.widgets import Static
 
 from tui.app import AcctApp
-from tui.aws.service import AccountService
-from tui.aws.session import Settings
 from tui.demo import DemoEndpoint
-from tui.support.vault import Vault
-
-
-def make_app(
-    demo: DemoEndpoint, vault: Vault | None = None, read_only: bool = False, guide: bool = False
-) -> AcctApp:
-    """The real app over the demo server; no keyring unless the test brings one.
-
-    The Getting started guide opens by itself on the demo account (it has no
-    administrators group); tests of other screens leave it closed unless ``guide``.
-    """
-    settings = Settings(
-        region=demo.region,
-        endpoint_url=demo.endpoint_url,
-        access_key_id=demo.access_key_id,
-        secret_access_key=demo.secret_access_key,
-        read_only=read_only,
-        demo=True,
-    )
-    service = AccountService(settings, report_poll_interval=0.1)
-    return AcctApp(service, demo=True, vault=vault or Vault(fail.Keyring()), open_guide=guide)
 
 
 def reset_auth(url: str, count: int) -> None:
@@ -55,14 +31,20 @@ def reset_auth(url: str, count: int) -> None:
         assert response.status == 200
 
 
-def iam(demo: DemoEndpoint) -> Any:
-    """A plain boto3 IAM client on the demo server, to check what the app did."""
+def iam(where: DemoEndpoint | str) -> Any:
+    """A plain boto3 IAM client on the demo server (or a moto_server's URL, signed with
+    moto's test key), to check what the app did."""
+    url, key, secret = (
+        (where, "testing", "testing")
+        if isinstance(where, str)
+        else (where.endpoint_url, where.access_key_id, where.secret_access_key)
+    )
     return boto3.client(
         "iam",
-        endpoint_url=demo.endpoint_url,
+        endpoint_url=url,
         region_name="us-east-1",
-        aws_access_key_id=demo.access_key_id,
-        aws_secret_access_key=demo.secret_access_key,
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
     )
 
 

@@ -27,6 +27,12 @@ class Tmux:
         conf.write_text("set -g set-clipboard on\nset -g default-terminal xterm-256color\n")
         self.conf = conf
 
+    def __enter__(self) -> Tmux:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     def tmux(self, *args: str) -> str:
         result = subprocess.run(
             ["tmux", "-L", self.socket, "-f", str(self.conf), *args],
@@ -128,6 +134,26 @@ class Tmux:
             time.sleep(0.2)
         raise AssertionError(f"{what} did not appear within {timeout} s; screen:\n{screen}")
 
+    def wait_footer(self, *, has: str, lacks: str = "", timeout: float = 60.0) -> None:
+        """Wait for the footer (the bindings of the focused widget) to show ``has``.
+
+        This is how a test knows where focus is before typing on: ``n New user`` means the
+        Users table, and ``q Quit`` disappears while a text field has focus (it would take
+        the ``q``). Textual moves focus after the keys already queued, so typing on blindly
+        can send a key to the widget that had focus before.
+        """
+
+        def shown(screen: str) -> bool:
+            footer = screen.rstrip("\n").rsplit("\n", 1)[-1]
+            return has in footer and not (lacks and lacks in footer)
+
+        what = f"footer with {has!r}" + (f" without {lacks!r}" if lacks else "")
+        self.wait_until(shown, what, timeout)
+
+    def pane_pid(self) -> int:
+        """The process id of the pane's shell (acct-tui runs below it)."""
+        return int(self.tmux("display-message", "-p", "-t", "t", "#{pane_pid}"))
+
     def exit_status(self, timeout: float = 20.0) -> int:
         status = self.tmp / "exit-status"
         deadline = time.monotonic() + timeout
@@ -135,7 +161,9 @@ class Tmux:
             if status.exists() and status.read_text().strip():
                 return int(status.read_text())
             time.sleep(0.1)
-        raise AssertionError(f"the program did not exit; screen:\n{self.screen()}")
+        raise AssertionError(
+            f"hung: the program did not exit in {timeout} s; screen:\n{self.screen()}"
+        )
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)

@@ -4,7 +4,7 @@ AWS replaces an existing alias on CreateAccountAlias (one alias per account; the
 User Guide: "the new alias overwrites the previous alias"); moto does the same
 (``create_account_alias`` keeps a one-element list). A taken alias (EntityAlreadyExists,
 aliases are global) cannot happen in a moto account of its own, so it is injected with a
-``before-call.iam.CreateAccountAlias`` handler, as in tests/unit/test_iam_plans.py.
+``before-call.iam.CreateAccountAlias`` handler, as in tests/support/calls.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from tests.unit.test_iam_plans import ACCOUNT, inject, make_session
+from tests.support.calls import ACCOUNT, inject, make_session
 from tui.aws.alias import FIELD_ALIAS, AliasFailure, AliasWriter, suggest_variants
 from tui.aws.errors import AwsFailure
 from tui.aws.iam import InvalidRequest

@@ -7,6 +7,7 @@ check runs at a fixed ``NOW`` so ages are exact.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -349,6 +350,62 @@ def test_two_active_keys_fail_and_one_active_one_inactive_passes() -> None:
         report=report(row("bob", keys=(key(1, age=5, used=1), key(2, age=3, used=1, active=False))))
     )
     assert_status(checks.check_two_keys(one, NOW), Status.PASS)
+
+
+# ------------------------------------------------------------- thresholds, at their limits
+def test_the_thresholds_are_the_ones_the_readme_promises() -> None:
+    """The README states the limits in days; the constants must say the same."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    line = " ".join(readme[readme.index("- **Thresholds**") :].split("\n- ")[0].split())
+    assert f"{checks.KEY_MAX_AGE_DAYS}-day key age" in line, line
+    assert f"{checks.KEY_UNUSED_DAYS}-day unused key" in line, line
+    assert f"{checks.ROOT_RECENT_USE_DAYS}-day root use" in line, line
+    assert f"access keys older than {checks.KEY_MAX_AGE_DAYS} days" in " ".join(readme.split())
+    assert f"keys unused for {checks.KEY_UNUSED_DAYS}+ days" in " ".join(readme.split())
+
+
+AGE, IDLE = checks.KEY_MAX_AGE_DAYS, checks.KEY_UNUSED_DAYS
+
+
+@pytest.mark.parametrize(
+    ("check", "age", "idle", "subject"),
+    [
+        # Old: more than KEY_MAX_AGE_DAYS days since the key was made (or rotated).
+        (checks.check_old_keys, AGE - 1, 1, None),
+        (checks.check_old_keys, AGE, 1, None),
+        (checks.check_old_keys, AGE + 1, 1, f"bob key 1 ({AGE + 1} d)"),
+        # Unused: not used for KEY_UNUSED_DAYS days or more.
+        (checks.check_unused_keys, IDLE + 5, IDLE - 1, None),
+        (checks.check_unused_keys, IDLE + 5, IDLE, f"bob key 1 ({IDLE} d idle)"),
+        (checks.check_unused_keys, IDLE + 5, IDLE + 1, f"bob key 1 ({IDLE + 1} d idle)"),
+    ],
+)
+def test_key_checks_at_their_limits(check: Any, age: int, idle: int, subject: str | None) -> None:
+    p = posture(report=report(row("bob", keys=(key(1, age=age, used=idle),))))
+    f = check(p, NOW)
+    assert_status(f, Status.PASS if subject is None else Status.FAIL)
+    assert f.subjects == (() if subject is None else (subject,))
+
+
+ROOT_DAYS = checks.ROOT_RECENT_USE_DAYS
+
+
+@pytest.mark.parametrize(
+    ("days", "status"),
+    [(ROOT_DAYS - 1, Status.FAIL), (ROOT_DAYS, Status.PASS), (ROOT_DAYS + 1, Status.PASS)],
+)
+@pytest.mark.parametrize("how", ["password", "key"])
+def test_root_use_at_the_recent_use_limit(days: int, status: Status, how: str) -> None:
+    """Root counts as used lately when it signed in (or used a key) less than
+    ROOT_RECENT_USE_DAYS days ago."""
+    if how == "password":
+        root = row(ROOT_REPORT_USER, console=None, mfa=True, password_used=days)
+    else:
+        root = row(ROOT_REPORT_USER, console=None, keys=(key(1, age=400, used=days),))
+    f = checks.check_root_recent_use(posture(report=report(root)), NOW)
+    assert_status(f, status)
+    if status is Status.FAIL:
+        assert f"{days} days ago" in f.reason
 
 
 # -------------------------------------------------------------------------- password policy

@@ -5,9 +5,7 @@ then builds all ~1,300 of them for every backend it creates (about 1.5 s per tes
 ``aws`` fixture keeps the variable set but hands moto only the few the tests attach, so
 each test starts a fresh account in milliseconds.
 
-A failure is injected with a ``before-call.iam.<Operation>`` handler that answers with
-an error response for that one operation (optionally only for some parameters, or only
-the first N times); every other call reaches moto.
+Failures are injected one operation at a time (tests/support/calls.py).
 """
 
 from __future__ import annotations
@@ -17,18 +15,16 @@ import json
 import logging
 import shlex
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import moto.iam.models
 import pytest
 from botocore import xform_name
-from botocore.awsrequest import AWSResponse
-from botocore.compat import HTTPHeaders
 from botocore.loaders import create_loader
 from moto import mock_aws
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 
+from tests.support.calls import ACCOUNT, Sleeps, inject, make_session, record
 from tui.aws.errors import AwsFailure
 from tui.aws.iam import (
     CHANGE_PASSWORD_POLICY_ARN,
@@ -43,9 +39,8 @@ from tui.aws.iam import (
 )
 from tui.aws.models import ADMIN_POLICY_ARN, AWS_DEFAULT_PASSWORD_POLICY, PasswordPolicy
 from tui.aws.redact import redact
-from tui.aws.session import AwsSession, Settings
+from tui.aws.session import AwsSession
 
-ACCOUNT = "123456789012"
 KEEP_POLICIES = ("AdministratorAccess", "IAMUserChangePassword", "ReadOnlyAccess")
 SMALL_POLICY_DATA = json.dumps(
     {k: v for k, v in json.loads(aws_managed_policies_data).items() if k in KEEP_POLICIES}
@@ -62,31 +57,12 @@ DONE, FAILED, SKIPPED, UNDONE = (
 )
 
 
-def make_session(**overrides: Any) -> AwsSession:
-    base: dict[str, Any] = {
-        "access_key_id": "testing",
-        "secret_access_key": "testing",
-        "region": "us-east-1",
-    }
-    return AwsSession(Settings(**{**base, **overrides}))
-
-
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsSession]:
     monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     monkeypatch.setattr(moto.iam.models, "aws_managed_policies_data", SMALL_POLICY_DATA)
     with mock_aws():
         yield make_session()
-
-
-@dataclass
-class Sleeps:
-    """The writer's ``sleep``: records each pause, does not wait."""
-
-    calls: list[float]
-
-    def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
 
 
 @pytest.fixture
@@ -97,35 +73,6 @@ def sleeps() -> Sleeps:
 @pytest.fixture
 def writer(aws: AwsSession, sleeps: Sleeps) -> IamWriter:
     return IamWriter(aws, sleep=sleeps)
-
-
-def inject(
-    session: AwsSession,
-    operation: str,
-    code: str,
-    *,
-    when: Callable[[dict[str, Any]], bool] = lambda _params: True,
-    times: int | None = None,
-) -> list[dict[str, Any]]:
-    """Make ``operation`` fail with ``code`` (for matching params, the first ``times``
-    times). Returns the list of params it failed for."""
-    failed: list[dict[str, Any]] = []
-
-    def answer(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
-        # before-call sees the serialized request; IAM's query body is a flat dict.
-        body = params.get("body", {})
-        if not when(body) or (times is not None and len(failed) >= times):
-            return None
-        failed.append(body)
-        parsed = {
-            "Error": {"Code": code, "Message": f"injected {code}", "Type": "Sender"},
-            "ResponseMetadata": {"HTTPStatusCode": 409},
-        }
-        return AWSResponse("https://iam.amazonaws.com/", 409, HTTPHeaders(), None), parsed
-
-    handler: Any = answer  # botocore's stubs expect handlers returning None
-    session.iam().meta.events.register_first(f"before-call.iam.{operation}", handler)
-    return failed
 
 
 def snapshot(session: AwsSession) -> dict[str, Any]:
@@ -154,15 +101,6 @@ def snapshot(session: AwsSession) -> dict[str, Any]:
             d["SerialNumber"] for d in iam.list_virtual_mfa_devices()["VirtualMFADevices"]
         ),
     }
-
-
-def record(session: AwsSession, operation: str) -> list[dict[str, Any]]:
-    """The parameters of each ``operation`` call (for what moto does not keep)."""
-    calls: list[dict[str, Any]] = []
-    session.iam().meta.events.register(
-        f"before-parameter-build.iam.{operation}", lambda params, **_: calls.append(dict(params))
-    )
-    return calls
 
 
 def states(result: PlanResult) -> list[StepState]:

@@ -116,9 +116,10 @@ def test_the_app_reaches_its_first_frame_without_boto3() -> None:
     # boto3 costs ~180 ms to import; the app and its service load it in the first
     # refresh's worker, after the first frame (README "Performance", start-up).
     code = (
-        "import sys; from tui.app import AcctApp; from tui.aws.service import AccountService; "
-        "from tui.aws.session import Settings; "
-        "app = AcctApp(AccountService(Settings(endpoint_url='http://127.0.0.1:1'))); "
+        "import sys; from tests.support.app import make_app; "
+        "from tui.aws.service import AccountService; from tui.aws.session import Settings; "
+        "service = AccountService(Settings(endpoint_url='http://127.0.0.1:1')); "
+        "app = make_app(service, vault=None, open_guide=True); "
         "print(sorted(m for m in ('boto3', 'moto', 'keyring', 'tui.flows') if m in sys.modules))"
     )
     result = subprocess.run(

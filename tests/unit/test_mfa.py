@@ -3,7 +3,7 @@ failures that leave no orphan, removal, root access keys, and the seed kept secr
 
 moto accepts any codes and answers CreateVirtualMFADevice with a real 64-character
 Base32 seed (as bytes: botocore decodes the blob) and random bytes as QRCodePNG.
-Failures are injected with ``before-call`` handlers (see tests/unit/test_iam_plans.py).
+Failures are injected with ``before-call`` handlers (see tests/support/calls.py).
 """
 
 from __future__ import annotations
@@ -14,15 +14,12 @@ import io
 import logging
 import time
 from collections.abc import Iterator
-from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from botocore.awsrequest import AWSResponse
-from botocore.compat import HTTPHeaders
 from moto import mock_aws
 
-from tests.unit.test_iam_plans import Sleeps, inject, make_session, record
+from tests.support.calls import Sleeps, answer_as_root, inject, make_session, record
 from tui.aws.errors import AwsFailure
 from tui.aws.iam import InvalidRequest, StepState
 from tui.aws.mfa import (
@@ -73,22 +70,6 @@ def codes(seed: str) -> tuple[str, str]:
 def virtual_serials(session: AwsSession, status: str = "Any") -> list[str]:
     devices = session.iam().list_virtual_mfa_devices(AssignmentStatus=status)  # type: ignore[arg-type]
     return [d["SerialNumber"] for d in devices["VirtualMFADevices"]]
-
-
-def fake_root(session: AwsSession) -> None:
-    """Make sts:GetCallerIdentity answer as root (moto has no root caller)."""
-
-    def answer(**_: Any) -> tuple[AWSResponse, dict[str, Any]]:
-        parsed = {
-            "UserId": ACCOUNT,
-            "Account": ACCOUNT,
-            "Arn": f"arn:aws:iam::{ACCOUNT}:root",
-            "ResponseMetadata": {"HTTPStatusCode": 200},
-        }
-        return AWSResponse("https://sts.amazonaws.com/", 200, HTTPHeaders(), None), parsed
-
-    handler: Any = answer
-    session.sts().meta.events.register_first("before-call.sts.GetCallerIdentity", handler)
 
 
 # -- the otpauth URI and the QR code -----------------------------------------------------------
@@ -340,7 +321,7 @@ def test_root_deletes_its_own_keys_the_signing_key_last(aws: AwsSession) -> None
     session = make_session(
         access_key_id=first["AccessKeyId"], secret_access_key=first["SecretAccessKey"]
     )
-    fake_root(session)
+    answer_as_root(session)
     writer = MfaWriter(session)
     listed = writer.list_root_access_keys()
     assert {k.key_id for k in listed} == {first["AccessKeyId"], second["AccessKeyId"]}
@@ -358,7 +339,7 @@ def test_root_key_deletion_failure_says_what_was_deleted(aws: AwsSession) -> Non
     session = make_session(
         access_key_id=first["AccessKeyId"], secret_access_key=first["SecretAccessKey"]
     )
-    fake_root(session)
+    answer_as_root(session)
     inject(
         session,
         "DeleteAccessKey",

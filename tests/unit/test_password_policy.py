@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from tests.unit.test_iam_plans import make_session, record
+from tests.support.calls import make_session, record
 from tui.aws.checks import PASSWORD_MIN_LENGTH, PASSWORD_REUSE_PREVENTION, check_password_policy
 from tui.aws.errors import AwsFailure
 from tui.aws.iam import InvalidRequest

@@ -14,127 +14,35 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
 
 import pytest
 from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail
-from keyring.compat import properties
-from keyring.errors import KeyringLocked, NoKeyringError, PasswordDeleteError
+from keyring.backends import fail
+from keyring.errors import NoKeyringError
 
+from tests.support.keyrings import (
+    CryptFileKeyring,
+    LockedKeyring,
+    MemoryKeyring,
+    PlaintextKeyring,
+    UnviableKeyring,
+    chain_of,
+    new_account,
+    new_entry,
+    unregistered,
+)
 from tui.support import keyringpolicy
 from tui.support.keyringpolicy import VaultError, VaultUnavailable
 from tui.support.vault import INDEX_KEY, SERVICE, Vault, VaultEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_SERVICE_ENV = "ACCT_TUI_SECRET_SERVICE"
-
-
-# ----------------------------------------------------------------------- stand-in backends
-def _unregister(cls: Any) -> Any:
-    """Keep a test backend out of keyring's registry (and so out of its auto-detection)."""
-    KeyringBackend._classes.discard(cls)
-    return cls
-
-
-@_unregister
-class MemoryKeyring(KeyringBackend):
-    """A dict, with an acceptable priority."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.store.pop((service, username), None) is None:
-            raise PasswordDeleteError("No such password!")
-
-
-@_unregister
-class LockedKeyring(MemoryKeyring):
-    """What keyring's backends raise when the unlock prompt is dismissed or impossible."""
-
-    def get_password(self, service: str, username: str) -> str | None:
-        raise KeyringLocked("Failed to unlock the collection!")
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise KeyringLocked("Failed to unlock the collection!")
-
-
-@_unregister
-class PlaintextKeyring(MemoryKeyring):
-    """Stands in for keyrings.alt.file.PlaintextKeyring (same module, name, priority)."""
-
-    priority = 0.5
-
-
-PlaintextKeyring.__module__ = "keyrings.alt.file"
-
-
-@_unregister
-class CryptFileKeyring(MemoryKeyring):
-    """Stands in for keyrings.cryptfile, which asks for a password with getpass on stdin."""
-
-    priority = 2.5
-
-    def get_password(self, service: str, username: str) -> str | None:
-        raise AssertionError("a getpass-prompting backend was used")
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise AssertionError("a getpass-prompting backend was used")
-
-
-CryptFileKeyring.__module__ = "keyrings.cryptfile.cryptfile"
-
-
-@_unregister
-class UnviableKeyring(MemoryKeyring):
-    """A backend whose priority says 'not here' (as SecretService does without D-Bus)."""
-
-    @properties.classproperty
-    def priority(cls) -> float:
-        raise RuntimeError("The Secret Service daemon is neither running nor activatable")
-
-
-def chain_of(*chained: KeyringBackend) -> chainer.ChainerBackend:
-    """A keyring ChainerBackend over exactly these backends (highest priority first)."""
-
-    @_unregister
-    class FixedChainer(chainer.ChainerBackend):
-        backends: ClassVar[list[KeyringBackend]] = list(chained)
-
-    return FixedChainer()
-
-
-# -------------------------------------------------------------------------------- helpers
-def new_account() -> str:
-    """A fresh 12-digit account id, so tests sharing one keyring never collide."""
-    return str(10**11 + secrets.randbelow(9 * 10**11))
-
-
-def new_entry(account: str, user: str = "alice", *, password: bool = True) -> VaultEntry:
-    return VaultEntry(
-        account_id=account,
-        user_name=user,
-        access_key_id="AKIA" + secrets.token_hex(8).upper(),
-        secret_access_key="sk/" + secrets.token_urlsafe(30),
-        password=("Pw-" + secrets.token_urlsafe(12)) if password else None,
-    )
 
 
 @pytest.fixture
@@ -458,7 +366,7 @@ def test_null_backend_is_refused() -> None:
 
     assert "keyring is disabled" in (Vault(null.Keyring()).problem() or "")
 
-    @_unregister
+    @unregistered
     class Unranked(MemoryKeyring):
         priority = 0
 
@@ -472,7 +380,7 @@ def test_empty_chain_and_unviable_backend_are_unavailable() -> None:
 
 
 def test_no_keyring_error_at_call_time_is_unavailable() -> None:
-    @_unregister
+    @unregistered
     class Raising(MemoryKeyring):
         def set_password(self, service: str, username: str, password: str) -> None:
             raise NoKeyringError("No recommended backend was available.")
@@ -496,7 +404,7 @@ def test_locked_stand_in_raises_unavailable_naming_the_lock() -> None:
 
 
 def test_backend_errors_never_carry_the_secret() -> None:
-    @_unregister
+    @unregistered
     class Echoing(MemoryKeyring):
         def set_password(self, service: str, username: str, password: str) -> None:
             raise OSError(f"could not write {password!r}")

@@ -27,8 +27,8 @@ import pytest
 from botocore.exceptions import ClientError
 from textual.widgets import Static
 
+from tests.support.app import make_app
 from tests.support.pilot import reset_auth
-from tui.app import AcctApp
 from tui.aws.checks import Status
 from tui.aws.models import ADMIN_POLICY_ARN
 from tui.aws.posture import PostureReader
@@ -208,7 +208,8 @@ def _text(widget: Static) -> str:
 
 
 async def test_app_shows_the_denial_and_everything_else(denied_account: DeniedAccount) -> None:
-    app = AcctApp(AccountService(denied_account.settings, report_poll_interval=0.1))
+    service = AccountService(denied_account.settings, report_poll_interval=0.1)
+    app = make_app(service, vault=None, open_guide=True)
     async with app.run_test(size=(80, 24)) as pilot:
         deadline = time.monotonic() + 20
         while app.refreshing and time.monotonic() < deadline:

@@ -19,6 +19,7 @@ import pytest
 from botocore.model import OperationModel
 from botocore.stub import Stubber
 
+from tests.support.calls import make_session
 from tui.aws.errors import AwsFailure
 from tui.aws.models import Region, RegionStatus
 from tui.aws.posture import REGIONS_PAGE_SIZE, PostureReader, region_names
@@ -40,13 +41,7 @@ AF = "af-south-1"
 CAPE_TOWN = {"RegionName": AF}
 
 
-def session(**overrides: Any) -> AwsSession:
-    base: dict[str, Any] = {
-        "access_key_id": "testing",
-        "secret_access_key": "testing",
-        "region": "us-east-1",
-    }
-    return AwsSession(Settings(**{**base, **overrides}))
+session = make_session
 
 
 @dataclass

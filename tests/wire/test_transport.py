@@ -103,7 +103,7 @@ def test_the_app_shows_plain_http_in_its_header_and_a_notification(tmp_path: Pat
     script.write_text(
         """
 import asyncio, sys
-from tui.app import AcctApp
+from tests.support.app import make_app
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
 
@@ -112,7 +112,7 @@ async def probe():
         region="us-east-1", endpoint_url=sys.argv[1],
         access_key_id="testing", secret_access_key="testing", read_timeout=1.0,
     )
-    app = AcctApp(AccountService(settings), open_guide=False)
+    app = make_app(AccountService(settings), vault=None)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause(0.5)
         print("HEADER=" + str(app.query_one("#account-header").render()))
