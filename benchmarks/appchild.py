@@ -114,7 +114,7 @@ async def run_app(args: argparse.Namespace) -> None:
 
     ticks: list[float] = []
     # Full collections (generation 2) and how long each held the interpreter: the app runs
-    # them when idle (AcctApp._collect_when_idle), outside the stall windows; reported so.
+    # them when idle (tui/runtime/idle.py), outside the stall windows; reported so.
     full_collections: list[tuple[float, float]] = []  # (when it ended, ms)
     collection_started: list[float] = []
 
@@ -164,20 +164,20 @@ async def run_app(args: argparse.Namespace) -> None:
         cold_end = await wait_for(1)
         cold_settled = await settle()
         ticker[0].pause()
-        users = app.part("details").value
+        users = app.posture.details.value
         emit(
             {
                 "event": "ready",
                 "cold_seconds": round(cold_end - started, 4),
-                "cold_reported_seconds": app.last_refresh_seconds,
+                "cold_reported_seconds": app.reads.last_refresh_seconds,
                 # From the app's mount (its first tick), so start-up is not counted.
                 "cold_stall": gap_stats(ticks, ticks[0] if ticks else started, cold_settled),
                 "users": len(users.users) if users is not None else None,
                 "errors": {
-                    name: app.part(name).error.code
+                    name: getattr(app.posture, name).error.code
                     for name in ("caller", "summary", "details", "report", "aliases")
                     + ("password_policy", "regions")
-                    if app.part(name).error is not None
+                    if getattr(app.posture, name).error is not None
                 },
             }
         )
@@ -201,7 +201,7 @@ async def run_app(args: argparse.Namespace) -> None:
                     {
                         "event": "refresh",
                         "seconds": round(t1 - t0, 4),
-                        "reported_seconds": app.last_refresh_seconds,
+                        "reported_seconds": app.reads.last_refresh_seconds,
                         "calls": dict(sorted(calls.items())),
                         "calls_total": sum(calls.values()),
                         "attempts_total": sum(service.counter.attempts().values()),
@@ -219,7 +219,7 @@ async def run_app(args: argparse.Namespace) -> None:
                     await asyncio.sleep(KEY_GAP)
                     await pilot.press(key)
                 t1 = await settle()
-                shown = len(app.pane("users").visible_keys())
+                shown = len(app.main.users.visible_keys())
                 t2 = time.perf_counter()
                 await pilot.press("escape")
                 t3 = await settle()

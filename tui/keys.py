@@ -1,6 +1,6 @@
 """Every key acct-tui understands, read from the bindings themselves.
 
-The help screen (``?``), the README's key table (tests/test_docs.py keeps it equal) and the
+The help screen (``?``), the README's key table (tests/app/test_keys.py keeps it equal) and the
 command palette's pane entries all come from :func:`entries`, so none of them is a copy to
 keep in step by hand. A user keymap (``[keymap]`` in config.toml, see tui/support/config.py) moves
 the keys everywhere, because it is applied by binding id, as Textual applies it.
@@ -50,9 +50,8 @@ def key_label(keys: str) -> str:
     return " / ".join(_KEY_NAMES.get(k, k) for k in names)
 
 
-def sections() -> list[tuple[str, type[DOMNode]]]:
-    """(section title, class whose own BINDINGS it lists), in the order help shows them."""
-    from tui.app import AcctApp
+def _screens() -> list[tuple[str, type[DOMNode]]]:
+    """(section title, class whose own BINDINGS it lists) for every pane and screen."""
     from tui.panes import (
         AliasPane,
         GroupsPane,
@@ -83,7 +82,6 @@ def sections() -> list[tuple[str, type[DOMNode]]]:
     from tui.widgets.rowtable import RowTable
 
     return [
-        ("Everywhere", AcctApp),
         ("Every pane", Pane),
         ("Tables", TablePane),
         ("Table rows", RowTable),
@@ -113,47 +111,66 @@ def sections() -> list[tuple[str, type[DOMNode]]]:
     ]
 
 
-def own_bindings(cls: type[DOMNode]) -> list[Binding]:
-    """The bindings ``cls`` itself declares (not those it inherits)."""
-    declared = cls.__dict__.get("BINDINGS") or []
-    bindings = list(Binding.make_bindings(declared))
-    if cls.__name__ == "AcctApp":
-        # Textual's own: ctrl+q quits, ctrl+p opens the command palette.
-        bindings += [b for b in Binding.make_bindings(App.BINDINGS) if b.description]
-        bindings.append(Binding(App.COMMAND_PALETTE_BINDING, "command_palette", "Command palette"))
+def global_bindings() -> list[Binding]:
+    """The app's own bindings (tui/screens/main.py), plus Textual's: ctrl+q quits, ctrl+p
+    opens the command palette."""
+    from tui.screens.main import APP_BINDINGS
+
+    bindings = list(Binding.make_bindings(APP_BINDINGS))
+    bindings += [b for b in Binding.make_bindings(App.BINDINGS) if b.description]
+    bindings.append(Binding(App.COMMAND_PALETTE_BINDING, "command_palette", "Command palette"))
     return bindings
 
 
-def entries(keymap: Mapping[str, str] | None = None) -> list[KeyEntry]:
-    """Every binding of every section, with ``keymap`` (binding id → keys) applied.
+def sections() -> list[tuple[str, list[Binding]]]:
+    """(section title, the bindings it lists), in the order help shows them."""
+    return [("Everywhere", global_bindings())] + [
+        (title, own_bindings(cls)) for title, cls in _screens()
+    ]
+
+
+def own_bindings(cls: type[DOMNode]) -> list[Binding]:
+    """The bindings ``cls`` itself declares (not those it inherits)."""
+    declared = cls.__dict__.get("BINDINGS") or []
+    return list(Binding.make_bindings(declared))
+
+
+def section_entries(
+    section: str, bindings: list[Binding], keymap: Mapping[str, str] | None = None
+) -> list[KeyEntry]:
+    """``bindings`` as the user sees them, with ``keymap`` (binding id → keys) applied.
 
     A binding declared for several keys (``"escape,q"``) is one entry.
     """
     keymap = keymap or {}
     out: list[KeyEntry] = []
-    for section, cls in sections():
-        merged: dict[tuple[str, str], list[str]] = {}
-        first: dict[tuple[str, str], Binding] = {}
-        for binding in own_bindings(cls):
-            ident = (binding.id or binding.action, binding.tooltip or binding.description)
-            merged.setdefault(ident, []).append(binding.key)
-            first.setdefault(ident, binding)
-        for ident, keys in merged.items():
-            binding = first[ident]
-            typed = ",".join(keys)
-            if binding.id and binding.id in keymap:
-                typed = keymap[binding.id]
-            out.append(
-                KeyEntry(
-                    section=section,
-                    keys=key_label(typed),
-                    description=ident[1] or binding.action,
-                    binding_id=binding.id,
-                    action=binding.action,
-                    show=binding.show,
-                )
+    merged: dict[tuple[str, str], list[str]] = {}
+    first: dict[tuple[str, str], Binding] = {}
+    for binding in bindings:
+        ident = (binding.id or binding.action, binding.tooltip or binding.description)
+        merged.setdefault(ident, []).append(binding.key)
+        first.setdefault(ident, binding)
+    for ident, keys in merged.items():
+        binding = first[ident]
+        typed = ",".join(keys)
+        if binding.id and binding.id in keymap:
+            typed = keymap[binding.id]
+        out.append(
+            KeyEntry(
+                section=section,
+                keys=key_label(typed),
+                description=ident[1] or binding.action,
+                binding_id=binding.id,
+                action=binding.action,
+                show=binding.show,
             )
+        )
     return out
+
+
+def entries(keymap: Mapping[str, str] | None = None) -> list[KeyEntry]:
+    """Every binding of every section, with ``keymap`` (binding id → keys) applied."""
+    return [e for title, bindings in sections() for e in section_entries(title, bindings, keymap)]
 
 
 def readme_rows() -> list[str]:

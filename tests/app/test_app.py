@@ -202,7 +202,7 @@ async def test_large_account_rows_are_built_off_the_ui_thread_and_match(
         await loaded(small, pilot)
         expected = table_contents(small)
     large = make_app(demo, read_only=True)
-    large.derive_threshold = 0
+    large.pipeline.threshold = 0
     prepared: list[ViewsPrepared] = []
 
     def hook(message: object) -> None:
@@ -221,7 +221,7 @@ async def test_large_account_rows_are_built_off_the_ui_thread_and_match(
         # "Getting started" shows the steps built in the same worker, for this posture.
         await pilot.press("g")
         guide = await wait_for_screen(large, pilot, GuideScreen)
-        assert large.guide_view(large.posture) is not None
+        assert large.state.guide_view(large.posture) is not None
         assert [s.id for s in guide.steps][:3] == ["root-mfa", "root-keys", "admin-group"]
         assert guide.findings.keys() == large.query_one(RecommendationsPane).findings.keys()
 

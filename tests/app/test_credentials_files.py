@@ -44,7 +44,7 @@ def credentials(demo: DemoEndpoint, user: str = "exporter") -> UserCredentials:
 
 async def open_screen(app: AcctApp, pilot: Any, demo: DemoEndpoint) -> CredentialsScreen:
     await loaded(app, pilot)
-    app.push_screen(CredentialsScreen(credentials(demo), app.vault))
+    app.push_screen(CredentialsScreen(app.state, credentials(demo)))
     screen: CredentialsScreen = await wait_for_screen(app, pilot, CredentialsScreen)
     return screen
 

@@ -364,7 +364,7 @@ async def submit(app: AcctApp, pilot: Any, form: Any, group: str) -> str:
 
 
 async def submit_user(app: AcctApp, pilot: Any, v: dict[str, Any]) -> str:
-    form = await start(app, pilot, app.action_create_user, CreateUserScreen)
+    form = await start(app, pilot, app.main.users.action_new, CreateUserScreen)
     form.query_one("#name", Field).input.value = v["name"]
     form.query_one("#path", Field).input.value = v["path"]
     console, access_key = v["access"]
@@ -381,7 +381,7 @@ async def submit_user(app: AcctApp, pilot: Any, v: dict[str, Any]) -> str:
 
 
 async def submit_group(app: AcctApp, pilot: Any, v: dict[str, Any]) -> str:
-    form = await start(app, pilot, app.action_create_group, CreateGroupScreen)
+    form = await start(app, pilot, app.main.groups.action_new, CreateGroupScreen)
     form.query_one("#name", Field).input.value = v["name"]
     form.query_one("#path", Field).input.value = v["path"]
     await pilot.pause()
@@ -391,7 +391,7 @@ async def submit_group(app: AcctApp, pilot: Any, v: dict[str, Any]) -> str:
 
 
 async def submit_alias(app: AcctApp, pilot: Any, alias: str) -> str:
-    form = await start(app, pilot, app.action_set_alias, AliasScreen)
+    form = await start(app, pilot, app.main.alias.action_new, AliasScreen)
     form.query_one("#alias", Field).input.value = alias
     await pilot.pause()
     await pilot.press("ctrl+s")

@@ -263,7 +263,7 @@ async def test_root_keys_console_steps_when_not_root(moto_reset: str) -> None:
         assert summary is not None
         # moto's root never has keys: apply them as a refresh of a real account would
         keys = replace(summary, root_access_keys_present=True)
-        app.apply_posture(app.posture.with_part("summary", Part.ok(keys)))
+        app.state.apply_posture(app.posture.with_part("summary", Part.ok(keys)))
         await wait_until(pilot, lambda: states(guide)["root-keys"] == "✗ to do")
         await go_to(pilot, guide, "root-keys")
         assert "only root can delete them" in reason(guide)

@@ -287,7 +287,7 @@ async def shown_qr(theme: str | None, terminal: str) -> tuple[str, Image.Image, 
     async with app.run_test(size=(80, 24)) as pilot:
         if theme is not None:
             app.theme = theme
-        screen = MfaScreen(app, device)
+        screen = MfaScreen(app.state, device)
         await app.push_screen(screen)
         box = screen.query_one("#mfa-qr")
         for _ in range(200):

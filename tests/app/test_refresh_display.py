@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-import tui.app as app_module
+import tui.runtime.idle as idle_module
 from tests.support.app import make_app
 from tests.support.pilot import iam, loaded, wait_until
 from tests.support.render import cells_text, screen_cells
@@ -100,10 +100,10 @@ async def test_a_refresh_shows_the_new_posture_at_once(
     demo: DemoEndpoint, gates: list[Gate], large: bool
 ) -> None:
     app = make_app(demo, read_only=True)
-    app.HOLD_DISPLAY = 60.0  # (however slow this machine, the hold is not what ends here)
+    app.reads.HOLD_DISPLAY = 60.0  # (however slow this machine, the hold is not what ends here)
     if large:
         # The path of a 5,000-user account: rows built in a worker, shown with the rest.
-        app.derive_threshold = 0
+        app.pipeline.threshold = 0
     user = f"arrived-together-{'large' if large else 'small'}"
     async with app.run_test(size=(160, 50)) as pilot:
         await loaded(app, pilot)
@@ -127,17 +127,17 @@ async def test_a_slow_part_holds_the_rest_back_only_so_long(
     demo: DemoEndpoint, gates: list[Gate]
 ) -> None:
     app = make_app(demo, read_only=True)
-    app.HOLD_DISPLAY = 1.0
+    app.reads.HOLD_DISPLAY = 1.0
     # At each end of a hold: was the new user on screen already? (The hold ends on a timer
     # the app sets; its handler is wrapped to look at the screen just before it runs.)
     shown_at_expiry: list[bool] = []
-    hold_expired = app._hold_expired
+    hold_expired = app.reads._hold_expired
 
     def expiring(generation: int) -> None:
         shown_at_expiry.append("shown-after-the-hold" in users_shown(app))
         hold_expired(generation)
 
-    app._hold_expired = expiring  # type: ignore[method-assign]
+    app.reads._hold_expired = expiring  # type: ignore[method-assign]
     async with app.run_test(size=(160, 50)) as pilot:
         await loaded(app, pilot)
         iam(demo).create_user(UserName="shown-after-the-hold")
@@ -177,18 +177,18 @@ async def test_full_collections_wait_for_a_quiet_moment(
 
     clock = ManualClock()
     fake_time = SimpleNamespace(monotonic=clock, perf_counter=time.perf_counter, sleep=time.sleep)
-    monkeypatch.setattr(app_module, "time", fake_time)
+    monkeypatch.setattr(idle_module, "time", fake_time)
     app = make_app(demo, read_only=True)
-    app.IDLE_COLLECT = 0.6
+    app.idle_gc.IDLE_COLLECT = 0.6
     # Each run of the idle check (a timer every IDLE_COLLECT / 4), counted.
     checks = [0]
-    collect_when_idle = app._collect_when_idle
+    collect_when_idle = app.idle_gc._collect_when_idle
 
     def counted() -> None:
         collect_when_idle()
         checks[0] += 1
 
-    app._collect_when_idle = counted  # type: ignore[method-assign]
+    app.idle_gc._collect_when_idle = counted  # type: ignore[method-assign]
 
     async def checked(times: int = 2) -> None:
         """Until the idle check has run ``times`` more times."""
@@ -201,23 +201,23 @@ async def test_full_collections_wait_for_a_quiet_moment(
             await loaded(app, pilot)
             # Not by themselves: the threshold of the oldest generation is out of reach.
             assert gc.get_threshold()[2] >= 1_000_000
-            clock.advance(app.IDLE_COLLECT)
-            await wait_until(pilot, lambda: app.last_collect_seconds is not None, 10)
+            clock.advance(app.idle_gc.IDLE_COLLECT)
+            await wait_until(pilot, lambda: app.idle_gc.last_collect_seconds is not None, 10)
             # A refresh makes one due; keys keep arriving, so it waits for them to stop.
-            app.last_collect_seconds = None
+            app.idle_gc.last_collect_seconds = None
             full.clear()
             await pilot.press("r")
             await wait_until(pilot, lambda: not app.refreshing, 20)
             for _ in range(6):  # a key every half IDLE_COLLECT, each seen by the check
-                clock.advance(app.IDLE_COLLECT / 2)
+                clock.advance(app.idle_gc.IDLE_COLLECT / 2)
                 await pilot.press("down")
                 await checked()
             assert full == [], "a full collection ran while keys were arriving"
-            clock.advance(app.IDLE_COLLECT * 0.9)  # quiet, not yet long enough
+            clock.advance(app.idle_gc.IDLE_COLLECT * 0.9)  # quiet, not yet long enough
             await checked()
             assert full == [], "a full collection ran before IDLE_COLLECT of quiet"
-            clock.advance(app.IDLE_COLLECT * 0.2)
-            await wait_until(pilot, lambda: app.last_collect_seconds is not None, 10)
+            clock.advance(app.idle_gc.IDLE_COLLECT * 0.2)
+            await wait_until(pilot, lambda: app.idle_gc.last_collect_seconds is not None, 10)
             assert len(full) == 1
     finally:
         gc.callbacks.remove(watch)

@@ -37,7 +37,7 @@ def test_mfa_modal_at_80x24(snap_compare: Any) -> None:
     )
 
     async def show(pilot: Any) -> None:
-        screen = MfaScreen(app, device)
+        screen = MfaScreen(app.state, device)
         await app.push_screen(screen)
         for box in screen.query(Input):
             box.cursor_blink = False  # a blinking cursor would make the snapshot flaky
@@ -57,7 +57,7 @@ async def _show_hostile_users(pilot: Any) -> None:
 
     app = pilot.app
     await loaded(app, pilot)  # the offline refresh has failed everywhere
-    app.apply_posture(hostile.snapshot_posture())
+    app.state.apply_posture(hostile.snapshot_posture())
     await pilot.press("2")
     await pilot.pause(0.1)
 

@@ -156,7 +156,7 @@ async def test_every_pane_shows_hostile_text_literally(
             shot = h.frame(app)
             h.assert_terminal_safe(shot)
             for pane_id in ("recommendations", "users", "groups", "alias", "regions"):
-                pane = app.pane(pane_id)
+                pane = app.main.panes[pane_id]
                 if pane.display and pane.region.area:
                     h.assert_box_intact(shot, pane)
 

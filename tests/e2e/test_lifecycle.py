@@ -130,7 +130,7 @@ async def test_hammering_r_ends_in_one_state_at_a_bounded_cost(account: str) -> 
         errors = [n for n in app._notifications if n.severity == "error"]
         assert not errors, [n.message for n in errors]
         for pane_id in ("users", "groups", "recommendations", "alias"):
-            assert not app.pane(pane_id).query_one("#status").display, pane_id
+            assert not app.main.panes[pane_id].query_one("#status").display, pane_id
 
 
 def burst(app: AcctApp, *keys: str) -> None:

@@ -42,7 +42,7 @@ from tui.aws.errors import AwsFailure
 from tui.aws.redact import CREDENTIAL_SERVICES, is_secret_name, redact, sensitive_members
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
-from tui.flows import failure_text
+from tui.runtime.workers import failure_text
 from tui.support import logfile
 
 pytestmark = [pytest.mark.secrets]

@@ -514,7 +514,7 @@ async def drive_create_user(h: Harness, cell: Cell) -> None:
         tags=(("cell", "faults"),),
     )
     h.arm(cell)
-    h.flow(flows.create_user(h.app, request), "create user")
+    h.flow(flows.create_user(h.app.state, h.app, request), "create user")
     await wait_for_screen(h.app, h.pilot, CreateUserScreen)
     await h.pilot.press("ctrl+s")
     await wait_for_screen(h.app, h.pilot, ReviewScreen)
@@ -546,7 +546,7 @@ async def drive_create_user(h: Harness, cell: Cell) -> None:
             shown = field.first(CredentialField).value
             cell.check(bool(password) and shown == password, "the password field is empty")
         await wait_until(h.pilot, lambda: creds.saved, 10)
-        entry = h.app.vault.get(h.demo.account_id, name)
+        entry = h.app.state.vault.get(h.demo.account_id, name)
         cell.check(
             entry is not None and entry.password == password, "the password is not in the keyring"
         )
@@ -587,7 +587,9 @@ async def drive_create_group(h: Harness, cell: Cell) -> None:
         return
     name = h.name("fg")
     h.arm(cell)
-    h.flow(flows.create_group(h.app, NewGroup(name, policy_arns=(READONLY_ARN,))), "group")
+    h.flow(
+        flows.create_group(h.app.state, h.app, NewGroup(name, policy_arns=(READONLY_ARN,))), "group"
+    )
     await wait_for_screen(h.app, h.pilot, CreateGroupScreen)
     await h.pilot.press("ctrl+s")
     await wait_for_screen(h.app, h.pilot, ReviewScreen)
@@ -622,9 +624,9 @@ def drive_delete(kind: str, names: Iterator[str]) -> Drive:
             h.proxy.stub("iam:ListServiceSpecificCredentials", SSC_LIST.format(user=name))
         h.arm(cell)
         if user:
-            h.flow(flows.delete_user(h.app, name), "delete user")
+            h.flow(flows.delete_user(h.app.state, h.app, name), "delete user")
         else:
-            h.flow(flows.delete_group(h.app, name), "delete group")
+            h.flow(flows.delete_group(h.app.state, h.app, name), "delete group")
         title = f"Cannot delete {name}"
         await wait_until(
             h.pilot,
@@ -662,7 +664,7 @@ def drive_keys(names: Iterator[str]) -> Drive:
     async def drive(h: Harness, cell: Cell) -> None:
         name = next(names)
         h.arm(cell)
-        h.flow(flows.access_keys(h.app, name), "keys")
+        h.flow(flows.access_keys(h.app.state, h.app, name), "keys")
         title = f"Access keys of {name}"
         await wait_until(
             h.pilot,
@@ -703,7 +705,7 @@ def drive_mfa(names: Iterator[str]) -> Drive:
         name = next(names)
         if cell.action == "iam:CreateVirtualMFADevice":
             h.arm(cell)
-        h.flow(flows.enroll_mfa(h.app, name), "mfa")
+        h.flow(flows.enroll_mfa(h.app.state, h.app, name), "mfa")
         title = f"MFA for {name}"
         await wait_until(
             h.pilot, lambda: isinstance(h.app.screen, MfaScreen) or title in h.notes(), 30
@@ -783,7 +785,7 @@ async def drive_alias(h: Harness, cell: Cell) -> None:
     h.arm(cell)
     if cell.action == "iam:CreateAccountAlias":
         new = h.name("faults-alias")
-        h.flow(flows.set_alias(h.app), "alias")
+        h.flow(flows.set_alias(h.app.state, h.app), "alias")
         form = await wait_for_screen(h.app, h.pilot, AliasScreen)
         form.query_one("#alias", Field).input.value = new
         await h.pilot.press("ctrl+s")
@@ -794,7 +796,7 @@ async def drive_alias(h: Harness, cell: Cell) -> None:
         cell.shown = plain(field.query_one(".field-error", Static))
         await h.pilot.press("escape")
     else:
-        h.flow(flows.delete_alias(h.app), "alias")
+        h.flow(flows.delete_alias(h.app.state, h.app), "alias")
         await wait_for_screen(h.app, h.pilot, ConfirmScreen)
         await h.pilot.press("y")
         cell.shown = await h.notification(cell.action, 30)
@@ -810,7 +812,7 @@ async def drive_alias(h: Harness, cell: Cell) -> None:
 async def drive_policy(h: Harness, cell: Cell) -> None:
     before = h.iam.get_account_password_policy()["PasswordPolicy"]
     h.arm(cell)
-    h.flow(flows.password_policy(h.app), "password policy")
+    h.flow(flows.password_policy(h.app.state, h.app), "password policy")
     screen = await wait_for_screen(h.app, h.pilot, PasswordPolicyScreen)
     await h.pilot.press("ctrl+s")
     message = screen.query_one("#policy-message", Static)
@@ -854,7 +856,7 @@ def drive_region(codes: Iterator[str]) -> Drive:
         assert listing is not None
         label = next(r.name for r in listing.regions if r.code == code)
         h.arm(cell)
-        h.flow(flows.change_region(h.app, code), "region")
+        h.flow(flows.change_region(h.app.state, h.app, code), "region")
         await wait_for_screen(h.app, h.pilot, ConfirmScreen)
         await h.pilot.press("y")
         cell.shown = await h.notification(cell.action, 30)
@@ -890,7 +892,7 @@ async def matrix(
     async with app.run_test(size=(80, 24)) as pilot:
         h = Harness(app, pilot, proxy, demo)
         await wait_until(pilot, lambda: app.generation and not app.refreshing, 30)
-        await asyncio.to_thread(app.managed_policies)  # the picker's list, read once
+        await asyncio.to_thread(app.state.managed_policies)  # the picker's list, read once
         h.warm_ec2()  # moto builds its EC2 backend on the first EC2 call: seconds
         if prepare is not None:
             await prepare(h)
@@ -1055,7 +1057,9 @@ async def test_unreadable_answers_leave_no_secret_behind(
     async def create(name: str, action: str) -> PlanScreen:
         proxy.inject(action, "unreadable", times=1)
         request = NewUser(name=name, console=True, require_reset=True, access_key=True)
-        app.run_worker(flows.create_user(app, request), group="flow", exit_on_error=False)
+        app.run_worker(
+            flows.create_user(app.state, app, request), group="flow", exit_on_error=False
+        )
         await wait_for_screen(app, pilot, CreateUserScreen)
         await pilot.press("ctrl+s")
         await wait_for_screen(app, pilot, ReviewScreen)
@@ -1124,7 +1128,9 @@ async def test_unreadable_answers_leave_no_secret_behind(
             name = Harness.name("unr-mfa")
             up.iam.create_user(UserName=name)
             proxy.inject("iam:CreateVirtualMFADevice", "unreadable", times=1)
-            app.run_worker(flows.enroll_mfa(app, name), group="flow", exit_on_error=False)
+            app.run_worker(
+                flows.enroll_mfa(app.state, app, name), group="flow", exit_on_error=False
+            )
             await wait_until(pilot, lambda: any(f"MFA for {name}" in n for n in notes), 30)
             shot()
             said = next(n for n in notes if f"MFA for {name}" in n)

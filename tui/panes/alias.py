@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,6 +13,9 @@ from tui.aws.models import Posture, sign_in_url
 from tui.panes.base import Pane, error_text
 from tui.support.visible import visible
 from tui.widgets.colours import MUTED, WARNING
+
+if TYPE_CHECKING:
+    from tui.state import AccountState
 
 
 class AliasPane(Pane, can_focus=True):
@@ -28,13 +31,17 @@ class AliasPane(Pane, can_focus=True):
     ]
 
     def action_new(self) -> None:
-        self.acct.action_set_alias()
+        from tui.flows.account import set_alias
+
+        self.state.run_flow(set_alias(self.state, self.app), "set alias")
 
     def action_delete(self) -> None:
-        self.acct.action_delete_alias()
+        from tui.flows.account import delete_alias
 
-    def __init__(self, *, id: str) -> None:  # noqa: A002
-        super().__init__(id=id)
+        self.state.run_flow(delete_alias(self.state, self.app), "delete alias")
+
+    def __init__(self, state: AccountState, *, id: str) -> None:  # noqa: A002
+        super().__init__(state, id=id)
         self.url: str | None = None
 
     def action_copy_url(self) -> None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -17,15 +16,18 @@ from textual.widgets import Input, Static
 
 from tui.aws.errors import AwsError
 from tui.aws.models import Posture
+from tui.panes.rows import Prepared
 from tui.support.visible import visible
 from tui.widgets.colours import FAIL, WARNING
-from tui.widgets.rowdata import Row, make_row
+from tui.widgets.rowdata import Row
 from tui.widgets.rowtable import RowTable
 
 if TYPE_CHECKING:
-    from tui.app import AcctApp
+    from tui.state import AccountState
 
-__all__ = ["Pane", "Prepared", "Row", "TablePane", "error_text", "literal", "make_row"]
+__all__ = ["Pane", "TablePane", "error_text", "literal"]
+
+T = TypeVar("T")
 
 
 def literal(value: object, style: str = "") -> Text:
@@ -67,8 +69,9 @@ class Pane(Vertical, can_focus=False):
         Binding("shift+tab", "app.previous_pane", "Previous pane", show=False, id="pane.previous"),
     ]
 
-    def __init__(self, *, id: str) -> None:  # noqa: A002 - Textual's own name
+    def __init__(self, state: AccountState, *, id: str) -> None:  # noqa: A002 - Textual's
         super().__init__(id=id, classes="pane")
+        self.state = state
         self.border_title = self.TITLE
 
     def get_loading_widget(self) -> Widget:
@@ -94,40 +97,22 @@ class Pane(Vertical, can_focus=False):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.MUTATING:
-            return not self.acct.service.read_only
+            return not self.state.read_only
         return True
 
-    @property
-    def acct(self) -> AcctApp:
-        """The app, typed (panes only ever run inside AcctApp)."""
-        from tui.app import AcctApp
-
-        app = self.app
-        assert isinstance(app, AcctApp)
-        return app
-
     def copy(self, text: str, what: str) -> None:
-        self.acct.copy_text(text, what)
+        self.state.copy_text(text, what)
 
     def focus_body(self) -> None:
         self.focus()
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """What a table pane shows for one posture, built by :meth:`TablePane.prepare`."""
-
-    rows: list[Row]
-    summary: str
-    data: Any = None
-
-
-class TablePane(Pane):
+class TablePane(Pane, Generic[T]):
     """A pane holding one :class:`RowTable`, filterable with ``/`` as you type.
 
-    Showing a posture has two halves: :meth:`prepare` builds the rows and touches no widget,
-    so the app may run it in a thread worker (it does for large accounts, see
-    ``AcctApp.derive_threshold``); :meth:`show` puts the result on screen.
+    Showing a posture has two halves: :meth:`rows` builds the rows with a pure function of
+    tui/panes/rows.py (for a large account the display pipeline runs those in a thread
+    worker instead, see tui/runtime/display.py); :meth:`show` puts them on screen.
     """
 
     COLUMNS: ClassVar[Sequence[str]] = ()
@@ -136,8 +121,8 @@ class TablePane(Pane):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="table.clear_filter"),
     ]
 
-    def __init__(self, *, id: str) -> None:  # noqa: A002
-        super().__init__(id=id)
+    def __init__(self, state: AccountState, *, id: str) -> None:  # noqa: A002
+        super().__init__(state, id=id)
         self._rows: list[Row] = []
         self._widths: tuple[int, ...] = ()
         self.summary = ""
@@ -147,19 +132,19 @@ class TablePane(Pane):
         yield RowTable(self.COLUMNS, id="table")
 
     def update_from(self, posture: Posture) -> None:
-        self.show(posture, self.prepare(posture))
+        self.show(posture, self.rows(posture))
 
-    def prepare(self, posture: Posture) -> Prepared | None:
-        """The rows for ``posture``, or None to keep the table as it is. No widget access."""
+    def rows(self, posture: Posture) -> Prepared[T] | None:
+        """The rows for ``posture`` (from tui/panes/rows.py), or None to keep the table."""
         return None
 
     def show_status(self, posture: Posture) -> None:
         """Set the status line (errors, "waiting for…") for ``posture``."""
 
-    def accept(self, data: Any) -> None:
+    def accept(self, data: T) -> None:
         """Keep the pane-specific data of a :class:`Prepared` (the objects behind the rows)."""
 
-    def show(self, posture: Posture, prepared: Prepared | None) -> None:
+    def show(self, posture: Posture, prepared: Prepared[T] | None) -> None:
         """Show ``posture``'s status and, when given, the rows prepared for it."""
         self.show_status(posture)
         if prepared is not None:

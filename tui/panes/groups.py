@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 
 import tui.panes.format as fmt
 from tui.aws.models import AuthDetails, Posture
-from tui.panes.base import Prepared, TablePane, make_row, stale_text
+from tui.panes.base import TablePane, stale_text
+from tui.panes.rows import Prepared, group_rows
 from tui.support.visible import visible
 
+if TYPE_CHECKING:
+    from tui.state import AccountState
 
-class GroupsPane(TablePane):
+
+class GroupsPane(TablePane[AuthDetails]):
     """IAM groups; ``enter`` lists a group's members and policies."""
 
     TITLE = "3 Groups"
@@ -25,44 +29,32 @@ class GroupsPane(TablePane):
     ]
     COLUMNS: ClassVar[tuple[str, ...]] = ("Group", "Members", "Policies", "Created")
 
-    def __init__(self, *, id: str) -> None:  # noqa: A002
-        super().__init__(id=id)
+    def __init__(self, state: AccountState, *, id: str) -> None:  # noqa: A002
+        super().__init__(state, id=id)
         self.details = AuthDetails()
 
     def show_status(self, posture: Posture) -> None:
         error = posture.details.error
         self.set_status(stale_text(error, self.table.row_count > 0) if error else None)
 
-    def prepare(self, posture: Posture) -> Prepared | None:
-        details = posture.details.value
-        if details is None:
-            return None
-        members: dict[str, int] = {g.name: 0 for g in details.groups}
-        for user in details.users:
-            for name in user.groups:
-                members[name] = members.get(name, 0) + 1
-        rows = [
-            make_row(
-                g.name,
-                g.name,
-                str(members.get(g.name, 0)),
-                ", ".join(p.name for p in g.attached_policies) or "—",
-                fmt.date(g.created),
-            )
-            for g in details.groups
-        ]
-        return Prepared(rows, f"{len(details.groups)} groups", details)
+    def rows(self, posture: Posture) -> Prepared[AuthDetails] | None:
+        return group_rows(posture)
 
-    def accept(self, data: Any) -> None:
+    def accept(self, data: AuthDetails) -> None:
         self.details = data
 
     def action_new(self) -> None:
-        self.acct.action_create_group()
+        from tui.flows.groups import create_group
+
+        self.state.run_flow(create_group(self.state, self.app), "create group")
 
     def action_delete(self) -> None:
+        from tui.flows.groups import delete_group
+
         name = self.selected_key()
         if name:
-            self.acct.action_delete_group(name)
+            flow = delete_group(self.state, self.app, name)
+            self.state.run_flow(flow, f"delete group {name}")
 
     def action_copy_arn(self) -> None:
         group = self.details.group(self.selected_key() or "")

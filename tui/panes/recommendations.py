@@ -2,45 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.aws.checks import Finding, Severity, Status, evaluate, verdict
+from tui.aws.checks import Finding, Status
 from tui.aws.models import PART_NAMES, Posture
-from tui.panes.base import Prepared, TablePane, make_row
-from tui.runtime.read_only import NOTICE
+from tui.panes.base import TablePane
+from tui.panes.rows import Prepared, recommendation_rows
+from tui.runtime.read_only import fix_refused
 from tui.support.visible import visible
-from tui.widgets.colours import ERROR, FAIL, MUTED, SUCCESS, WARNING
-from tui.widgets.rowdata import Cell
+from tui.widgets.colours import MUTED, WARNING
 from tui.widgets.rowtable import RowTable
 
-# A symbol and a word for each status, and the severity as a word: colour only repeats them.
-STATUS_TEXT = {
-    Status.FAIL: ("✗ fix", FAIL),
-    Status.UNKNOWN: ("? unknown", WARNING),
-    Status.PASS: ("✓ ok", SUCCESS),
-}
-SEVERITY_STYLE = {
-    Severity.CRITICAL: FAIL,
-    Severity.HIGH: ERROR,
-    Severity.MEDIUM: WARNING,
-    Severity.LOW: MUTED,
-}
+if TYPE_CHECKING:
+    from tui.state import AccountState
 
 
-class RecommendationsPane(TablePane):
+class RecommendationsPane(TablePane[dict[str, Finding]]):
     """Findings of :func:`tui.aws.checks.evaluate`; ``enter`` opens one with its fix."""
 
     TITLE = "1 Security recommendations"
     PARTS = frozenset(PART_NAMES)
     COLUMNS: ClassVar[tuple[str, ...]] = ("Status", "Severity", "Check")
 
-    def __init__(self, *, id: str) -> None:  # noqa: A002
-        super().__init__(id=id)
+    def __init__(self, state: AccountState, *, id: str) -> None:  # noqa: A002
+        super().__init__(state, id=id)
         self.findings: dict[str, Finding] = {}
 
     def compose_body(self) -> ComposeResult:
@@ -94,63 +84,32 @@ class RecommendationsPane(TablePane):
         else:
             self.set_status(None)
 
-    def prepare(self, posture: Posture) -> Prepared | None:
-        findings = evaluate(posture)
-        rows = []
-        for f in findings:
-            label, style = STATUS_TEXT[f.status]
-            rows.append(
-                make_row(
-                    f.id,
-                    Cell(label, style),
-                    Cell(f.severity.name.lower(), SEVERITY_STYLE[f.severity]),
-                    f.title,
-                )
-            )
-        return Prepared(rows, verdict(findings), {f.id: f for f in findings})
+    def rows(self, posture: Posture) -> Prepared[dict[str, Finding]] | None:
+        return recommendation_rows(posture)
 
-    def accept(self, data: Any) -> None:
+    def accept(self, data: dict[str, Finding]) -> None:
         self.findings = data
 
-    def show(self, posture: Posture, prepared: Prepared | None) -> None:
+    def show(self, posture: Posture, prepared: Prepared[dict[str, Finding]] | None) -> None:
         super().show(posture, prepared)
         self._show_reason(self.table.cursor_key)
 
     def _refused(self, finding: Finding) -> bool:
         """True when ``finding``'s fix would change the account and --read-only forbids it."""
-        action = finding.fix.action if finding.fix else None
-        if action is None or not self.acct.service.read_only:
-            return False
-        return not self.acct.is_guide(action)
+        return fix_refused(finding.fix.action if finding.fix else None, self.state.read_only)
 
     def open_row(self, key: str) -> None:
         """``enter``: run the fix when there is one to run, else show the details."""
+        from tui.flows.fixes import start_fix
+
         finding = self.findings.get(key)
         if finding is None:
             return
-        if finding.status is Status.FAIL and self.acct.action_fix(finding):
+        if finding.status is Status.FAIL and start_fix(self.state, self.app, finding):
             return
         self.show_details(finding)
 
     def show_details(self, finding: Finding) -> None:
-        from tui.screens.dialogs.details import DetailsScreen
+        from tui.screens.dialogs.details import finding_details
 
-        lines: list[tuple[str, str]] = [
-            ("Status", finding.status.value),
-            ("Severity", finding.severity.name.lower()),
-        ]
-        if finding.status is Status.FAIL and self._refused(finding):
-            lines.append(("Read-only", f"the fix below changes the account, and {NOTICE}"))
-        lines.append(("Why", finding.reason))
-        if finding.subjects:
-            lines.append(("Affects", "\n".join(finding.subjects)))
-        # A fix only where the data shows one is needed; for an unknown check, what it
-        # would be once the check can be read and fails.
-        if finding.fix is not None and finding.status is not Status.PASS:
-            label = "Fix" if finding.status is Status.FAIL else "Fix, if it fails"
-            lines.append((label, finding.fix.label))
-            for n, step in enumerate(finding.fix.console_steps, start=1):
-                lines.append((f"Step {n}", step))
-            if finding.fix.url:
-                lines.append(("URL", finding.fix.url))
-        self.app.push_screen(DetailsScreen(finding.title, lines))
+        self.app.push_screen(finding_details(finding, refused=self._refused(finding)))

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.content import Content
 
-from tui.aws import clock
-from tui.aws.models import Posture, Region, RegionStatus
-from tui.panes.base import Prepared, TablePane, error_text, make_row, stale_text
-from tui.panes.format import elapsed
-from tui.widgets.colours import MUTED, SUCCESS, WARNING
-from tui.widgets.rowdata import Cell
+from tui.aws.models import Posture, Region, RegionList, RegionStatus
+from tui.panes.base import TablePane, error_text, stale_text
+from tui.panes.rows import Prepared, region_rows, region_status_cell
+from tui.widgets.colours import WARNING
 
-MOVING = (RegionStatus.ENABLING, RegionStatus.DISABLING)
-# The status is always shown as its word; colour only repeats it.
-STATUS_STYLE = {
-    RegionStatus.ENABLED: SUCCESS,
-    RegionStatus.ENABLED_BY_DEFAULT: MUTED,
-    RegionStatus.ENABLING: WARNING,
-    RegionStatus.DISABLING: WARNING,
-    RegionStatus.DISABLED: "",
-}
+if TYPE_CHECKING:
+    from tui.state import AccountState
 
 
-class RegionsPane(TablePane):
+class RegionsPane(TablePane[RegionList]):
     """Regions from the Account API, or the read-only EC2 list when that is denied."""
 
     TITLE = "5 Regions"
@@ -32,39 +23,25 @@ class RegionsPane(TablePane):
     COLUMNS: ClassVar[tuple[str, ...]] = ("Region", "Opt-in status", "Name")
     status_column = "Opt-in status"
 
-    def __init__(self, *, id: str) -> None:  # noqa: A002
-        super().__init__(id=id)
+    def __init__(self, state: AccountState, *, id: str) -> None:  # noqa: A002
+        super().__init__(state, id=id)
         self.regions: dict[str, Region] = {}
         self.source = "account"
-        # The app's Regions in transit → since when (monotonic); read by prepare(), which
-        # may run in a thread and so must not go through self.app.
-        self.since: dict[str, float] = {}
-        self.unwatched: set[str] = set()  # the app's Regions whose polling failed
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.since = self.acct.region_since
-        self.unwatched = self.acct.region_unwatched
         # Regions being enabled/disabled show how long they have been at it.
         self.set_interval(1.0, self._tick)
 
-    def _status_cell(self, region: Region) -> Cell:
-        text = region.status.value
-        since = self.since.get(region.code)
-        if since is not None and region.status in MOVING:
-            text += f" · {elapsed(clock.monotonic() - since)}"
-        elif region.code in self.unwatched:
-            text += " · out of date (r)"
-        return Cell(text, STATUS_STYLE[region.status])
-
     def _tick(self) -> None:
-        if not self.acct.region_since:
+        times = self.state.region_times()
+        if not times.since:
             return
         table = self.table
-        for code in list(self.acct.region_since):
+        for code in times.since:
             region = self.regions.get(code)
             if region is not None and code in table.rows:
-                table.update_cell(code, self.status_column, self._status_cell(region))
+                table.update_cell(code, self.status_column, region_status_cell(region, times))
 
     def show_status(self, posture: Posture) -> None:
         part = posture.regions
@@ -80,17 +57,10 @@ class RegionsPane(TablePane):
         elif part.value is not None:
             self.set_status(None)
 
-    def prepare(self, posture: Posture) -> Prepared | None:
-        part = posture.regions
-        if part.error is not None or part.value is None:
-            return None
-        listing = part.value
-        opted = sum(r.status is not RegionStatus.ENABLED_BY_DEFAULT for r in listing.regions)
-        rows = [make_row(r.code, r.code, self._status_cell(r), r.name) for r in listing.regions]
-        summary = f"{len(listing.regions)} Regions, {opted} opt-in"
-        return Prepared(rows, summary, listing)
+    def rows(self, posture: Posture) -> Prepared[RegionList] | None:
+        return region_rows(posture, self.state.region_times())
 
-    def accept(self, data: Any) -> None:
+    def accept(self, data: RegionList) -> None:
         self.regions = {r.code: r for r in data.regions}
         self.source = data.source
 
@@ -103,9 +73,12 @@ class RegionsPane(TablePane):
         if region is None:
             return
         action, reason = region_action(region)
-        changeable = self.source == "account" and not self.acct.service.read_only
+        changeable = self.source == "account" and not self.state.read_only
         if action is not None and changeable:
-            self.acct.action_change_region(region.code)
+            from tui.flows.account import change_region
+
+            flow = change_region(self.state, self.app, region.code)
+            self.state.run_flow(flow, f"change {region.code}")
             return
         opt_in = region.status is not RegionStatus.ENABLED_BY_DEFAULT
         lines = [

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 
 import tui.panes.format as fmt
 from tui.aws.models import Posture, UserView, utcnow
-from tui.panes.base import Prepared, TablePane, error_text, make_row, stale_text
+from tui.panes.base import TablePane, error_text, stale_text
+from tui.panes.rows import Prepared, user_rows
 from tui.support.visible import visible
 
+if TYPE_CHECKING:
+    from tui.state import AccountState
 
-class UsersPane(TablePane):
+
+class UsersPane(TablePane[dict[str, UserView]]):
     """IAM users joined with the credential report; ``enter`` shows one in full."""
 
     TITLE = "2 Users"
@@ -35,8 +39,8 @@ class UsersPane(TablePane):
         "Password used",
     )
 
-    def __init__(self, *, id: str) -> None:  # noqa: A002
-        super().__init__(id=id)
+    def __init__(self, state: AccountState, *, id: str) -> None:  # noqa: A002
+        super().__init__(state, id=id)
         self.views: dict[str, UserView] = {}
 
     def show_status(self, posture: Posture) -> None:
@@ -53,46 +57,38 @@ class UsersPane(TablePane):
         else:
             self.set_status(None)
 
-    def prepare(self, posture: Posture) -> Prepared | None:
-        if posture.details.value is None:
-            return None
-        now = utcnow()
-        views = posture.user_views()
-        rows = [
-            make_row(
-                v.name,
-                v.name,
-                fmt.console_cell(v.row),
-                fmt.mfa_cell(v.row),
-                fmt.keys_cell(v.row, now),
-                ", ".join(v.user.groups) or "—",
-                fmt.date(v.user.created),
-                fmt.ago(v.row.password_last_used, now) if v.row else "?",
-            )
-            for v in views
-        ]
-        return Prepared(rows, f"{len(views)} users", {v.name: v for v in views})
+    def rows(self, posture: Posture) -> Prepared[dict[str, UserView]] | None:
+        return user_rows(posture)
 
-    def accept(self, data: Any) -> None:
+    def accept(self, data: dict[str, UserView]) -> None:
         self.views = data
 
     def action_new(self) -> None:
-        self.acct.action_create_user()
+        from tui.flows.users import create_user
+
+        self.state.run_flow(create_user(self.state, self.app), "create user")
 
     def action_delete(self) -> None:
+        from tui.flows.users import delete_user
+
         name = self.selected_key()
         if name:
-            self.acct.action_delete_user(name)
+            self.state.run_flow(delete_user(self.state, self.app, name), f"delete user {name}")
 
     def action_keys(self) -> None:
+        from tui.flows.users import access_keys
+
         name = self.selected_key()
         if name:
-            self.acct.action_access_keys(name)
+            flow = access_keys(self.state, self.app, name)
+            self.state.run_flow(flow, f"access keys of {name}", mutating=False)
 
     def action_mfa(self) -> None:
+        from tui.flows.mfa import enroll_mfa
+
         name = self.selected_key()
         if name:
-            self.acct.action_enroll_mfa(name)
+            self.state.run_flow(enroll_mfa(self.state, self.app, name), f"MFA for {name}")
 
     def action_copy_arn(self) -> None:
         view = self.views.get(self.selected_key() or "")
@@ -127,4 +123,4 @@ class UsersPane(TablePane):
             lines.append(("MFA", "yes" if row.mfa_active else "no"))
             for k in row.keys:
                 lines.append((f"Key {k.slot}", fmt.key_summary(k, now)))
-        self.app.push_screen(UserScreen(self.acct, user.name, lines))
+        self.app.push_screen(UserScreen(self.state, user.name, lines))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tui.aws.models import Part
+from tui.aws.models import Part, Posture
+
+if TYPE_CHECKING:
+    from tui.panes.rows import Views
 
 
 @dataclass
@@ -15,7 +18,7 @@ class PartLoaded(Message):
     """One part of the posture arrived (a value or an error) for refresh ``generation``."""
 
     name: str
-    part: Part[Any]
+    part: Part[object]
     generation: int
 
 
@@ -41,12 +44,9 @@ class RegionPolled(Message):
 class ViewsPrepared(Message):
     """Rows for the table panes, built in a thread worker for ``posture`` (large accounts).
 
-    ``prepared`` maps a pane id to what its ``prepare()`` returned; ``error`` is set instead
-    when building them failed (a bug: the app reports it).
+    ``views`` is None and ``error`` set when building them failed (a bug: the app reports it).
     """
 
-    posture: Any
-    prepared: dict[str, Any]
+    posture: Posture
+    views: Views | None
     error: BaseException | None = None
-    guide: tuple[Any, Any] | None = None
-    """(guide steps, findings by id) for "Getting started", built in the same worker."""

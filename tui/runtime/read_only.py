@@ -36,3 +36,12 @@ def refused_binding(focused: DOMNode, key: str) -> Binding | None:
             if binding.key == key:
                 return binding if binding.action in mutating else None
     return None
+
+
+GUIDE_FIXES = frozenset({"root_mfa_guide"})
+"""Fix actions that only guide (no AWS change): allowed under --read-only."""
+
+
+def fix_refused(action: str | None, read_only: bool) -> bool:
+    """True when the fix ``action`` would change the account and --read-only forbids it."""
+    return action is not None and read_only and action not in GUIDE_FIXES

@@ -15,12 +15,15 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 import tui.panes.format as fmt
+from tui.aws import selfguard
 from tui.aws.iam import AccessKey
+from tui.runtime.workers import failure_text, in_thread
+from tui.screens.dialogs.confirm import confirm_screen
 from tui.support.visible import visible
 from tui.widgets.colours import ERROR, MUTED, SUCCESS
 
 if TYPE_CHECKING:
-    from tui.app import AcctApp
+    from tui.state import AccountState
 
 
 class AccessKeysScreen(ModalScreen[bool]):
@@ -35,9 +38,9 @@ class AccessKeysScreen(ModalScreen[bool]):
     # Hidden (and refused) under --read-only.
     MUTATING: ClassVar[frozenset[str]] = frozenset({"toggle_key", "delete"})
 
-    def __init__(self, app: AcctApp, user: str, keys: Sequence[AccessKey]) -> None:
+    def __init__(self, state: AccountState, user: str, keys: Sequence[AccessKey]) -> None:
         super().__init__()
-        self.acct = app
+        self.state = state
         self.user = user
         self.keys = keys
         self.changed = False
@@ -47,7 +50,7 @@ class AccessKeysScreen(ModalScreen[bool]):
             box.border_title = Text(f"Access keys of {visible(self.user)}")
             box.border_subtitle = (
                 "read-only · c copy id · escape close"
-                if self.acct.service.read_only
+                if self.state.read_only
                 else "d (de)activate · ctrl+d delete · c copy id · escape close"
             )
             table: DataTable[Text | Content] = DataTable(cursor_type="row", id="keys-table")
@@ -76,7 +79,7 @@ class AccessKeysScreen(ModalScreen[bool]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.MUTATING:
-            return not self.acct.service.read_only and bool(self.keys)
+            return not self.state.read_only and bool(self.keys)
         return True
 
     def _selected(self) -> AccessKey | None:
@@ -89,13 +92,10 @@ class AccessKeysScreen(ModalScreen[bool]):
     def action_copy(self) -> None:
         key = self._selected()
         if key is not None:
-            self.acct.copy_text(key.key_id, "the access key id")
+            self.state.copy_text(key.key_id, "the access key id")
 
     @work(exclusive=True, exit_on_error=False, group="keys")
     async def action_toggle_key(self) -> None:
-        from tui.aws import selfguard
-        from tui.flows import confirm_screen, in_thread, whoami
-
         key = self._selected()
         if key is None:
             return
@@ -105,17 +105,17 @@ class AccessKeysScreen(ModalScreen[bool]):
         if key.active:
             lines.append("Programs using this key stop working until it is activated again.")
             harm = selfguard.change_key(
-                await whoami(self.acct), self.user, key.key_id, delete=False
+                await self.state.whoami(), self.user, key.key_id, delete=False
             )
         confirm = confirm_screen(
             f"{verb} access key?", lines, harm, confirm_label=verb, danger=key.active
         )
         if not await self.app.push_screen_wait(confirm):
             return
-        writer = self.acct.service.writer
+        writer = self.state.service.writer
         try:
             await in_thread(
-                self.acct,
+                self,
                 lambda: writer.set_access_key_status(self.user, key.key_id, not key.active),
                 "access key status",
             )
@@ -126,9 +126,6 @@ class AccessKeysScreen(ModalScreen[bool]):
 
     @work(exclusive=True, exit_on_error=False, group="keys")
     async def action_delete(self) -> None:
-        from tui.aws import selfguard
-        from tui.flows import confirm_screen, in_thread, whoami
-
         key = self._selected()
         if key is None:
             return
@@ -136,13 +133,13 @@ class AccessKeysScreen(ModalScreen[bool]):
             f"Delete {key.key_id} of {self.user}. This cannot be undone.",
             "Deactivating first (d) is safer: it can be reversed.",
         ]
-        harm = selfguard.change_key(await whoami(self.acct), self.user, key.key_id, delete=True)
+        harm = selfguard.change_key(await self.state.whoami(), self.user, key.key_id, delete=True)
         if not await self.app.push_screen_wait(confirm_screen("Delete access key?", lines, harm)):
             return
-        writer = self.acct.service.writer
+        writer = self.state.service.writer
         try:
             await in_thread(
-                self.acct, lambda: writer.delete_access_key(self.user, key.key_id), "delete key"
+                self, lambda: writer.delete_access_key(self.user, key.key_id), "delete key"
             )
         except Exception as exc:  # noqa: BLE001
             await self._failed(exc)
@@ -156,13 +153,11 @@ class AccessKeysScreen(ModalScreen[bool]):
         self._note(exc)
 
     async def _reload(self, done: str = "Done.") -> None:
-        from tui.flows import in_thread
-
         self.changed = True
-        writer = self.acct.service.writer
+        writer = self.state.service.writer
         try:
             self.keys = await in_thread(
-                self.acct, lambda: writer.list_access_keys(self.user), "list keys"
+                self, lambda: writer.list_access_keys(self.user), "list keys"
             )
         except Exception as exc:  # noqa: BLE001
             self._note(exc)
@@ -172,8 +167,6 @@ class AccessKeysScreen(ModalScreen[bool]):
             self.query_one("#keys-note", Static).update(done)
 
     def _note(self, exc: BaseException) -> None:
-        from tui.flows import failure_text
-
         self.query_one("#keys-note", Static).update(Content.styled(failure_text(exc), ERROR))
 
     def action_close(self) -> None:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
@@ -28,17 +27,19 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from tui.aws.iam import UserCredentials
+from tui.runtime.workers import in_thread
+from tui.screens.dialogs.confirm import ConfirmScreen
+from tui.screens.dialogs.prompt import PromptScreen
+from tui.support import awsconfig
 from tui.support.exports import CsvRow, default_export_dir, export_csv
 from tui.support.keyringpolicy import VaultUnavailable
-from tui.support.vault import Vault, VaultEntry
+from tui.support.vault import VaultEntry
 from tui.support.visible import visible
 from tui.widgets.colours import HINT
 
 if TYPE_CHECKING:
-    from tui.app import AcctApp
-    from tui.demo.sandbox import DemoSandbox
+    from tui.state import AccountState
 
-T = TypeVar("T")
 MASK = "•" * 16
 
 
@@ -77,23 +78,19 @@ class _Saved(Message):
 
 
 async def add_profile_interactively(
-    app: AcctApp, account_id: str, user_name: str
+    state: AccountState, screens: App[Any], account_id: str, user_name: str
 ) -> tuple[str, Path] | str | None:
     """Ask a profile name (a free one offered), add the credential_process profile.
 
     Returns (name, config path) when added, a message when refused, None when cancelled.
     A name already in use is never written: the prompt comes back with a free one."""
-    from tui.flows import in_thread
-    from tui.screens.dialogs.prompt import PromptScreen
-    from tui.support import awsconfig
-
     # --demo: the throw-away files of its sandbox, never the person's.
-    sandbox = app.sandbox
+    sandbox = state.sandbox
     config_file = None if sandbox is None else sandbox.aws_config_file
     credentials_file = None if sandbox is None else sandbox.aws_credentials_file
     try:
         name = await in_thread(
-            app,
+            screens,
             lambda: awsconfig.free_profile_name(user_name, config_file, credentials_file),
             "AWS config file",
         )
@@ -101,7 +98,7 @@ async def add_profile_interactively(
         return _describe_os_error(exc)
     label = "Profile name:"
     while True:
-        chosen = await app.push_screen_wait(PromptScreen("AWS CLI profile", label, name))
+        chosen = await screens.push_screen_wait(PromptScreen("AWS CLI profile", label, name))
         if not chosen:
             return None
         add = functools.partial(
@@ -113,7 +110,7 @@ async def add_profile_interactively(
             credentials_file=credentials_file,
         )
         try:
-            path = await in_thread(app, add, "AWS config file")
+            path = await in_thread(screens, add, "AWS config file")
         except awsconfig.ProfileExists as exc:
             name = exc.suggestion
             label = f"{chosen!r} is already a profile ({exc.path}). Profile name:"
@@ -144,10 +141,11 @@ class CredentialsScreen(ModalScreen[None]):
         Binding("escape", "close", "Close", id="credentials.close"),
     ]
 
-    def __init__(self, credentials: UserCredentials, vault: Vault) -> None:
+    def __init__(self, state: AccountState, credentials: UserCredentials) -> None:
         super().__init__()
+        self.state = state
         self.credentials = credentials
-        self.vault = vault
+        self.vault = state.vault
         self.saved = False
         self.kept_elsewhere = False  # a secret was copied, or the CSV was written
 
@@ -207,7 +205,7 @@ class CredentialsScreen(ModalScreen[None]):
         if message.problem is None:
             self.saved = True
             where = f"service acct-tui, {c.account_id}/{c.user_name}"
-            if _sandbox(self) is not None:
+            if self.state.sandbox is not None:
                 where = "demo: kept in a throw-away keyring for this run"
             status.update(Text(f"Keyring: ✓ saved ({where})"))
             status.set_class(False, "-error")
@@ -227,23 +225,15 @@ class CredentialsScreen(ModalScreen[None]):
         if not isinstance(field, CredentialField) or not field.value:
             self.notify("Select a field first (↑ ↓).", severity="warning")
             return
-        from tui.app import AcctApp
-
-        app = self.app
-        if isinstance(app, AcctApp):
-            app.copy_text(field.value, field.label.lower())
-        else:  # pragma: no cover - the screen only runs inside AcctApp
-            app.copy_to_clipboard(field.value)
+        self.state.copy_text(field.value, field.label.lower())
         if field.secret:
             self.kept_elsewhere = True
 
     # -- export / profile ------------------------------------------------------------------
     @work(exclusive=True, exit_on_error=False, group="credentials-flow")
     async def action_export(self) -> None:
-        from tui.screens.dialogs.prompt import PromptScreen
-
         c = self.credentials
-        sandbox = _sandbox(self)
+        sandbox = self.state.sandbox
         folder = default_export_dir() if sandbox is None else sandbox.directory
         default = str(folder / f"{c.user_name}_credentials.csv")
         label = "File (mode 0600, never overwritten, refused in a git work tree unless ignored):"
@@ -260,7 +250,7 @@ class CredentialsScreen(ModalScreen[None]):
             console_login_link=c.sign_in_url,
         )
         try:
-            written = await self._in_thread(lambda: write_csv(path, row))
+            written = await in_thread(self, lambda: write_csv(path, row), "credentials file")
         except (OSError, ValueError) as exc:
             self._note(f"CSV not written: {_describe_os_error(exc)}", error=True)
             return
@@ -273,18 +263,14 @@ class CredentialsScreen(ModalScreen[None]):
         if not c.access_key_id:
             self._note("This user has no access key, so no CLI profile.", error=True)
             return
-        from tui.app import AcctApp
-
-        app = self.app
-        assert isinstance(app, AcctApp)
-        result = await add_profile_interactively(app, c.account_id, c.user_name)
+        result = await add_profile_interactively(self.state, self.app, c.account_id, c.user_name)
         if result is None:
             return
         if isinstance(result, str):
             self._note(f"Profile not added: {result}", error=True)
             return
         name, path = result
-        if app.sandbox is not None:
+        if self.state.sandbox is not None:
             self._note(
                 f"Profile {name} added to the demo's throw-away AWS config {path} (removed "
                 "at exit); your own AWS config is untouched."
@@ -295,14 +281,6 @@ class CredentialsScreen(ModalScreen[None]):
             "keyring through credential_process; no secret is in the file."
         )
 
-    async def _in_thread(self, fn: Callable[[], T]) -> T:
-        from tui.app import AcctApp
-        from tui.flows import in_thread
-
-        app = self.app
-        assert isinstance(app, AcctApp)
-        return await in_thread(app, fn, "credentials file")
-
     def _note(self, text: str, *, error: bool = False) -> None:
         note = self.query_one("#cred-note", Static)
         note.update(Text(text))
@@ -312,8 +290,6 @@ class CredentialsScreen(ModalScreen[None]):
     @work(exclusive=True, exit_on_error=False, group="credentials-flow")
     async def action_close(self) -> None:
         if not self.saved and not self.kept_elsewhere:
-            from tui.screens.dialogs.confirm import ConfirmScreen
-
             sure = await self.app.push_screen_wait(
                 ConfirmScreen(
                     "Close without keeping the credentials?",
@@ -334,21 +310,10 @@ class CredentialsScreen(ModalScreen[None]):
     def _forget(self) -> None:
         for f in self.query(CredentialField):
             f.forget()
-        from tui.app import AcctApp
-
-        if isinstance(self.app, AcctApp):
-            self.app.forget_clipboard(
-                {self.credentials.password or "", self.credentials.secret_access_key or ""}
-            )
+        self.state.forget_clipboard(
+            {self.credentials.password or "", self.credentials.secret_access_key or ""}
+        )
         self.credentials = replace(self.credentials, password=None, secret_access_key=None)
-
-
-def _sandbox(screen: CredentialsScreen) -> DemoSandbox | None:
-    """The demo's throw-away keyring and directory, when the app runs ``--demo``."""
-    from tui.app import AcctApp
-
-    app = screen.app
-    return app.sandbox if isinstance(app, AcctApp) else None
 
 
 def _describe_os_error(exc: Exception) -> str:

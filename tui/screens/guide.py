@@ -24,10 +24,11 @@ from tui.aws import guide
 from tui.aws.checks import Finding, evaluate
 from tui.aws.guide import Step, StepState
 from tui.aws.models import Posture
+from tui.runtime.read_only import fix_refused
 from tui.widgets.colours import FAIL, MUTED, SUCCESS, WARNING
 
 if TYPE_CHECKING:
-    from tui.app import AcctApp
+    from tui.state import AccountState
 
 # Each state's label is a symbol and a word (``Step.label``); colour only repeats it.
 STATE_STYLE: dict[StepState, str] = {
@@ -62,9 +63,9 @@ class GuideScreen(ModalScreen[None]):
         ),
     ]
 
-    def __init__(self, app: AcctApp) -> None:
+    def __init__(self, state: AccountState) -> None:
         super().__init__()
-        self.acct = app
+        self.state = state
         self.steps: tuple[Step, ...] = ()
         self.findings: dict[str, Finding] = {}
 
@@ -86,8 +87,8 @@ class GuideScreen(ModalScreen[None]):
             yield Static(id="guide-reason", markup=False)
 
     def on_mount(self) -> None:
-        self.acct.posture_changed.subscribe(self, self.show)
-        self.show(self.acct.posture, initial=True)
+        self.state.posture_changed.subscribe(self, self.show)
+        self.show(self.state.posture, initial=True)
         self.query_one("#guide-steps", DataTable).focus()
 
     @property
@@ -106,9 +107,9 @@ class GuideScreen(ModalScreen[None]):
         next step still to do, so the keyboard path is enter, enter, enter….
         """
         before = {s.id: s.state for s in self.steps}
-        ready = self.acct.guide_view(posture)  # built off the UI thread (large accounts)
+        ready = self.state.guide_view(posture)  # built off the UI thread (large accounts)
         if ready is not None:
-            self.steps, self.findings = ready
+            self.steps, self.findings = ready.steps, ready.findings
         else:
             self.steps = guide.guide_steps(posture)
             self.findings = {f.id: f for f in evaluate(posture)}
@@ -149,7 +150,7 @@ class GuideScreen(ModalScreen[None]):
             return
         s = self.steps[row]
         text = Text(s.reason)
-        if s.mutating and self.acct.service.read_only:
+        if s.mutating and self.state.read_only:
             text.append("\n--read-only: this step cannot run here.", style="italic")
         self.query_one("#guide-reason", Static).update(text)
 
@@ -157,55 +158,61 @@ class GuideScreen(ModalScreen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def action_pane(self, pane_id: str) -> None:
+    async def action_pane(self, pane_id: str) -> None:
         self.dismiss(None)
-        self.acct.action_show_pane(pane_id)
+        await self.app.run_action(f"app.show_pane({pane_id!r})")
 
     @on(DataTable.RowSelected, "#guide-steps")
-    def _selected(self, event: DataTable.RowSelected) -> None:
+    async def _selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
-            self.open_step(self.step(str(event.row_key.value)))
+            await self.open_step(self.step(str(event.row_key.value)))
 
-    def open_step(self, s: Step) -> None:
+    async def open_step(self, s: Step) -> None:
         """``enter`` on a step: its form, guide or pane, through the app's flows."""
-        app = self.acct
-        if s.mutating and app.service.read_only:
-            app.notify(READ_ONLY_REFUSAL, severity="warning")
+        from tui import flows
+        from tui.screens.dialogs.details import finding_details
+
+        state, screens = self.state, self.app
+        if s.mutating and state.read_only:
+            state.notify(READ_ONLY_REFUSAL, severity="warning")
             return
         if s.state is StepState.DONE and s.action not in guide.REPEATABLE_ACTIONS:
-            app.notify(f"Step {s.number} is done: {s.reason}", title=s.title)
+            state.notify(f"Step {s.number} is done: {s.reason}", title=s.title)
             return
         finding = self.findings.get(s.checks[0]) if s.checks else None
         if s.action == guide.SHOW_REGIONS:
-            self.action_pane("regions")
+            await self.action_pane("regions")
         elif s.action == guide.CREATE_ADMIN_GROUP:
-            app.action_create_admin_group()
+            flow = flows.create_group(state, screens, flows.administrators())
+            state.run_flow(flow, "create administrators group")
         elif s.action == guide.CREATE_ADMIN_USER:
             self._create_admin_user()
         elif s.action == guide.ENROLL_MFA:
             if not s.users or finding is None:
-                app.notify(s.reason, title=s.title)
+                state.notify(s.reason, title=s.title)
             else:
-                app.action_fix(replace(finding, users=s.users))
+                flows.start_fix(state, screens, replace(finding, users=s.users))
         elif s.action == guide.SET_ALIAS:
-            app.action_set_alias()
+            state.run_flow(flows.set_alias(state, screens), "set alias")
         elif s.action == guide.SWITCH_IDENTITY:
-            app.action_switch_identity()
+            # Changes who acct-tui signs as, not the account: allowed under --read-only.
+            flow = flows.switch_identity(state, screens)
+            state.run_flow(flow, "switch identity", mutating=False)
         elif s.action in (guide.ROOT_MFA_GUIDE, guide.DELETE_ROOT_KEYS) and finding is not None:
-            app.action_fix(finding)
+            flows.start_fix(state, screens, finding)
         elif finding is not None:
-            from tui.panes.recommendations import RecommendationsPane
-
-            app.query_one("#recommendations", RecommendationsPane).show_details(finding)
+            refused = fix_refused(finding.fix.action if finding.fix else None, state.read_only)
+            screens.push_screen(finding_details(finding, refused=refused))
 
     def _create_admin_user(self) -> None:
         from tui.aws.iam import NewUser
+        from tui.flows.users import create_user
 
-        details = self.acct.posture.details.value
+        details = self.state.posture.details.value
         groups, _ = guide.group_admins(details) if details else ([], [])
         if not groups:
-            self.acct.notify("Create the administrators group first (step 3).", title="Admin user")
+            self.state.notify("Create the administrators group first (step 3).", title="Admin user")
             return
         group = guide.admin_group_name(details)
         prefill = NewUser(name="", console=True, access_key=True, groups=(group,))
-        self.acct.action_create_user(prefill)
+        self.state.run_flow(create_user(self.state, self.app, prefill), "create user")

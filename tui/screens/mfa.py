@@ -37,7 +37,7 @@ from tui.support.visible import visible
 from tui.widgets.colours import FAIL, MUTED, SUCCESS, WARNING
 
 if TYPE_CHECKING:
-    from tui.app import AcctApp
+    from tui.state import AccountState
 
 TEXT_COLUMNS = 35
 MASK = "•" * 16
@@ -64,9 +64,9 @@ class MfaScreen(ModalScreen[str | None]):
         Binding("ctrl+r", "retry", "Start over", id="mfa.retry"),
     ]
 
-    def __init__(self, app: AcctApp, device: VirtualMfa) -> None:
+    def __init__(self, state: AccountState, device: VirtualMfa) -> None:
         super().__init__()
-        self.acct = app
+        self.state = state
         self.device = device
         self.revealed = False
         self.busy = False
@@ -152,7 +152,7 @@ class MfaScreen(ModalScreen[str | None]):
         self._draw_secret()
 
     def action_copy(self) -> None:
-        self.acct.copy_text(self.device.seed, "the MFA secret")
+        self.state.copy_text(self.device.seed, "the MFA secret")
 
     @on(Input.Submitted, "#code1")
     def _next(self) -> None:
@@ -178,7 +178,7 @@ class MfaScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="mfa", description="enable")
     def _enable(self, code1: str, code2: str) -> None:
-        mfa = self.acct.service.mfa
+        mfa = self.state.service.mfa
         try:
             mfa.enable(self.device.user_name, self.device.serial, code1, code2)
             message = _Enabled(None)
@@ -215,5 +215,5 @@ class MfaScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
     def _forget(self) -> None:
-        self.acct.forget_clipboard({self.device.seed})
+        self.state.forget_clipboard({self.device.seed})
         self.revealed = False

@@ -15,10 +15,11 @@ from textual.widgets import Static
 
 from tui.aws.checks import ROOT_CREDENTIALS_URL
 from tui.aws.models import AccountSummary, sign_in_url
+from tui.runtime.workers import in_thread
 from tui.widgets.colours import ERROR, FAIL, MUTED, SUCCESS
 
 if TYPE_CHECKING:
-    from tui.app import AcctApp
+    from tui.state import AccountState
 
 
 class RootMfaScreen(ModalScreen[bool]):
@@ -33,11 +34,12 @@ class RootMfaScreen(ModalScreen[bool]):
         Binding("escape", "close", "Close", id="root_mfa.close"),
     ]
 
-    def __init__(self, app: AcctApp) -> None:
+    def __init__(self, state: AccountState) -> None:
         super().__init__()
-        self.acct = app
-        caller = app.posture.caller.value
-        self.url = sign_in_url(caller.account_id if caller else "<account-id>", app.posture.alias)
+        self.state = state
+        caller = state.posture.caller.value
+        account = caller.account_id if caller else "<account-id>"
+        self.url = sign_in_url(account, state.posture.alias)
         self.enabled = False
 
     def compose(self) -> ComposeResult:
@@ -68,26 +70,23 @@ class RootMfaScreen(ModalScreen[bool]):
                 yield Static("", id="root-mfa-state", markup=False)
 
     def action_copy(self) -> None:
-        self.acct.copy_text(self.url, "the sign-in URL")
+        self.state.copy_text(self.url, "the sign-in URL")
 
     @work(exclusive=True, exit_on_error=False, group="root-mfa")
     async def action_check(self) -> None:
-        from tui.flows import in_thread
-
-        state = self.query_one("#root-mfa-state", Static)
-        state.update(Content.styled("Checking…", MUTED))
-        part = await in_thread(
-            self.acct, lambda: self.acct.service.read_part("summary"), "GetAccountSummary"
-        )
-        self.acct.apply_posture(self.acct.posture.with_part("summary", part))
+        shown = self.query_one("#root-mfa-state", Static)
+        shown.update(Content.styled("Checking…", MUTED))
+        service = self.state.service
+        part = await in_thread(self, lambda: service.read_part("summary"), "GetAccountSummary")
+        self.state.apply_posture(self.state.posture.with_part("summary", part))
         summary = part.value
         if isinstance(summary, AccountSummary) and summary.root_mfa_enabled:
             self.enabled = True
-            state.update(Content.styled("✓ Root has MFA now.", f"bold {SUCCESS}"))
+            shown.update(Content.styled("✓ Root has MFA now.", f"bold {SUCCESS}"))
         elif part.error is not None:
-            state.update(Content.styled(part.error.summary(), ERROR))
+            shown.update(Content.styled(part.error.summary(), ERROR))
         else:
-            state.update(Content.styled("✗ Root still has no MFA device.", FAIL))
+            shown.update(Content.styled("✗ Root still has no MFA device.", FAIL))
 
     def action_close(self) -> None:
         self.dismiss(self.enabled)

@@ -12,13 +12,17 @@ from textual.content import Content
 from textual.widgets import DataTable, Label, Static
 
 import tui.panes.format as fmt
+from tui.aws import selfguard
 from tui.aws.mfa import MfaDevice
+from tui.runtime.workers import failure_text, in_thread
+from tui.screens.dialogs.confirm import confirm_screen
 from tui.screens.dialogs.details import DetailsScreen
+from tui.screens.plan import PlanScreen
 from tui.support.visible import visible
 from tui.widgets.colours import ERROR, WARNING
 
 if TYPE_CHECKING:
-    from tui.app import AcctApp
+    from tui.state import AccountState
 
 
 class UserScreen(DetailsScreen):
@@ -32,9 +36,9 @@ class UserScreen(DetailsScreen):
     # Hidden (and refused) under --read-only.
     MUTATING: ClassVar[frozenset[str]] = frozenset({"enroll", "remove"})
 
-    def __init__(self, app: AcctApp, user: str, lines: list[tuple[str, str]]) -> None:
+    def __init__(self, state: AccountState, user: str, lines: list[tuple[str, str]]) -> None:
         super().__init__(f"User {user}", lines)
-        self.acct = app
+        self.state = state
         self.user = user
         self.devices: tuple[MfaDevice, ...] = ()
 
@@ -45,7 +49,7 @@ class UserScreen(DetailsScreen):
         box = self.query_one("#details")
         box.border_subtitle = (
             "read-only · escape close"
-            if self.acct.service.read_only
+            if self.state.read_only
             else "m add MFA · ctrl+d remove device · escape close"
         )
         box.mount(Label(Text("MFA devices", style="bold")))
@@ -57,18 +61,16 @@ class UserScreen(DetailsScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.MUTATING:
-            return not self.acct.service.read_only
+            return not self.state.read_only
         return True
 
     @work(exclusive=True, exit_on_error=False, group="user-mfa")
     async def _load(self) -> None:
-        from tui.flows import failure_text, in_thread
-
         note = self.query_one("#mfa-note", Static)
-        mfa = self.acct.service.mfa
+        mfa = self.state.service.mfa
         try:
             self.devices = await in_thread(
-                self.acct, lambda: mfa.list_devices(self.user), "ListMFADevices"
+                self, lambda: mfa.list_devices(self.user), "ListMFADevices"
             )
         except Exception as exc:  # noqa: BLE001
             note.update(Content.styled(failure_text(exc), ERROR))
@@ -80,30 +82,28 @@ class UserScreen(DetailsScreen):
                 Text(visible(d.serial)), Text(d.kind), Text(fmt.date(d.enabled)), key=d.serial
             )
         note.update("" if self.devices else Content.styled("No MFA device.", WARNING))
-        self.acct.apply_posture(
-            self.acct.posture.with_row(self.user, mfa_active=bool(self.devices))
+        self.state.apply_posture(
+            self.state.posture.with_row(self.user, mfa_active=bool(self.devices))
         )
 
     def action_enroll(self) -> None:
+        from tui.flows.mfa import enroll_mfa
+
         self.dismiss(None)
-        self.acct.action_enroll_mfa(self.user)
+        self.state.run_flow(enroll_mfa(self.state, self.app, self.user), f"MFA for {self.user}")
 
     @work(exclusive=True, exit_on_error=False, group="user-mfa")
     async def action_remove(self) -> None:
-        from tui.aws import selfguard
-        from tui.flows import confirm_screen, whoami
-        from tui.screens.plan import PlanScreen
-
         table = self.query_one("#mfa-devices", DataTable)
         if not table.row_count:
             return
         serial = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        plan = self.acct.service.mfa.plan_remove_device(self.user, serial)
+        plan = self.state.service.mfa.plan_remove_device(self.user, serial)
         lines = [
             *(f"• {s.description}" for s in plan.steps),
             f"{self.user} will sign in without MFA until a new device is added.",
         ]
-        harm = selfguard.remove_mfa(await whoami(self.acct), self.user, serial)
+        harm = selfguard.remove_mfa(await self.state.whoami(), self.user, serial)
         if not await self.app.push_screen_wait(confirm_screen("Remove MFA device?", lines, harm)):
             return
         await self.app.push_screen_wait(PlanScreen("Removing MFA device", plan))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -13,6 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from tui.support.visible import visible
+
+if TYPE_CHECKING:
+    from tui.aws.selfguard import SelfHarm
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -121,3 +124,29 @@ class ConfirmScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         self.dismiss(False)
+
+
+def confirm_screen(
+    title: str,
+    lines: list[str],
+    harm: SelfHarm | None,
+    *,
+    confirm_label: str = "Delete",
+    danger: bool = True,
+    option: str | None = None,
+) -> ConfirmScreen:
+    """A confirmation; when ``harm`` says it hits acct-tui's own identity, it says so first
+    and asks for the name typed (``y`` alone is not enough)."""
+    typed: str | None = None
+    warning: tuple[str, ...] = ()
+    if harm is not None:
+        typed, warning = harm.type_to_confirm, (f"⚠ {harm.lines[0]}", *harm.lines[1:])
+    return ConfirmScreen(
+        title,
+        lines,
+        confirm_label=confirm_label,
+        danger=danger,
+        option=option,
+        typed=typed,
+        warning=warning,
+    )

@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.aws.checks import Finding, Status
+from tui.runtime.read_only import NOTICE
 from tui.support.visible import visible
 
 
@@ -37,3 +39,29 @@ class DetailsScreen(ModalScreen[None]):
             box.border_title = Text(visible(self.title_text))  # a str would be markup
             box.border_subtitle = "escape to close"
             yield Static(grid, id="details-body")
+
+
+def finding_details(finding: Finding, *, refused: bool) -> DetailsScreen:
+    """A recommendation in full: why, what it affects, and its fix where one is needed.
+
+    ``refused``: the fix changes the account and acct-tui runs with --read-only.
+    """
+    lines: list[tuple[str, str]] = [
+        ("Status", finding.status.value),
+        ("Severity", finding.severity.name.lower()),
+    ]
+    if finding.status is Status.FAIL and refused:
+        lines.append(("Read-only", f"the fix below changes the account, and {NOTICE}"))
+    lines.append(("Why", finding.reason))
+    if finding.subjects:
+        lines.append(("Affects", "\n".join(finding.subjects)))
+    # A fix only where the data shows one is needed; for an unknown check, what it
+    # would be once the check can be read and fails.
+    if finding.fix is not None and finding.status is not Status.PASS:
+        label = "Fix" if finding.status is Status.FAIL else "Fix, if it fails"
+        lines.append((label, finding.fix.label))
+        for n, step in enumerate(finding.fix.console_steps, start=1):
+            lines.append((f"Step {n}", step))
+        if finding.fix.url:
+            lines.append(("URL", finding.fix.url))
+    return DetailsScreen(finding.title, lines)

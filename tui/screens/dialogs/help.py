@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -13,7 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.keys import entries
+if TYPE_CHECKING:
+    from tui.keys import KeyEntry
 
 
 class HelpScreen(ModalScreen[None]):
@@ -25,15 +27,15 @@ class HelpScreen(ModalScreen[None]):
         ),
     ]
 
-    def __init__(self, keymap: dict[str, str] | None = None) -> None:
+    def __init__(self, entries: Sequence[KeyEntry]) -> None:
         super().__init__()
-        self.keymap = keymap or {}
+        self.entries = entries  # tui.keys.entries() with the keymap in use
 
     def compose(self) -> ComposeResult:
         blocks: list[RenderableType] = []
         table: Table | None = None
         section = None
-        for entry in entries(self.keymap):
+        for entry in self.entries:
             if entry.section != section or table is None:
                 section = entry.section
                 blocks.append(Text(f"\n{section}" if blocks else section, style="bold underline"))

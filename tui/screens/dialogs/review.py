@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -31,10 +32,13 @@ class ReviewScreen(ModalScreen[bool]):
         Binding("c", "copy", "Copy CLI", id="review.copy", tooltip="Copy the aws commands"),
     ]
 
-    def __init__(self, title: str, plan: Plan) -> None:
+    def __init__(
+        self, title: str, plan: Plan, *, copy: Callable[[str, str], None] | None = None
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.plan = plan
+        self.copy = copy  # AccountState.copy_text, from the flow that opened the form
 
     def compose(self) -> ComposeResult:
         parts: list[str | tuple[str, str]] = []
@@ -52,7 +56,5 @@ class ReviewScreen(ModalScreen[bool]):
                 yield Static(text, markup=False)
 
     def action_copy(self) -> None:
-        from tui.app import AcctApp
-
-        if isinstance(self.app, AcctApp):
-            self.app.copy_text(cli_script(self.plan), "the aws commands")
+        if self.copy is not None:
+            self.copy(cli_script(self.plan), "the aws commands")

@@ -16,12 +16,13 @@ from textual.widgets.option_list import Option
 
 from tui.aws import validate
 from tui.aws.models import sign_in_url
+from tui.runtime.workers import failure_text, in_thread
 from tui.support.visible import visible
 from tui.widgets.colours import SUCCESS, WARNING
 from tui.widgets.fields import Field
 
 if TYPE_CHECKING:
-    from tui.app import AcctApp
+    from tui.state import AccountState
 
 
 class AliasScreen(ModalScreen[str | None]):
@@ -34,9 +35,9 @@ class AliasScreen(ModalScreen[str | None]):
         Binding("escape", "dismiss(None)", "Cancel", id="alias_form.cancel"),
     ]
 
-    def __init__(self, app: AcctApp, account_id: str, current: str | None) -> None:
+    def __init__(self, state: AccountState, account_id: str, current: str | None) -> None:
         super().__init__()
-        self.acct = app
+        self.state = state
         self.account_id = account_id
         self.current = current
         self.busy = False
@@ -103,7 +104,6 @@ class AliasScreen(ModalScreen[str | None]):
     @work(exclusive=True, exit_on_error=False, group="alias-form")
     async def _submit(self) -> None:
         from tui.aws.alias import suggest_variants
-        from tui.flows import failure_text, in_thread, reread_if_unknown
 
         field = self.query_one("#alias", Field)
         alias = field.value.strip()
@@ -113,13 +113,13 @@ class AliasScreen(ModalScreen[str | None]):
             field.show_error("That is already the alias.")
             return
         self.busy = True
-        writer = self.acct.service.alias_writer
+        writer = self.state.service.alias_writer
         try:
-            await in_thread(self.acct, lambda: writer.set(alias), "CreateAccountAlias")
+            await in_thread(self, lambda: writer.set(alias), "CreateAccountAlias")
         except Exception as exc:  # noqa: BLE001
             self.busy = False
             field.show_error(failure_text(exc))
-            reread_if_unknown(self.acct, exc)
+            self.state.refresh_if_unknown(exc)
             code = getattr(getattr(exc, "error", None), "code", "")
             if code == "EntityAlreadyExists":
                 self._offer(suggest_variants(alias, self.account_id, taken=(alias,)))

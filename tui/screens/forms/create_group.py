@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 
 from tui.aws import validate
 from tui.aws.iam import ManagedPolicy, NewGroup, Plan
+from tui.runtime.workers import failure_text
 from tui.widgets.fields import Field
 from tui.widgets.policy_picker import PolicyPicker
 
@@ -37,8 +38,10 @@ class CreateGroupScreen(ModalScreen[NewGroup | None]):
         planner: Callable[[NewGroup], Plan],
         prefill: NewGroup | None = None,
         errors: dict[str, str] | None = None,
+        copy: Callable[[str, str], None] | None = None,
     ) -> None:
         super().__init__()
+        self.copy = copy  # for the review: AccountState.copy_text
         self.existing = tuple(existing)
         self.load_policies = load_policies
         self.planner = planner
@@ -80,8 +83,6 @@ class CreateGroupScreen(ModalScreen[NewGroup | None]):
         try:
             policies = self.load_policies()
         except Exception as exc:  # noqa: BLE001 - shown to the user, the form still works
-            from tui.flows import failure_text
-
             message = failure_text(exc)
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(self.query_one(PolicyPicker).show_error, message)
@@ -112,7 +113,7 @@ class CreateGroupScreen(ModalScreen[NewGroup | None]):
         request = self.request()
         self.reviewing = True
         if await self.app.push_screen_wait(
-            ReviewScreen(f"Create group {request.name}?", self.planner(request))
+            ReviewScreen(f"Create group {request.name}?", self.planner(request), copy=self.copy)
         ):
             self.dismiss(request)
         else:

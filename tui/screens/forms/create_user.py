@@ -66,8 +66,10 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
         planner: Callable[[NewUser], Plan],
         prefill: NewUser | None = None,
         errors: dict[str, str] | None = None,
+        copy: Callable[[str, str], None] | None = None,
     ) -> None:
         super().__init__()
+        self.copy = copy  # for the review: AccountState.copy_text
         self.existing = tuple(existing)
         self.groups = tuple(groups)
         self.policy = policy
@@ -208,7 +210,7 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
             (target.input if isinstance(target, Field) else target).focus()
             return
         request = self.request()
-        review = ReviewScreen(f"Create user {request.name}?", self.planner(request))
+        review = ReviewScreen(f"Create user {request.name}?", self.planner(request), copy=self.copy)
         self.reviewing = True
         if await self.app.push_screen_wait(review):
             self.dismiss(request)

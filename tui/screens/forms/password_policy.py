@@ -16,10 +16,11 @@ from textual.widgets import Static
 
 from tui.aws.models import PasswordPolicy
 from tui.aws.password_policy import PolicyWriter, diff, proposed_policy
+from tui.runtime.workers import failure_text, in_thread
 from tui.widgets.colours import FAIL, INFO, MUTED, SUCCESS
 
 if TYPE_CHECKING:
-    from tui.app import AcctApp
+    from tui.state import AccountState
 
 
 class PasswordPolicyScreen(ModalScreen[PasswordPolicy | None]):
@@ -34,9 +35,9 @@ class PasswordPolicyScreen(ModalScreen[PasswordPolicy | None]):
         Binding("escape", "dismiss(None)", "Cancel", id="password_policy.cancel"),
     ]
 
-    def __init__(self, app: AcctApp, current: PasswordPolicy) -> None:
+    def __init__(self, state: AccountState, current: PasswordPolicy) -> None:
         super().__init__()
-        self.acct = app
+        self.state = state
         self.current = current
         self.proposed = proposed_policy(current)
         self.busy = False
@@ -69,7 +70,7 @@ class PasswordPolicyScreen(ModalScreen[PasswordPolicy | None]):
                 yield Static("", id="policy-message", markup=False)
 
     def action_copy(self) -> None:
-        self.acct.copy_text(PolicyWriter.command(self.proposed), "the aws command")
+        self.state.copy_text(PolicyWriter.command(self.proposed), "the aws command")
 
     def action_apply(self) -> None:
         """Apply the policy; pressed again while the call runs, nothing (see AliasScreen)."""
@@ -78,19 +79,18 @@ class PasswordPolicyScreen(ModalScreen[PasswordPolicy | None]):
 
     @work(exclusive=True, exit_on_error=False, group="password-policy")
     async def _apply(self) -> None:
-        from tui.flows import failure_text, in_thread, reread_if_unknown
 
         self.busy = True
         message = self.query_one("#policy-message", Static)
         message.update(Content.styled("Updating…", MUTED))
-        writer = self.acct.service.policy_writer
+        writer = self.state.service.policy_writer
         try:
-            await in_thread(self.acct, lambda: writer.update(self.proposed), "password policy")
+            await in_thread(self, lambda: writer.update(self.proposed), "password policy")
         except Exception as exc:  # noqa: BLE001 - AwsFailure, InvalidRequest
             self.busy = False
             unknown = getattr(getattr(exc, "error", None), "outcome_unknown", False)
             prefix = "Maybe changed" if unknown else "Not changed"
             message.update(Content.styled(f"{prefix}: {failure_text(exc)}", FAIL))
-            reread_if_unknown(self.acct, exc)
+            self.state.refresh_if_unknown(exc)
             return
         self.dismiss(self.proposed)

@@ -1,0 +1,67 @@
+"""The fixes behind ``enter`` on a recommendation (and on a step of "Getting started")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+
+from tui.aws.checks import Finding
+from tui.flows.account import password_policy, set_alias
+from tui.flows.groups import administrators, create_group
+from tui.flows.mfa import delete_root_keys, enroll_mfa
+from tui.flows.users import access_keys, create_user
+from tui.runtime.read_only import GUIDE_FIXES
+from tui.screens.dialogs.choose import ChooseScreen
+from tui.screens.root_mfa import RootMfaScreen
+
+if TYPE_CHECKING:
+    from tui.state import AccountState
+
+
+def start_fix(state: AccountState, screens: App[Any], finding: Finding) -> bool:
+    """Start the fix of ``finding``; False when it has none, or cannot run (read-only)."""
+    action = finding.fix.action if finding.fix else None
+    if action is None:
+        return False
+    mutating = action not in GUIDE_FIXES
+    if mutating and state.read_only:
+        return False
+    state.run_flow(fix(state, screens, finding), f"fix {finding.id}", mutating=mutating)
+    return True
+
+
+async def choose_user(screens: App[Any], finding: Finding) -> str | None:
+    """The user a fix applies to: the only one, or the one the user picks."""
+    if len(finding.users) == 1:
+        return finding.users[0]
+    if not finding.users:
+        return None
+    return await screens.push_screen_wait(
+        ChooseScreen(finding.title, "Which user?", list(finding.users))
+    )
+
+
+async def fix(state: AccountState, screens: App[Any], finding: Finding) -> None:
+    """Run the fix of ``finding`` (its ``fix.action``)."""
+    action = finding.fix.action if finding.fix else None
+    if action == "create_admin_group":
+        await create_group(state, screens, administrators())
+    elif action == "create_user":
+        await create_user(state, screens)
+    elif action in ("enroll_mfa", "user_keys"):
+        user = await choose_user(screens, finding)
+        if user is None:
+            return
+        if action == "user_keys":
+            await access_keys(state, screens, user)
+        else:
+            await enroll_mfa(state, screens, user)
+    elif action == "password_policy":
+        await password_policy(state, screens)
+    elif action == "root_mfa_guide":
+        await screens.push_screen_wait(RootMfaScreen(state))
+    elif action == "delete_root_keys":
+        await delete_root_keys(state, screens)
+    elif action == "set_alias":
+        await set_alias(state, screens)

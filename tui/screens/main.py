@@ -1,0 +1,161 @@
+"""MainScreen: the header, the pane tabs and the five panes, laid out by terminal size.
+
+Below 120×35 one pane shows at a time, under tabs; from there up, all five side by side
+(see app.tcss). Below the minimum size a notice covers everything until the terminal
+grows again.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import getters, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Tab, Tabs
+
+from tui.aws.models import Posture
+from tui.panes.alias import AliasPane
+from tui.panes.base import Pane
+from tui.panes.groups import GroupsPane
+from tui.panes.recommendations import RecommendationsPane
+from tui.panes.regions import RegionsPane
+from tui.panes.rows import Views
+from tui.panes.users import UsersPane
+from tui.widgets.header import AccountHeader
+
+if TYPE_CHECKING:
+    from tui.state import AccountState
+
+# Pane ids in key order: 1..5 focus these.
+PANE_IDS: tuple[str, ...] = ("recommendations", "users", "groups", "alias", "regions")
+PANE_LABELS: dict[str, str] = {
+    "recommendations": "Recommendations",
+    "users": "Users",
+    "groups": "Groups",
+    "alias": "Alias",
+    "regions": "Regions",
+}
+
+# The app's own keys (AcctApp.BINDINGS), here so that tui/keys.py lists them without the app.
+APP_BINDINGS: list[BindingType] = [
+    *(
+        Binding(
+            str(n),
+            f"show_pane('{pane}')",
+            PANE_LABELS[pane],
+            show=False,
+            id=f"app.pane.{pane}",
+            tooltip=f"Focus the {PANE_LABELS[pane]} pane",
+        )
+        for n, pane in enumerate(PANE_IDS, start=1)
+    ),
+    Binding("r", "refresh", "Refresh", id="app.refresh", tooltip="Read the account again"),
+    Binding(
+        "g",
+        "getting_started",
+        "Getting started",
+        id="app.getting_started",
+        tooltip="The guided set-up: the tutorial's steps with their live status",
+    ),
+    Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
+    Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit acct-tui"),
+]
+
+
+class MainScreen(Screen[None]):
+    """The screen under every other one; the app's runtime draws the posture on it."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (35, "-tall")]
+
+    active_pane: reactive[str] = reactive("recommendations")
+    """The pane that has focus (and, below 120×35, the only one shown)."""
+
+    header = getters.query_one("#account-header", AccountHeader)
+    tabs = getters.query_one("#tabs", Tabs)
+
+    def __init__(self, state: AccountState, *, insecure: bool = False) -> None:
+        super().__init__()
+        self.state = state
+        self.insecure = insecure  # plain http to another machine (--allow-insecure-endpoint)
+        self.recommendations = RecommendationsPane(state, id="recommendations")
+        self.users = UsersPane(state, id="users")
+        self.groups = GroupsPane(state, id="groups")
+        self.alias = AliasPane(state, id="alias")
+        self.regions = RegionsPane(state, id="regions")
+        self.panes: dict[str, Pane] = {
+            "recommendations": self.recommendations,
+            "users": self.users,
+            "groups": self.groups,
+            "alias": self.alias,
+            "regions": self.regions,
+        }
+
+    def compose(self) -> ComposeResult:
+        state = self.state
+        yield AccountHeader(read_only=state.read_only, demo=state.demo, insecure=self.insecure)
+        yield Tabs(*(Tab(PANE_LABELS[p], id=f"tab-{p}") for p in PANE_IDS), id="tabs")
+        with Container(id="panes"):
+            yield from self.panes.values()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.recommendations.add_class("-active")
+        self.call_after_refresh(self.show_pane, "recommendations")
+        for pane in self.panes.values():
+            pane.loading = True
+
+    # -- showing the posture (called by tui/runtime/display.py) --------------------------------
+    def show_views(self, posture: Posture, views: Views) -> None:
+        """Give every table pane the rows built for ``posture`` off the UI thread."""
+        self.recommendations.show(posture, views.recommendations)
+        self.users.show(posture, views.users)
+        self.groups.show(posture, views.groups)
+        self.regions.show(posture, views.regions)
+
+    # -- which pane ------------------------------------------------------------------------
+    def show_pane(self, pane_id: str) -> None:
+        """Show (in narrow layouts) and focus the pane ``pane_id``."""
+        self.active_pane = pane_id
+        self.panes[pane_id].focus_body()
+
+    def step_pane(self, step: int) -> None:
+        index = (PANE_IDS.index(self.active_pane) + step) % len(PANE_IDS)
+        self.show_pane(PANE_IDS[index])
+
+    def watch_active_pane(self, old: str, new: str) -> None:
+        self.panes[old].remove_class("-active")
+        self.panes[new].add_class("-active")
+        if self.tabs.active != f"tab-{new}":
+            self.tabs.active = f"tab-{new}"
+
+    @on(Tabs.TabActivated, "#tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        pane_id = event.tab.id.removeprefix("tab-") if event.tab.id else ""
+        if pane_id in PANE_IDS and pane_id != self.active_pane:
+            self.show_pane(pane_id)
+
+    def on_descendant_focus(self) -> None:
+        # Keep the active pane in step with focus moved by mouse or by Textual itself.
+        focused = self.focused
+        for pane_id, pane in self.panes.items():
+            if focused is not None and (focused is pane or pane in focused.ancestors):
+                self.active_pane = pane_id
+                return
+
+    # -- terminal size ---------------------------------------------------------------------
+    def check_size(self, size: Size) -> None:
+        """Cover everything with a notice below the minimum size; uncover once it fits."""
+        from tui.screens.dialogs.too_small import TooSmallScreen, too_small
+
+        screen = self.app.screen
+        showing = isinstance(screen, TooSmallScreen)
+        if too_small(size) and not showing:
+            self.app.push_screen(TooSmallScreen())
+        elif not too_small(size) and showing:
+            screen.dismiss(None)
