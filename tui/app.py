@@ -1,14 +1,8 @@
-"""AcctApp: the Textual app. It owns the account state and the runtime, and shows MainScreen.
+"""AcctApp: global keys, config, start and end; it owns the state and runtime, shows MainScreen.
 
-What it holds, and where each job lives:
-
-- :class:`~tui.state.AccountState`: what screens, panes and flows receive (never the app);
-- :class:`~tui.screens.main.MainScreen`: the header, tabs and panes (the default screen);
-- tui/runtime/: :class:`Reads` (the refresh cycle), :class:`Display` (the posture on
-  screen, large tables built off the UI thread), :class:`RegionWatcher`, :class:`IdleCollector`;
-- tui/commands.py: the command palette's entries; tui/flows/: what the keys start.
-
-The app itself keeps the global keys, the config file, start-up and shutdown.
+Screens, panes and flows receive :class:`~tui.state.AccountState`, never the app. The
+refresh cycle, the display pipeline, Region polling and idle GC live in tui/runtime/; the
+panes in :class:`~tui.screens.main.MainScreen`; the palette's entries in tui/commands.py.
 """
 
 from __future__ import annotations
@@ -34,7 +28,7 @@ from tui.runtime.messages import PartLoaded, RegionPolled, ViewsPrepared
 from tui.runtime.refresh import Reads
 from tui.runtime.regions import RegionWatcher
 from tui.runtime.workers import FLOW_IO
-from tui.screens.main import APP_BINDINGS, PANE_IDS, MainScreen
+from tui.screens.main import APP_BINDINGS, MainScreen
 from tui.state import AccountState
 from tui.support.config import Config
 from tui.support.visible import visible
@@ -45,8 +39,6 @@ if TYPE_CHECKING:
     from tui.aws.service import AccountService
     from tui.demo.sandbox import DemoSandbox
     from tui.support.vault import Vault
-
-__all__ = ["PANE_IDS", "AcctApp"]
 
 
 class AcctApp(App[None]):
@@ -78,7 +70,7 @@ class AcctApp(App[None]):
         self.main = MainScreen(self.state, insecure=self._insecure_host() is not None)
         self.idle_gc = IdleCollector(self, busy=self._busy)
         self.pipeline = Display(
-            self, self.state, self.main, shown=self._maybe_open_guide, settled=self._settled
+            self, self.state, self.main, shown=self._maybe_open_guide, settled=self._finished
         )
         self.region_watch = RegionWatcher(self, self.state, lambda: self.pipeline.redraw("regions"))
         self.reads = Reads(self, self.state, self.pipeline, self.region_watch, self.idle_gc)
@@ -146,7 +138,7 @@ class AcctApp(App[None]):
         self.main.check_size(self.size)
 
     def on_unmount(self) -> None:
-        self.idle_gc.restore()
+        self.idle_gc.restore()  # (tests run many apps in one process)
 
     def _apply_config(self) -> None:
         """Use config.toml's theme and keymap; say what was ignored, and why."""
@@ -258,7 +250,7 @@ class AcctApp(App[None]):
         reads = self.reads
         return (reads.refreshing and not reads.asking_mfa) or self.pipeline.deriving
 
-    def _settled(self) -> None:
+    def _finished(self) -> None:
         self.reads.maybe_finish()
 
     def _maybe_open_guide(self) -> None:

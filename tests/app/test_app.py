@@ -7,13 +7,14 @@ from textual.widgets import Static, Tabs
 
 from tests.support.app import make_app
 from tests.support.pilot import loaded, plain, wait_for_screen
-from tui.app import PANE_IDS, AcctApp
+from tui.app import AcctApp
 from tui.demo import DemoEndpoint
 from tui.panes import RecommendationsPane, TablePane
 from tui.runtime.messages import ViewsPrepared
 from tui.screens.dialogs.details import DetailsScreen
 from tui.screens.dialogs.help import HelpScreen
 from tui.screens.guide import GuideScreen
+from tui.screens.main import PANE_IDS
 from tui.widgets.rowtable import RowTable
 
 pytestmark = pytest.mark.server

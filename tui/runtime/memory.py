@@ -10,7 +10,7 @@ per refresh (103 MB after the first, 151 MB after the fifth).
 - :func:`limit_arenas` (at start, before the first worker thread) caps the arenas at two,
   so freed memory is found again by the next refresh instead of sitting in another
   thread's arena;
-- :func:`release_free_memory` (after the idle full collection, see ``AcctApp``) asks glibc
+- :func:`release_free_memory` (after the idle full collection, see tui/runtime/idle.py) asks glibc
   to return the free pages of every arena to the system (``malloc_trim``).
 
 Both go through ctypes to the C library already loaded in the process; on a C library
