@@ -179,15 +179,10 @@ class AccountState:
 
     # -- notifications and clipboard ----------------------------------------------------------
     def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
+        self, message: str, title: str = "", severity: SeverityLevel = "information"
     ) -> None:
         """A toast (shown literally: see ``AcctApp.notify``)."""
-        self._app.notify(message, title=title, severity=severity, timeout=timeout)
+        self._app.notify(message, title=title, severity=severity)
 
     def copy_text(self, text: str, what: str) -> None:
         """Copy ``text`` by OSC 52 and, where one exists, the native clipboard.

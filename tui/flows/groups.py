@@ -9,7 +9,7 @@ from textual.app import App
 from tui.aws import selfguard
 from tui.aws.iam import NewGroup
 from tui.aws.models import ADMIN_POLICY_ARN, IamGroup, PolicyRef, utcnow
-from tui.flows.common import error_line
+from tui.flows.common import error_line, form_then_plan
 from tui.runtime.workers import failure_text, in_thread
 from tui.screens.dialogs.confirm import confirm_screen
 from tui.screens.forms.create_group import CreateGroupScreen
@@ -39,11 +39,10 @@ async def create_group(
             errors=errors,
             copy=state.copy_text,
         )
-        request = await screens.push_screen_wait(form)
-        if request is None:
+        done = await form_then_plan(screens, form, writer.plan_create_group, "Creating group")
+        if done is None:
             return
-        plan = writer.plan_create_group(request)
-        outcome = await screens.push_screen_wait(PlanScreen(f"Creating group {request.name}", plan))
+        request, plan, outcome = done
         if outcome.succeeded:
             account, _ = state.account()
             names = {p.arn: p.name for p in state.cached_policies()}

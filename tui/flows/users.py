@@ -18,7 +18,7 @@ from tui.aws.models import (
     Posture,
     utcnow,
 )
-from tui.flows.common import error_line
+from tui.flows.common import error_line, form_then_plan
 from tui.runtime.workers import failure_text, in_thread
 from tui.screens.access_keys import AccessKeysScreen
 from tui.screens.credentials import CredentialsScreen
@@ -49,11 +49,10 @@ async def create_user(
             errors=errors,
             copy=state.copy_text,
         )
-        request = await screens.push_screen_wait(form)
-        if request is None:
+        done = await form_then_plan(screens, form, planner, "Creating user")
+        if done is None:
             return
-        plan = planner(request)
-        outcome = await screens.push_screen_wait(PlanScreen(f"Creating user {request.name}", plan))
+        request, plan, outcome = done
         if outcome.succeeded:
             credentials: UserCredentials | None = outcome.result.credentials
             state.apply_posture(_with_new_user(state, request))

@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 
 from tui.aws.models import PART_NAMES
 from tui.runtime.messages import PartLoaded, RefreshFinished
+from tui.runtime.workers import in_background
 
 if TYPE_CHECKING:
     from tui.runtime.display import Display
@@ -83,15 +84,8 @@ class Reads:
 
     def _read(self, name: str) -> None:
         self._reading.add(name)
-        self._app.run_worker(
-            partial(self._read_part, name, self.generation),
-            name=f"read {name}",
-            group=f"part-{name}",
-            description=f"Read the {name} part of the account posture",
-            exit_on_error=False,
-            exclusive=True,
-            thread=True,
-        )
+        read = partial(self._read_part, name, self.generation)
+        in_background(self._app, read, f"part-{name}", f"Read the {name} part of the posture")
 
     def _read_part(self, name: str, generation: int) -> None:
         part = self._state.service.read_part(name)

@@ -14,7 +14,7 @@ from textual.worker import get_current_worker
 from tui.aws import clock
 from tui.aws.models import RegionList, RegionStatus
 from tui.runtime.messages import RegionPolled
-from tui.runtime.workers import failure_text
+from tui.runtime.workers import failure_text, in_background
 
 if TYPE_CHECKING:
     from tui.state import AccountState
@@ -50,15 +50,8 @@ class RegionWatcher:
     def watch(self, code: str) -> None:
         """Poll ``code`` (ENABLING/DISABLING) in the background until it settles."""
         self._since.setdefault(code, clock.monotonic())
-        self._app.run_worker(
-            partial(self._poll, code),
-            name=f"poll {code}",
-            group=f"region-{code}",
-            description=f"Poll the opt-in status of {code}",
-            exit_on_error=False,
-            exclusive=True,
-            thread=True,
-        )
+        poll = partial(self._poll, code)
+        in_background(self._app, poll, f"region-{code}", f"Poll the opt-in status of {code}")
 
     def read(self, listing: RegionList | None) -> None:
         """The Regions part was read: watch every Region it shows in transit."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from textual.app import App
 from textual.dom import DOMNode
 from textual.worker import WorkerFailed
 
@@ -42,3 +43,17 @@ def failure_text(exc: BaseException) -> str:
     if error is not None and hasattr(error, "summary"):
         return visible(redact(error.summary()), multiline=True)
     return visible(redact(f"{type(exc).__name__}: {exc}"), multiline=True)
+
+
+def in_background(app: App[Any], fn: Callable[[], None], name: str, description: str) -> None:
+    """Run blocking ``fn`` in a thread worker of its own group ``name``: a new one with the
+    same name cancels the one before (whose result is then ignored)."""
+    app.run_worker(
+        fn,
+        name=name,
+        group=name,
+        description=description,
+        exit_on_error=False,
+        exclusive=True,
+        thread=True,
+    )
