@@ -8,16 +8,18 @@ a thread worker (:func:`build_views`, see tui/runtime/display.py), because build
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import tui.panes.format as fmt
 from tui.aws import clock
 from tui.aws.checks import Finding, Severity, Status, evaluate, verdict
-from tui.aws.guide import Step, guide_steps
 from tui.aws.models import AuthDetails, Posture, Region, RegionList, RegionStatus, UserView, utcnow
 from tui.runtime.regions import RegionTimes
 from tui.widgets.colours import ERROR, FAIL, MUTED, SUCCESS, WARNING
 from tui.widgets.rowdata import Cell, Row, make_row
+
+if TYPE_CHECKING:
+    from tui.aws.guide import Step
 
 T = TypeVar("T")
 
@@ -54,6 +56,8 @@ class Views:
 
 def build_views(posture: Posture, regions: RegionTimes) -> Views:
     """All of the above at once (run in a thread worker: nothing here touches a widget)."""
+    from tui.aws.guide import guide_steps
+
     recommendations = recommendation_rows(posture)
     return Views(
         posture,
