@@ -50,11 +50,12 @@ from textual.widgets import Input, TextArea  # noqa: E402
 
 from tests.support.app import make_app as test_app  # noqa: E402
 from tests.support.keyrings import MemoryKeyring  # noqa: E402
-from tui.app import PANE_IDS, AcctApp  # noqa: E402
+from tui.app import AcctApp  # noqa: E402
 from tui.aws import clock  # noqa: E402
 from tui.aws.models import RegionStatus  # noqa: E402
 from tui.demo import DemoEndpoint, DemoServer  # noqa: E402
 from tui.demo.frozen import FAKE_MFA_SEED  # noqa: E402
+from tui.screens.main import PANE_IDS  # noqa: E402
 from tui.support.vault import Vault  # noqa: E402
 from tui.widgets.rowtable import RowTable  # noqa: E402
 
