@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import Static, Tabs
 
 from tests.support.app import make_app
-from tests.support.pilot import loaded, plain, wait_for_screen
+from tests.support.pilot import loaded, plain, wait_for_screen, wait_until
 from tui.app import AcctApp
 from tui.demo import DemoEndpoint
 from tui.panes import RecommendationsPane, TablePane
@@ -81,7 +81,8 @@ async def test_wide_shows_all_panes_at_once(demo: DemoEndpoint) -> None:
     app = make_app(demo)
     async with app.run_test(size=(160, 50)) as pilot:
         await loaded(app, pilot)
-        assert all(shown(app, p) for p in PANE_IDS)
+        # Wait for the layout: on a busy CPU it can come a frame after the refresh ends.
+        await wait_until(pilot, lambda: all(shown(app, p) for p in PANE_IDS))
         assert not app.query_one("#tabs").display
         regions = [app.query_one(f"#{p}").region for p in PANE_IDS]
         for i, a in enumerate(regions):

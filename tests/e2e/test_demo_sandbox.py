@@ -91,7 +91,9 @@ def test_child_environment_keeps_no_aws_variable_of_the_parent() -> None:
     assert "AWS_PROFILE" not in env and "AWS_SESSION_TOKEN" not in env
 
 
-def test_demo_leaves_home_keyring_and_aws_config_alone(term: Tmux, tmp_path: Path) -> None:
+def test_demo_leaves_home_keyring_and_aws_config_alone(
+    term: Tmux, tmp_path: Path, short_tmp_path: Path
+) -> None:
     home = tmp_path / "home"
     (home / ".aws").mkdir(parents=True)
     (home / ".aws" / "config").write_text(AWS_CONFIG)
@@ -99,8 +101,9 @@ def test_demo_leaves_home_keyring_and_aws_config_alone(term: Tmux, tmp_path: Pat
     (home / ".aws" / "credentials").chmod(0o600)
     (home / ".bashrc").write_text("export EDITOR=vi\n")
     before = tree_digest(home)
-    scratch = tmp_path / "tmp"  # the run's TMPDIR: where the throw-away directory goes
-    scratch.mkdir()
+    # The run's TMPDIR, where the throw-away directory goes: a short path, so that the note
+    # naming it fits one line on screen.
+    scratch = short_tmp_path
     spy = tmp_path / "person-keyring.json"  # the person's keyring, outside HOME
 
     parent_aws = {

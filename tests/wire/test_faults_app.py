@@ -919,8 +919,10 @@ async def matrix(
     assert not failed, f"{len(failed)} of {len(RESULTS) - first} cells failed:\n{report}"
 
 
-def column_major(actions: tuple[str, ...], drive: Drive) -> list[tuple[str, str, Drive]]:
-    return [(a, f, drive) for f in APP_FAULTS for a in actions]
+def column_major(
+    actions: tuple[str, ...], drive: Drive, faults: tuple[str, ...] = APP_FAULTS
+) -> list[tuple[str, str, Drive]]:
+    return [(a, f, drive) for f in faults for a in actions]
 
 
 async def test_faults_on_the_read_path(proxy: FaultProxy, demo: DemoEndpoint) -> None:
@@ -956,10 +958,15 @@ async def test_faults_creating_users_and_groups(proxy: FaultProxy, demo: DemoEnd
     await matrix(proxy, demo, cells)
 
 
-async def test_faults_deleting_users_and_groups(proxy: FaultProxy, demo: DemoEndpoint) -> None:
+# One test per fault (the longest cells of the matrix): pytest-xdist runs them side by side, and
+# each app reads an account with a third of the users.
+@pytest.mark.parametrize("fault", APP_FAULTS)
+async def test_faults_deleting_users_and_groups(
+    proxy: FaultProxy, demo: DemoEndpoint, fault: str
+) -> None:
     user_ops = DELETE_USER_READS + DELETE_USER_OPTIONAL + DELETE_USER_STEPS
-    users = [Harness.name("du") for _ in range(len(user_ops) * len(APP_FAULTS))]
-    groups = [Harness.name("dg") for _ in range(len(DELETE_GROUP_OPS) * len(APP_FAULTS))]
+    users = [Harness.name("du") for _ in user_ops]
+    groups = [Harness.name("dg") for _ in DELETE_GROUP_OPS]
     members = [Harness.name("dm") for _ in groups]
 
     async def prepare(h: Harness) -> None:
@@ -979,8 +986,8 @@ async def test_faults_deleting_users_and_groups(proxy: FaultProxy, demo: DemoEnd
         h.proxy.stub("iam:DeleteServiceSpecificCredential", SSC_DELETE)
         await h.refresh()
 
-    cells = column_major(user_ops, drive_delete("user", iter(users))) + column_major(
-        DELETE_GROUP_OPS, drive_delete("group", iter(groups))
+    cells = column_major(user_ops, drive_delete("user", iter(users)), (fault,)) + column_major(
+        DELETE_GROUP_OPS, drive_delete("group", iter(groups)), (fault,)
     )
     await matrix(proxy, demo, cells, prepare=prepare)
 
