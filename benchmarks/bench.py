@@ -9,7 +9,7 @@ per-user alternatives, with the UI's stalls, memory and start-up.
 For each size a moto_server child process (``benchmarks/server.py``, 127.0.0.1) is seeded
 with that many users, then, in alternating repetitions (the order rotates every repetition):
 
-- floor:  the minimal call sequence of DESIGN.md §5 with raw boto3 in this process
+- floor:  the minimal call sequence (docs/ARCHITECTURE.md) with raw boto3 in this process
           (GetCallerIdentity, GetAccountSummary, GetAccountAuthorizationDetails pages of 1000,
           Generate/GetCredentialReport, ListAccountAliases, GetAccountPasswordPolicy,
           ListRegions pages of 50), one thread per part as the app does; responses are

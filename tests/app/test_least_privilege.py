@@ -2,7 +2,7 @@
 
 One seeded demo server per module (moto_server plus the Account API Region stand-in,
 ``python -m tui.demo.server``), started with INITIAL_NO_AUTH_ACTION_COUNT as
-tests/wire/test_partial_denial.py does (DESIGN.md §4). While the free calls last, the set-up
+tests/wire/test_partial_denial.py does. While the free calls last, the set-up
 creates ``policies/acct-tui-read.json`` and ``acct-tui-admin.json`` as customer managed
 policies, attaches each to its own user, and builds the things the write flows remove;
 ``reset-auth 0`` then makes every call go through moto's policy evaluation, the Region

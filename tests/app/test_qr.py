@@ -37,7 +37,7 @@ from tui.support.qr import fits, invert_for_theme, qr_lines, qr_size, qr_version
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "123456789012"
 BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-# DESIGN.md §4: label + issuer ≤ 39 characters keeps a 64-char seed at version 6-L.
+# docs/ARCHITECTURE.md: label + issuer ≤ 39 characters keeps a 64-char seed at version 6-L.
 MAX_LABEL_AND_ISSUER = 39
 # 80×24 terminal: a 35-column text column beside the code, one row for a border/title.
 QR_BOX = (80 - 35, 24 - 1)

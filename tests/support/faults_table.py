@@ -1,6 +1,6 @@
 """The fault matrix as a table: every AWS operation × every fault, cells run / passed.
 
-``pytest -m faults`` records one result per cell (tests/test_faults.py) and prints this
+``pytest -m faults`` records one result per cell (tests/wire/test_faults_*.py) and prints this
 table at the end of the run; it is also kept in pytest's cache, so
 
     python -m tests.support.faults_table [--markdown]
@@ -162,7 +162,7 @@ def report(terminal: Any, config: Any) -> None:
     cache = getattr(config, "cache", None)  # absent under -p no:cacheprovider
     if cache is not None:
         cache.set(CACHE_KEY, dump(RESULTS))
-    terminal.section("fault matrix (tests/test_faults.py)")
+    terminal.section("fault matrix (tests/wire/test_faults_*.py)")
     for line in render(RESULTS).splitlines():
         terminal.write_line(line)
 

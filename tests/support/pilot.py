@@ -19,7 +19,7 @@ from tui.demo import DemoEndpoint
 def reset_auth(url: str, count: int) -> None:
     """Make moto_server check IAM policies after ``count`` more calls (``0``: from now on).
 
-    Needs a server started with INITIAL_NO_AUTH_ACTION_COUNT (DESIGN.md §4).
+    Needs a server started with INITIAL_NO_AUTH_ACTION_COUNT (docs/ARCHITECTURE.md, moto facts).
     """
     request = urllib.request.Request(
         f"{url}/moto-api/reset-auth",
