@@ -178,3 +178,32 @@ def test_only_the_app_and_the_cli_import_the_app_class() -> None:
             if "AcctApp" in named or "tui.app" in named or (module == "tui" and "app" in named):
                 importers.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert importers == []
+
+
+# Private attributes of other libraries' objects that tui/aws sets on purpose, by file.
+ALLOWED_PRIVATE = {
+    # botocore's AssumeRoleProvider takes its MFA prompter only in its constructor
+    # (``prompter=getpass.getpass``); there is no public setter.
+    ("tui/aws/session.py", "_prompter"),
+}
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def test_the_aws_layer_reaches_into_no_other_objects_private_attributes() -> None:
+    reached = []
+    for name, path in modules().items():
+        if not name.startswith("tui.aws"):
+            continue
+        rel = path.relative_to(ROOT).as_posix()
+        for node, _ in _walk(tree(name)):
+            if isinstance(node, ast.Attribute) and _is_private(node.attr):
+                own = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+                if not own and (rel, node.attr) not in ALLOWED_PRIVATE:
+                    reached.append(f"{rel}:{node.lineno} reads {node.attr} of another object")
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tui."):
+                private = [a.name for a in node.names if _is_private(a.name)]
+                reached += [f"{rel}:{node.lineno} imports {p} from {node.module}" for p in private]
+    assert reached == []
