@@ -283,6 +283,9 @@ async def test_modal_titles_and_plans_carry_names_literally(hostile_url: str) ->
         assert not title.spans, "no style from the name"
         lines = plain(confirm.query_one("#confirm-lines Static", Static))
         assert h.MARKUP_POLICY in lines and h.MARKUP_GROUP in lines
+        # A just-pushed screen is drawn once it has been laid out: wait for that, not a time.
+        await wait_until(pilot, lambda: confirm.query_one("#confirm").region.area > 0)
+        await pilot.pause()
         h.assert_terminal_safe(h.frame(app))
         await pilot.press("n")
         await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
