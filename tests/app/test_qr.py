@@ -202,22 +202,6 @@ def test_border_zero_and_negative() -> None:
         qr_size(uri, border=-1)
 
 
-def test_qr_module_imports_neither_textual_nor_rich() -> None:
-    code = (
-        "import sys, tui.support.qr; "
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""
-
-
 # ------------------------------------------------------------------------------ on screen
 # The MFA screen as the terminal shows it: the cells of the QR widget with the colours the
 # app really sends (theme, ANSI palette, NO_COLOR's filters), rasterised and decoded by a
