@@ -51,10 +51,8 @@ from tui.support.awsfiles import (
     read_file,
 )
 from tui.support.programs import which
+from tui.support.vault import ACCOUNT_ID_RE, USER_NAME_RE
 
-ACCOUNT_ID_RE = re.compile(r"\d{12}")
-# IAM UserName: 1-64 of [\w+=,.@-] (ASCII word characters, as in the botocore model).
-USER_NAME_RE = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
 # What acct-tui writes as a profile name: one shell word, no quoting needed anywhere.
 PROFILE_RE = re.compile(r"[A-Za-z0-9_.@+=,:-]{1,128}")
 
