@@ -27,7 +27,7 @@ def reset_auth(url: str, count: int) -> None:
         method="POST",
         headers={"Content-Type": "text/plain"},
     )
-    with urllib.request.urlopen(request, timeout=5) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:
         assert response.status == 200
 
 

@@ -190,6 +190,10 @@ class Harness(Upstream):
         self.ticks: list[tuple[float, float]] = []  # (wall clock, UI-thread CPU time)
         self.collections: list[tuple[float, float, float]] = []  # (start, end, CPU time)
         self._gc_started: tuple[float, float] | None = None
+        # Every plan screen mounted, in order: one that succeeds closes itself at once, often
+        # before a poll of ``app.screen`` could see it.
+        self.plans: list[PlanScreen] = []
+        self.plans_taken = 0
 
     @classmethod
     def name(cls, prefix: str) -> str:
@@ -305,6 +309,7 @@ class Harness(Upstream):
 
     def arm(self, *cells: Cell, background: dict[str, str] | None = None) -> None:
         """Count from now, and fault each cell's operation (plus ``background`` faults)."""
+        self.plans_taken = len(self.plans)
         self.proxy.reset_counts()
         self.app.service.counter.reset()
         for action, fault in (background or {}).items():
@@ -404,8 +409,10 @@ def check_cell(h: Harness, cell: Cell, counter: GuardedCounter) -> None:
 
 
 async def plan_outcome(h: Harness, cell: Cell) -> PlanScreen:
-    """Wait for the plan screen to finish; its steps and summary are what is shown."""
-    screen = await wait_for_screen(h.app, h.pilot, PlanScreen, 30)
+    """Wait for the cell's next plan screen to finish; its steps and summary are what is shown."""
+    await wait_until(h.pilot, lambda: len(h.plans) > h.plans_taken, 30)
+    screen = h.plans[h.plans_taken]
+    h.plans_taken += 1
     await wait_until(h.pilot, lambda: screen.result is not None and not screen.running, 30)
     assert screen.result is not None
     if screen.result.ok:
@@ -889,34 +896,51 @@ async def matrix(
     start = make_service(replace(demo, endpoint_url=proxy.url), poll=0.05)
     app = make_app(start, vault=vault, open_guide=True)
     first = len(RESULTS)
-    async with app.run_test(size=(80, 24)) as pilot:
-        h = Harness(app, pilot, proxy, demo)
-        await wait_until(pilot, lambda: app.generation and not app.refreshing, 30)
-        await asyncio.to_thread(app.state.managed_policies)  # the picker's list, read once
-        h.warm_ec2()  # moto builds its EC2 backend on the first EC2 call: seconds
-        if prepare is not None:
-            await prepare(h)
-        # What exists now stays: collections only scan what the cells make (the test
-        # process's heap is far bigger than acct-tui's, and its full collections stall).
-        gc.collect()
-        gc.freeze()
-        h.start_ticks()
-        try:
-            with own_log() as h.log:
-                for pairs, batch in batches or []:
-                    await run_batch(h, pairs, batch)
-                for action, fault, drive in cells:
-                    await run_cell(h, action, fault, drive)
-        finally:
-            h.log = None
-            h.stop_ticks()
-            gc.unfreeze()
-        # still up and responsive to keys
-        await pilot.press("2")
-        assert app.active_pane == "users"
+    with recording_plans() as plans:
+        async with app.run_test(size=(80, 24)) as pilot:
+            h = Harness(app, pilot, proxy, demo)
+            h.plans = plans
+            await wait_until(pilot, lambda: app.generation and not app.refreshing, 30)
+            await asyncio.to_thread(app.state.managed_policies)  # the picker's list, read once
+            h.warm_ec2()  # moto builds its EC2 backend on the first EC2 call: seconds
+            if prepare is not None:
+                await prepare(h)
+            # What exists now stays: collections only scan what the cells make (the test
+            # process's heap is far bigger than acct-tui's, and its full collections stall).
+            gc.collect()
+            gc.freeze()
+            h.start_ticks()
+            try:
+                with own_log() as h.log:
+                    for pairs, batch in batches or []:
+                        await run_batch(h, pairs, batch)
+                    for action, fault, drive in cells:
+                        await run_cell(h, action, fault, drive)
+            finally:
+                h.log = None
+                h.stop_ticks()
+                gc.unfreeze()
+            # still up and responsive to keys
+            await pilot.press("2")
+            assert app.active_pane == "users"
     failed = [r for r in RESULTS[first:] if not r.passed]
     report = "\n".join(f"{r.action} × {r.fault}: {'; '.join(r.problems)}" for r in failed)
     assert not failed, f"{len(failed)} of {len(RESULTS) - first} cells failed:\n{report}"
+
+
+@contextlib.contextmanager
+def recording_plans() -> Iterator[list[PlanScreen]]:
+    """Note each PlanScreen as it mounts (its own on_mount still runs)."""
+    plans: list[PlanScreen] = []
+    original = PlanScreen.on_mount
+
+    def on_mount(screen: PlanScreen) -> None:
+        plans.append(screen)
+        original(screen)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PlanScreen, "on_mount", on_mount)
+        yield plans
 
 
 def column_major(

@@ -61,7 +61,7 @@ def test_moto_reset_clears_state(moto_reset: str) -> None:
     import urllib.request
 
     req = urllib.request.Request(f"{moto_reset}/moto-api/reset", method="POST", data=b"")
-    with urllib.request.urlopen(req, timeout=5) as resp:
+    with urllib.request.urlopen(req, timeout=60) as resp:
         assert resp.status == 200
     assert iam.list_users()["Users"] == []
 
