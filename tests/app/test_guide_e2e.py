@@ -19,7 +19,8 @@ from tests.support.app import make_app
 from tests.support.guide import cursor_step, go_to, refreshed, states
 from tests.support.keyrings import MemoryKeyring
 from tests.support.pilot import iam, plain, wait_for_screen, wait_until
-from tui.aws.models import ADMIN_POLICY_ARN
+from tui.aws.checks import check_direct_policies
+from tui.aws.models import ADMIN_POLICY_ARN, utcnow
 from tui.aws.totp import totp
 from tui.demo import DemoEndpoint
 from tui.screens.credentials import CredentialsScreen
@@ -146,6 +147,10 @@ async def test_keyboard_only_path_secures_the_demo_account(demo: DemoEndpoint) -
         caller = app.posture.caller.value
         assert caller is not None
         assert caller.arn == f"arn:aws:iam::{demo.account_id}:user/ada"
+        # Following the guide made no finding of its own: ada's right to change her
+        # password comes from the administrators group, not a policy attached to her.
+        direct = check_direct_policies(app.posture, utcnow())
+        assert "ada" not in direct.subjects, direct.reason
 
     # …and the account agrees.
     client = iam(demo)
@@ -154,6 +159,7 @@ async def test_keyboard_only_path_secures_the_demo_account(demo: DemoEndpoint) -
     attached = client.list_attached_group_policies(GroupName="administrators")
     assert [p["PolicyArn"] for p in attached["AttachedPolicies"]] == [ADMIN_POLICY_ARN]
     assert client.get_login_profile(UserName="ada")["LoginProfile"]["UserName"] == "ada"
+    assert client.list_attached_user_policies(UserName="ada")["AttachedPolicies"] == []
     assert len(client.list_access_keys(UserName="ada")["AccessKeyMetadata"]) == 1
     assert len(client.list_mfa_devices(UserName="ada")["MFADevices"]) == 1
     assert client.list_account_aliases()["AccountAliases"] == ["acme-demo-guided"]

@@ -15,6 +15,7 @@ import json
 import logging
 import shlex
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import moto.iam.models
@@ -36,8 +37,15 @@ from tui.aws.iam import (
     StepReport,
     StepState,
     field_for,
+    self_service_groups,
 )
-from tui.aws.models import ADMIN_POLICY_ARN, AWS_DEFAULT_PASSWORD_POLICY, PasswordPolicy
+from tui.aws.models import (
+    ADMIN_POLICY_ARN,
+    AWS_DEFAULT_PASSWORD_POLICY,
+    IamGroup,
+    PasswordPolicy,
+    PolicyRef,
+)
 from tui.aws.redact import redact
 from tui.aws.session import AwsSession
 
@@ -241,6 +249,35 @@ def test_change_password_policy_only_when_needed(
     ]
     assert arns == ([CHANGE_PASSWORD_POLICY_ARN] if attached else [])
     assert [c["PasswordResetRequired"] for c in logins] == [require_reset]
+
+
+@pytest.mark.parametrize(
+    ("group_policy", "attached"),
+    [(ADMIN_POLICY_ARN, False), (CHANGE_PASSWORD_POLICY_ARN, False), (None, True)],
+)
+def test_a_group_that_lets_members_change_passwords_replaces_the_direct_attachment(
+    writer: IamWriter, aws: AwsSession, group_policy: str | None, attached: bool
+) -> None:
+    # Getting started's admin user joins administrators: AdministratorAccess already lets
+    # them change their password, so nothing is attached to the user (which would fail
+    # "permissions come from groups, not users").
+    aws.iam().create_group(GroupName="admins")
+    groups = [IamGroup("admins", "arn", "/", dt.datetime.now(dt.UTC))]
+    if group_policy is not None:
+        aws.iam().attach_group_policy(GroupName="admins", PolicyArn=group_policy)
+        ref = PolicyRef(group_policy.rsplit("/", 1)[-1], group_policy)
+        groups = [replace(groups[0], attached_policies=(ref,))]
+    new = NewUser("dora", console=True, require_reset=True, groups=("admins",))
+    plan = writer.plan_create_user(
+        new,
+        account_id=ACCOUNT,
+        alias=None,
+        policy=AWS_DEFAULT_PASSWORD_POLICY,
+        self_service=self_service_groups(groups),
+    )
+    assert plan.run().ok
+    direct = aws.iam().list_attached_user_policies(UserName="dora")["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in direct] == ([CHANGE_PASSWORD_POLICY_ARN] if attached else [])
 
 
 def test_invalid_input_is_refused_before_any_call(writer: IamWriter, aws: AwsSession) -> None:

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 
 from tui.aws import selfguard
-from tui.aws.iam import NewUser, UserCredentials, users_can_change_own_password
+from tui.aws.iam import (
+    NewUser,
+    UserCredentials,
+    needs_change_password_policy,
+    self_service_groups,
+)
 from tui.aws.models import (
     AWS_DEFAULT_PASSWORD_POLICY,
     CredentialRow,
@@ -39,11 +44,19 @@ async def create_user(
         account, alias = state.account()
         policy = state.posture.password_policy.value or AWS_DEFAULT_PASSWORD_POLICY
         details = state.posture.details.value
-        planner = partial(writer.plan_create_user, account_id=account, alias=alias, policy=policy)
+        self_service = self_service_groups(details.groups) if details else frozenset()
+        planner = partial(
+            writer.plan_create_user,
+            account_id=account,
+            alias=alias,
+            policy=policy,
+            self_service=self_service,
+        )
         form = CreateUserScreen(
             existing=[u.name for u in details.users] if details else [],
             groups=[g.name for g in details.groups] if details else [],
             policy=policy,
+            self_service=self_service,
             planner=planner,
             prefill=prefill,
             errors=errors,
@@ -55,7 +68,7 @@ async def create_user(
         request, plan, outcome = done
         if outcome.succeeded:
             credentials: UserCredentials | None = outcome.result.credentials
-            state.apply_posture(_with_new_user(state, request))
+            state.apply_posture(_with_new_user(state, request, self_service))
             if credentials is not None and (credentials.password or credentials.secret_access_key):
                 screen = CredentialsScreen(state, credentials)
                 del plan, credentials, outcome  # the screen is now the only holder
@@ -74,13 +87,14 @@ async def create_user(
         errors = {outcome.field or "name": error_line(outcome)}
 
 
-def _with_new_user(state: AccountState, request: NewUser) -> Posture:
+def _with_new_user(state: AccountState, request: NewUser, self_service: frozenset[str]) -> Posture:
     account, _ = state.account()
     now = utcnow()
     policies = []
-    if request.console and request.require_reset:
+    if request.console:
         policy = state.posture.password_policy.value or AWS_DEFAULT_PASSWORD_POLICY
-        if not users_can_change_own_password(policy):
+        reset = request.require_reset
+        if needs_change_password_policy(policy, reset, request.groups, self_service):
             policies.append(
                 PolicyRef("IAMUserChangePassword", "arn:aws:iam::aws:policy/IAMUserChangePassword")
             )

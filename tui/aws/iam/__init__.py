@@ -29,6 +29,8 @@ from tui.aws.iam.models import (
     NewUser,
     UserCredentials,
     field_for,
+    needs_change_password_policy,
+    self_service_groups,
     users_can_change_own_password,
 )
 from tui.aws.iam.policies import POLICIES_PAGE_SIZE, SERVICE_ROLE_PATH
@@ -64,5 +66,7 @@ __all__ = [
     "StepState",
     "UserCredentials",
     "field_for",
+    "needs_change_password_policy",
+    "self_service_groups",
     "users_can_change_own_password",
 ]

@@ -7,16 +7,21 @@ and secret access key out of them, :class:`NewUser` its password.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from tui.aws.errors import AwsError
-from tui.aws.models import PasswordPolicy, utcnow
+from tui.aws.models import ADMIN_POLICY_ARN, IamGroup, PasswordPolicy, utcnow
 from tui.aws.plan import Step
 
 CHANGE_PASSWORD_POLICY_ARN = "arn:aws:iam::aws:policy/IAMUserChangePassword"
+# AWS managed policies that allow iam:ChangePassword on the member's own user: a member of a
+# group with one of them needs no IAMUserChangePassword of its own.
+SELF_SERVICE_POLICY_ARNS = frozenset(
+    {ADMIN_POLICY_ARN, "arn:aws:iam::aws:policy/IAMFullAccess", CHANGE_PASSWORD_POLICY_ARN}
+)
 MAX_GROUPS_PER_USER = 10
 PASSWORD_PLACEHOLDER = "<password>"
 
@@ -122,6 +127,30 @@ def users_can_change_own_password(policy: PasswordPolicy) -> bool:
     policy, where AllowUsersToChangePassword defaults to false.
     """
     return policy.allow_users_to_change and not policy.is_aws_default
+
+
+def self_service_groups(groups: Iterable[IamGroup]) -> frozenset[str]:
+    """The names of ``groups`` whose attached policies let members change their own password."""
+    return frozenset(
+        g.name
+        for g in groups
+        if any(p.arn in SELF_SERVICE_POLICY_ARNS for p in g.attached_policies)
+    )
+
+
+def needs_change_password_policy(
+    policy: PasswordPolicy,
+    reset: bool,
+    groups: Iterable[str] = (),
+    self_service: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether a user given a password that must be changed at first sign-in needs
+    IAMUserChangePassword attached: only when the account policy does not let users change
+    their own password and none of ``groups`` (the user's) is in ``self_service``. (Attaching
+    it to the user would make the "permissions come from groups" check fail.)"""
+    if not reset or users_can_change_own_password(policy):
+        return False
+    return not any(g in self_service for g in groups)
 
 
 def field_for(error: AwsError, step: Step) -> str | None:

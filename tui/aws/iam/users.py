@@ -24,7 +24,7 @@ from tui.aws.iam.models import (
     PASSWORD_PLACEHOLDER,
     NewUser,
     UserCredentials,
-    users_can_change_own_password,
+    needs_change_password_policy,
 )
 from tui.aws.iam.steps import AFTER_CREATE, USER, IamPlanWriter, short_arn
 from tui.aws.models import PasswordPolicy, sign_in_url, utcnow
@@ -112,10 +112,13 @@ class UserPlans(AccessKeyCalls, IamPlanWriter):
         account_id: str,
         alias: str | None,
         policy: PasswordPolicy,
+        self_service: frozenset[str] = frozenset(),
     ) -> Plan:
         """CreateUser (with tags) → CreateLoginProfile → AttachUserPolicy
-        IAMUserChangePassword (only when a reset is required and the policy does not let
-        users change their own password) → AddUserToGroup ×k → CreateAccessKey.
+        IAMUserChangePassword (only when a reset is required, the policy does not let
+        users change their own password and none of the user's groups is in
+        ``self_service``, the groups whose policies already allow it) → AddUserToGroup ×k
+        → CreateAccessKey.
 
         CreateAccessKey comes last, so no failure can strand a key whose secret was
         never shown. The plan's :attr:`Plan.credentials` (and each result's) hold the
@@ -132,7 +135,8 @@ class UserPlans(AccessKeyCalls, IamPlanWriter):
         if run.password is not None:
             run.login = self._login_step(new.name, run.password, new.require_reset)
             ops.append(run.login)
-            if new.require_reset and not users_can_change_own_password(policy):
+            reset = new.require_reset
+            if needs_change_password_policy(policy, reset, new.groups, self_service):
                 ops.append(self._change_password_step(new.name))
         ops += [self._add_to_group_step(new.name, group) for group in new.groups]
         if new.access_key:

@@ -15,7 +15,7 @@ from textual.widgets import Checkbox, Label, RadioButton, RadioSet, SelectionLis
 from textual.widgets.selection_list import Selection
 
 from tui.aws import validate
-from tui.aws.iam import NewUser, Plan, users_can_change_own_password
+from tui.aws.iam import NewUser, Plan, needs_change_password_policy
 from tui.aws.models import PasswordPolicy
 from tui.support.visible import visible
 from tui.widgets.fields import Field
@@ -64,6 +64,7 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
         groups: Sequence[str],
         policy: PasswordPolicy,
         planner: Callable[[NewUser], Plan],
+        self_service: frozenset[str] = frozenset(),
         prefill: NewUser | None = None,
         errors: dict[str, str] | None = None,
         copy: Callable[[str, str], None] | None = None,
@@ -73,6 +74,7 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
         self.existing = tuple(existing)
         self.groups = tuple(groups)
         self.policy = policy
+        self.self_service = self_service  # groups whose policies let members change passwords
         self.planner = planner
         self.prefill = prefill or NewUser(name="", console=True)
         self.errors = errors or {}
@@ -127,6 +129,7 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
     # -- dependent fields ------------------------------------------------------------------
     @on(Checkbox.Changed)
     @on(RadioSet.Changed)
+    @on(SelectionList.SelectedChanged)
     def _sync(self) -> None:
         console = self.query_one("#console", Checkbox).value
         typed = self.query_one("#typed", RadioButton).value
@@ -134,15 +137,17 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
         self.query_one("#password", Field).display = console and typed
         self.query_one("#reset", Checkbox).display = console
         note = self.query_one("#reset-note", Static)
-        needs = console and self.query_one("#reset", Checkbox).value
-        if needs and not users_can_change_own_password(self.policy):
-            note.update(
-                "The password policy does not let users change their own password, so "
-                "IAMUserChangePassword will be attached."
-            )
-        else:
-            note.update("")
-        note.display = bool(needs and not users_can_change_own_password(self.policy))
+        reset = console and self.query_one("#reset", Checkbox).value
+        groups = self.query_one("#groups", SelectionList).selected
+        needs = needs_change_password_policy(self.policy, reset, groups, self.self_service)
+        note.update(
+            "The password policy does not let users change their own password, and none of "
+            "the chosen groups allows it, so IAMUserChangePassword will be attached to the "
+            "user (better: a group with it, or a password policy that allows it)."
+            if needs
+            else ""
+        )
+        note.display = needs
 
     def _password_problem(self, value: str) -> str | None:
         problems = validate.password_errors(value, self.policy)
