@@ -47,7 +47,8 @@ def _lines_after_create(rotation: KeyRotation) -> tuple[str, ...]:
     where = "in the OS keyring" if rotation.stored else "NOT in the keyring"
     proof = "proven to work" if rotation.proven else "not proven to work yet"
     lines = [f"new key {new} is active and {where} ({proof})"]
-    deleted, inactive = presence(rotation.ops.get("delete")), presence(rotation.ops.get("deactivate"))
+    deleted = presence(rotation.ops.get("delete"))
+    inactive = presence(rotation.ops.get("deactivate"))
     if deleted == "yes":
         lines.append(f"old key {rotation.old} is deleted")
     elif deleted == "maybe":
