@@ -23,9 +23,9 @@ from tui.aws.models import Posture
 def check_old_keys(p: Posture, now: datetime) -> Finding:
     title = f"Access keys rotated within {KEY_MAX_AGE_DAYS} days"
     fix = Fix(
-        "Rotate: create a new key for the user (IAM console or `aws iam create-access-key`), "
-        "move its programs to it, then deactivate the old key here (enter: the user's keys)",
-        action="user_keys",
+        "Rotate (enter): a new key is created, kept in the keyring and proven to work, then "
+        "the old key is deactivated and, if you confirm, deleted",
+        action="rotate_key",
     )
     report = p.report.value
     if report is None:
@@ -48,7 +48,10 @@ def check_old_keys(p: Posture, now: datetime) -> Finding:
 
 def check_unused_keys(p: Posture, now: datetime) -> Finding:
     title = f"No access keys unused for {KEY_UNUSED_DAYS}+ days"
-    fix = Fix("Deactivate keys that are not in use", action="user_keys")
+    fix = Fix(
+        "Deactivate keys that are not in use, or rotate one that is still needed (enter)",
+        action="rotate_key",
+    )
     report = p.report.value
     if report is None:
         return unknown_finding("unused-keys", title, Severity.MEDIUM, p.report, fix)

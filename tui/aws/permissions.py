@@ -146,6 +146,18 @@ WRITE_FLOWS: tuple[Flow, ...] = (
         ("iam:ListAccessKeys", "iam:UpdateAccessKey", "iam:DeleteAccessKey"),
     ),
     Flow(
+        "rotate access key",
+        "r in a user's access keys or workspace, enter on the old-keys and unused-keys findings",
+        (
+            "iam:ListAccessKeys",
+            "iam:CreateAccessKey",
+            # Signed with the new key: the proof that it works before the old one goes.
+            "sts:GetCallerIdentity",
+            "iam:UpdateAccessKey",
+            "iam:DeleteAccessKey",
+        ),
+    ),
+    Flow(
         "enroll MFA",
         "m on a user, the MFA fix, 'users: add MFA for yourself'",
         (

@@ -14,6 +14,7 @@ from tui.flows.fixes import fix, start_fix
 from tui.flows.groups import administrators, create_group, delete_group
 from tui.flows.identity import switch_identity
 from tui.flows.mfa import delete_root_keys, enroll_mfa
+from tui.flows.rotation import rotate_key
 from tui.flows.users import access_keys, create_user, delete_user
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "enroll_mfa",
     "fix",
     "password_policy",
+    "rotate_key",
     "set_alias",
     "start_fix",
     "switch_identity",

@@ -10,6 +10,7 @@ from tui.aws.checks import Finding
 from tui.flows.account import password_policy, set_alias
 from tui.flows.groups import administrators, create_group
 from tui.flows.mfa import delete_root_keys, enroll_mfa
+from tui.flows.rotation import rotate_stale_key
 from tui.flows.users import access_keys, create_user
 from tui.runtime.read_only import GUIDE_FIXES
 from tui.screens.dialogs.choose import ChooseScreen
@@ -57,6 +58,10 @@ async def fix(state: AccountState, screens: App[Any], finding: Finding) -> None:
             await access_keys(state, screens, user)
         else:
             await enroll_mfa(state, screens, user)
+    elif action == "rotate_key":
+        user = await choose_user(screens, finding)
+        if user is not None:
+            await rotate_stale_key(state, screens, user, old_only=finding.id == "old-keys")
     elif action == "password_policy":
         await password_policy(state, screens)
     elif action == "root_mfa_guide":

@@ -34,6 +34,7 @@ from tui.aws.iam.models import (
     users_can_change_own_password,
 )
 from tui.aws.iam.policies import POLICIES_PAGE_SIZE, SERVICE_ROLE_PATH
+from tui.aws.iam.rotation import KeyRotation
 from tui.aws.plan import Plan, PlanResult, Progress, Step, StepReport, StepState
 from tui.aws.writer import RETRY_DELAYS, InvalidRequest
 
@@ -55,6 +56,7 @@ __all__ = [
     "AccessKey",
     "IamWriter",
     "InvalidRequest",
+    "KeyRotation",
     "ManagedPolicy",
     "NewGroup",
     "NewUser",
