@@ -47,12 +47,14 @@ class TagRow(Vertical):
 
     @property
     def tag(self) -> tuple[str, str]:
-        return (self.query_one(".tag-key", Input).value, self.query_one(".tag-value", Input).value)
+        key, value = self.query(".tag-key").results(Input), self.query(".tag-value").results(Input)
+        return (next((i.value for i in key), self.key), next((i.value for i in value), self.value))
 
     def show_error(self, message: str | None) -> None:
-        error = self.query_one(".tag-error", Static)
-        error.update(Content.styled(message, ERROR) if message else "")
-        error.display = bool(message)
+        # (an Input posts Changed as it mounts, maybe before this row's error line)
+        for error in self.query(".tag-error").results(Static):
+            error.update(Content.styled(message, ERROR) if message else "")
+            error.display = bool(message)
 
 
 class TagsScreen(ModalScreen[Tags | None]):
@@ -89,6 +91,7 @@ class TagsScreen(ModalScreen[Tags | None]):
         self.copy = copy
         self.reviewing = False
         self._ids = itertools.count()
+        self._removed: set[str | None] = set()  # rows on their way out
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tags-form", classes="form") as box:
@@ -107,7 +110,7 @@ class TagsScreen(ModalScreen[Tags | None]):
 
     @property
     def rows(self) -> list[TagRow]:
-        return list(self.query(TagRow))
+        return [r for r in self.query(TagRow) if r.id not in self._removed]
 
     def tags(self) -> Tags:
         """The tags in the form, in order, without rows left empty."""
@@ -127,10 +130,10 @@ class TagsScreen(ModalScreen[Tags | None]):
     def _changed(self) -> None:
         self._check()
 
-    def action_add_row(self) -> None:
+    async def action_add_row(self) -> None:
         row = self._row("", "")
-        self.query_one("#tags-rows").mount(row)
-        self.call_after_refresh(lambda: row.query_one(".tag-key", Input).focus())
+        await self.query_one("#tags-rows").mount(row)
+        row.query_one(".tag-key", Input).focus()
 
     def action_remove_row(self) -> None:
         focused = self.focused
@@ -141,6 +144,7 @@ class TagsScreen(ModalScreen[Tags | None]):
             return
         rows = self.rows
         index = rows.index(row)
+        self._removed.add(row.id)
         row.remove()
         rest = [r for r in rows if r is not row]
         if rest:
