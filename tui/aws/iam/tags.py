@@ -33,7 +33,13 @@ class TagPlans(IamPlanWriter):
         """TagUser for added and changed tags, then UntagUser for removed keys; undone by
         putting the old tags back. Raises :class:`InvalidRequest` (field ``tags``, or
         ``tags.N.key``/``tags.N.value`` for row N) without calling AWS."""
-        errors = {f"{FIELD_TAGS}.{i}.{part}": msg for i, part, msg in tag_errors(list(new))}
+        # A tag kept exactly as it is is not sent, so it is not judged (only what changes).
+        kept = set(old)
+        errors = {
+            f"{FIELD_TAGS}.{i}.{part}": msg
+            for i, part, msg in tag_errors(list(new))
+            if tuple(new[i]) not in kept or msg.startswith("At most")
+        }
         if problem := user_name_error(user):
             errors["name"] = problem
         changed, removed = tag_changes(old, new)

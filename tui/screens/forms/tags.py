@@ -39,14 +39,25 @@ class TagRow(Vertical):
         super().__init__(id=id)
         self.key, self.value = key, value
 
+    @property
+    def locked(self) -> bool:
+        """A tag holding characters a terminal would obey (IAM never sends them, but the
+        text is AWS's): shown with visible stand-ins, kept exactly as it is, not editable."""
+        return visible(self.key) != self.key or visible(self.value) != self.value
+
     def compose(self) -> ComposeResult:
+        locked = self.locked
+        key, value = (visible(self.key), visible(self.value)) if locked else (self.key, self.value)
         with Horizontal():
-            yield Input(self.key, placeholder="key", classes="tag-key", max_length=128)
-            yield Input(self.value, placeholder="value", classes="tag-value", max_length=256)
-        yield Static("", classes="tag-error", markup=False)
+            yield Input(key, placeholder="key", classes="tag-key", disabled=locked)
+            yield Input(value, placeholder="value", classes="tag-value", disabled=locked)
+        note = "kept as it is: it holds characters that cannot be edited here" if locked else ""
+        yield Static(note, classes="tag-error", markup=False)
 
     @property
     def tag(self) -> tuple[str, str]:
+        if self.locked:
+            return (self.key, self.value)
         key, value = self.query(".tag-key").results(Input), self.query(".tag-value").results(Input)
         return (next((i.value for i in key), self.key), next((i.value for i in value), self.value))
 
@@ -119,11 +130,14 @@ class TagsScreen(ModalScreen[Tags | None]):
     def _check(self) -> bool:
         """Show each row's problem; True when there is none."""
         kept = [r for r in self.rows if r.tag != ("", "")]
+        locked = {n for n, r in enumerate(kept) if r.locked}
         problems: dict[int, str] = {}
         for index, part, message in validate.tag_errors([r.tag for r in kept]):
-            problems.setdefault(index, f"{part}: {message}")
+            if index not in locked or message.startswith("At most"):
+                problems.setdefault(index, f"{part}: {message}")
         for n, row in enumerate(kept):
-            row.show_error(problems.get(n))
+            if n not in locked:
+                row.show_error(problems.get(n))
         return not problems
 
     @on(Input.Changed)
