@@ -215,3 +215,32 @@ def test_bad_tags_are_refused_before_any_call(writer: IamWriter) -> None:
     assert set(caught.value.errors) == {"tags.0.key", "tags.1.value"}
     with pytest.raises(InvalidRequest):
         writer.plan_edit_tags("ana", [("a", "1")], [("a", "1")])
+
+
+def test_self_protection_of_memberships_and_detachments() -> None:
+    from datetime import UTC, datetime
+
+    from tui.aws.models import AuthDetails, Caller, IamGroup, IamUser, PolicyRef
+    from tui.aws.selfguard import Identity
+    from tui.flows.access import _detach_harm, _remove_harm
+
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    me = Identity(Caller("123456789012", "arn:aws:iam::123456789012:user/alice", "A"), "AKIAX")
+    admin = PolicyRef("AdministratorAccess", ADMIN)
+
+    def details(direct: bool) -> AuthDetails:
+        alice = IamUser("alice", "arn:x", "A", "/", when, ("admins",), (admin,) if direct else ())
+        bob = IamUser("bob", "arn:y", "B", "/", when, ("admins",))
+        group = IamGroup("admins", "arn:g", "/", when, (admin,))
+        return AuthDetails(users=(alice, bob), groups=(group,))
+
+    only = details(direct=False)
+    harm = _remove_harm(me, only, "alice", "admins")
+    assert harm is not None and harm.type_to_confirm == "admins"
+    assert _remove_harm(me, only, "bob", "admins") is None, "someone else: no question"
+    assert _remove_harm(me, details(direct=True), "alice", "admins") is None, "another way"
+    assert _detach_harm(me, only, "group", "admins", ADMIN) is not None
+    assert _detach_harm(me, only, "group", "admins", READONLY) is None
+    both = details(direct=True)
+    assert _detach_harm(me, both, "user", "alice", ADMIN) is None, "the group still grants it"
+    assert _detach_harm(me, both, "user", "bob", ADMIN) is None

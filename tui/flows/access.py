@@ -112,13 +112,20 @@ async def add_to_groups(state: AccountState, screens: App[Any], user: str) -> No
         state.notify(f"{user} added to {', '.join(groups)}.", title="Groups")
 
 
+def _remove_harm(
+    me: selfguard.Identity, details: AuthDetails | None, user: str, group: str
+) -> selfguard.SelfHarm | None:
+    """Removing acct-tui's own user from the group that is its last way to admin (or
+    asking, when who acct-tui runs as could not be read)."""
+    if me.caller is not None and me.user != user:
+        return None
+    return selfguard.lose_admin_path(me, details, f"group:{group}", group)
+
+
 async def remove_from_group(state: AccountState, screens: App[Any], user: str, group: str) -> None:
     """Confirm (type the name when it cripples acct-tui's identity), RemoveUserFromGroup."""
     plan = state.service.writer.plan_remove_from_group(user, group)
-    me = await state.whoami()
-    harm = None
-    if me.caller is None or me.user == user:
-        harm = selfguard.lose_admin_path(me, state.posture.details.value, f"group:{group}", group)
+    harm = _remove_harm(await state.whoami(), state.posture.details.value, user, group)
     lines = [
         f"{user} loses the permissions group {group} gives.",
         "",
@@ -212,9 +219,11 @@ def _detach_harm(
     """Detaching AdministratorAccess from acct-tui's own user, or from a group it is in."""
     if arn != ADMIN_POLICY_ARN:
         return None
+    unknown = me.caller is None  # who acct-tui runs as could not be read: ask
     if kind == "user":
-        return selfguard.lose_admin_path(me, details, "user", name) if me.user == name else None
-    in_group = details is None or me.user in (details.members(name) if details else ())
+        mine = unknown or me.user == name
+        return selfguard.lose_admin_path(me, details, "user", name) if mine else None
+    in_group = unknown or details is None or me.user in details.members(name)
     return selfguard.lose_admin_path(me, details, f"group:{name}", name) if in_group else None
 
 
