@@ -1201,8 +1201,10 @@ def drive_tags(names: Iterator[str]) -> Drive:
         h.arm(cell)
         h.flow(flows.edit_tags(h.app.state, h.app, name), "tags")
         form = await wait_for_screen(h.app, h.pilot, TagsScreen)
+        await wait_until(h.pilot, lambda: len(form.query(Input)) == 4)
         rows = form.rows
-        rows[0].query_one(".tag-value", Input).value = "b"
+        rows[0].query_one(".tag-value", Input).focus()
+        await h.pilot.press("end", "backspace", "b")
         rows[1].query_one(".tag-key", Input).focus()
         await h.pilot.press("ctrl+r")
         await wait_until(h.pilot, lambda: len(form.rows) == 1)

@@ -154,7 +154,7 @@ async def add_members(state: AccountState, screens: App[Any], group: str) -> Non
     )
     if not users:
         return
-    full = [u for u in users if len(getattr(_user(state, u), "groups", ())) >= 10]
+    full = [u for u in users if len(getattr(_user(state, u), "groups", ())) >= MAX_GROUPS_PER_USER]
     if full:
         state.notify(
             f"Already in {MAX_GROUPS_PER_USER} groups (the AWS limit): {', '.join(full)}",
