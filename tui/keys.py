@@ -50,6 +50,23 @@ def key_label(keys: str) -> str:
     return " / ".join(_KEY_NAMES.get(k, k) for k in names)
 
 
+def _access_screens() -> list[tuple[str, type[DOMNode]]]:
+    """The group, policy and tag screens (after "Access keys")."""
+    from tui.screens.dialogs.pick_many import PickManyScreen
+    from tui.screens.forms.attach_policies import AttachPoliciesScreen
+    from tui.screens.forms.tags import TagsScreen
+    from tui.screens.group import GroupScreen
+    from tui.screens.policy_document import PolicyDocumentScreen
+
+    return [
+        ("Group details", GroupScreen),
+        ("Policy document", PolicyDocumentScreen),
+        ("Attach policies", AttachPoliciesScreen),
+        ("Tags", TagsScreen),
+        ("Choose several", PickManyScreen),
+    ]
+
+
 def _screens() -> list[tuple[str, type[DOMNode]]]:
     """(section title, class whose own BINDINGS it lists) for every pane and screen."""
     from tui.panes import (
@@ -103,6 +120,7 @@ def _screens() -> list[tuple[str, type[DOMNode]]]:
         ("Details", DetailsScreen),
         ("User details", UserScreen),
         ("Access keys", AccessKeysScreen),
+        *_access_screens(),
         ("Confirm", ConfirmScreen),
         ("Choose", ChooseScreen),
         ("Prompt", PromptScreen),

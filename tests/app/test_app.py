@@ -11,6 +11,7 @@ from tui.app import AcctApp
 from tui.demo import DemoEndpoint
 from tui.panes import RecommendationsPane, TablePane
 from tui.runtime.messages import ViewsPrepared
+from tui.screens.dialogs.choose import ChooseScreen
 from tui.screens.dialogs.details import DetailsScreen
 from tui.screens.dialogs.help import HelpScreen
 from tui.screens.guide import GuideScreen
@@ -130,13 +131,13 @@ async def test_help_and_details_open_and_close(demo: DemoEndpoint) -> None:
         body = plain(app.screen.query_one("#details-body", Static))
         assert "arn:aws:iam::123456789012:user/bob" in body
         await pilot.press("escape", "1")
-        # a failing finding with no action to run shows its details and how to fix it
+        # a failing finding's enter runs its fix: "permissions from groups" offers the move
         recs = app.query_one("#recommendations", TablePane)
         recs.table.move_cursor(row=recs.table.get_row_index("user-policies"))
         await pilot.press("enter")
-        assert isinstance(app.screen, DetailsScreen)
-        body = plain(app.screen.query_one("#details-body", Static))
-        assert "Fix" in body and "alice" in body
+        chooser = await wait_for_screen(app, pilot, ChooseScreen)
+        assert "alice" in chooser.items or chooser.prompt == "To which group?"
+        await pilot.press("escape")
 
 
 async def test_command_palette_reaches_panes(demo: DemoEndpoint) -> None:

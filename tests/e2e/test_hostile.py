@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.widgets import DataTable, Input, Static
 from textual.widgets._toast import Toast
 
 from tests.support import hostile as h
@@ -37,6 +37,9 @@ from tui.panes import TablePane
 from tui.panes.base import literal
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.details import DetailsScreen
+from tui.screens.forms.tags import TagRow, TagsScreen
+from tui.screens.group import GroupScreen
+from tui.screens.policy_document import PolicyDocumentScreen
 from tui.screens.user import UserScreen
 from tui.support.visible import visible
 from tui.widgets.rowdata import CellValue
@@ -229,10 +232,16 @@ async def test_details_show_every_character_and_lose_none(hostile_url: str) -> N
         await pilot.press("escape")
 
         await pilot.press("3")
-        screen = await open_row(app, pilot, "groups", h.MARKUP_GROUP)
-        assert screen.query_one("#details")._border_title.plain == f"Group {h.MARKUP_GROUP}"
-        cells = details_cells(screen)
-        assert cells["Members"] == f"{h.MARKUP_NAMES[0]}, {h.ESC_USER_SHOWN}"
+        table = app.query_one("#groups", TablePane).table
+        table.move_cursor(row=table.get_row_index(h.MARKUP_GROUP))
+        table.focus()
+        await pilot.press("enter")
+        screen = await wait_for_screen(app, pilot, GroupScreen)
+        assert screen.query_one("#group")._border_title.plain == f"Group {h.MARKUP_GROUP}"
+        members = screen.query_one("#group-members", DataTable)
+        await wait_until(pilot, lambda: members.row_count == 2)
+        shown = {members.get_row_at(n)[0].plain for n in range(members.row_count)}
+        assert shown == {h.MARKUP_NAMES[0], h.ESC_USER_SHOWN}
         h.assert_terminal_safe(h.frame(app))
 
 
@@ -339,3 +348,58 @@ def test_a_real_terminal_gets_no_clipboard_title_or_colour_from_aws_text(
         assert term.exit_status() == 0
     finally:
         term.close()
+
+
+async def test_group_workspace_documents_and_tags_show_aws_text_literally(
+    hostile_url: str,
+) -> None:
+    """The group workspace, a policy document and the tags form: names, policy text, tag
+    keys and values exactly as AWS has them, nothing a terminal would obey."""
+    from tui.flows import edit_tags
+
+    client = h.iam_client(hostile_url)
+    policy = next(
+        p["Arn"]
+        for p in client.list_policies(Scope="Local")["Policies"]
+        if p["PolicyName"] == h.MARKUP_POLICY
+    )
+    client.attach_group_policy(GroupName=h.MARKUP_GROUP, PolicyArn=policy)
+    document = (
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",'
+        '"Resource":"*","Condition":{"StringEquals":{"aws:username":"[b]x[/b]"}}}]}'
+    )
+    client.put_group_policy(GroupName=h.MARKUP_GROUP, PolicyName="inline", PolicyDocument=document)
+    app = hostile_app(hostile_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("3")
+        table = app.query_one("#groups", TablePane).table
+        table.move_cursor(row=table.get_row_index(h.MARKUP_GROUP))
+        table.focus()
+        await pilot.press("enter")
+        screen = await wait_for_screen(app, pilot, GroupScreen)
+        policies = screen.query_one("#group-policies", DataTable)
+        await wait_until(pilot, lambda: policies.row_count == 2)
+        names = [policies.get_row_at(n)[0].plain for n in range(2)]
+        assert names == [h.MARKUP_POLICY, "inline"]
+        h.assert_terminal_safe(h.frame(app))
+        policies.focus()
+        policies.move_cursor(row=1)
+        await pilot.press("v")
+        viewer = await wait_for_screen(app, pilot, PolicyDocumentScreen)
+        assert '"aws:username": "[b]x[/b]"' in plain(viewer.query_one("#policy-json", Static))
+        assert "[b]x[/b]" in app.export_screenshot()
+        h.assert_terminal_safe(h.frame(app))
+        await pilot.press("escape", "escape")
+
+        app.state.run_flow(edit_tags(app.state, app, h.PATH_USER), "tags")
+        form = await wait_for_screen(app, pilot, TagsScreen)
+        assert [r.tag for r in form.query(TagRow)] == [(h.TAG_KEY, h.TAG_VALUE), ("team", "مرحبا")]
+        h.assert_terminal_safe(h.frame(app))
+        await pilot.press("escape")
+
+        app.state.run_flow(edit_tags(app.state, app, h.ESC_USER), "tags")
+        form = await wait_for_screen(app, pilot, TagsScreen)
+        keys = [r.query_one(".tag-key", Input).value for r in form.query(TagRow)]
+        assert keys == ["osc52", "ctl"]
+        h.assert_terminal_safe(h.frame(app))

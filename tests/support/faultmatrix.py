@@ -105,6 +105,8 @@ MFA_OPS = ("iam:CreateVirtualMFADevice", "iam:EnableMFADevice", "iam:DeleteVirtu
 ALIAS_OPS = ("iam:CreateAccountAlias", "iam:DeleteAccountAlias")
 POLICY_OPS = ("iam:UpdateAccountPasswordPolicy",)
 REGION_OPS = ("account:EnableRegion", "account:DisableRegion", "account:GetRegionOptStatus")
+DOCUMENT_OPS = ("iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetUserPolicy", "iam:GetGroupPolicy")
+TAG_OPS = ("iam:TagUser", "iam:UntagUser")
 
 # Where each operation is driven from: one site per operation (its main use in the app).
 SITES: dict[str, str] = {
@@ -120,6 +122,8 @@ SITES: dict[str, str] = {
     **dict.fromkeys(ALIAS_OPS, "account alias"),
     **dict.fromkeys(POLICY_OPS, "password policy"),
     **dict.fromkeys(REGION_OPS, "Regions"),
+    **dict.fromkeys(DOCUMENT_OPS, "policy document (v)"),
+    **dict.fromkeys(TAG_OPS, "user tags"),
 }
 
 SSC_ID = "ACCAFAULTSSERVICECRED1"

@@ -63,6 +63,7 @@ from tests.support.faultmatrix import (
     DELETE_USER_OPTIONAL,
     DELETE_USER_READS,
     DELETE_USER_STEPS,
+    DOCUMENT_OPS,
     GAVE_UP,
     KEY_OPS,
     MFA_OPS,
@@ -76,6 +77,7 @@ from tests.support.faultmatrix import (
     SITES,
     SSC_DELETE,
     SSC_LIST,
+    TAG_OPS,
     OwnLog,
     Upstream,
     certificate,
@@ -109,6 +111,7 @@ from tui.screens.forms.alias import AliasScreen
 from tui.screens.forms.create_group import CreateGroupScreen
 from tui.screens.forms.create_user import CreateUserScreen
 from tui.screens.forms.password_policy import PasswordPolicyScreen
+from tui.screens.forms.tags import TagsScreen
 from tui.screens.mfa import MfaScreen
 from tui.screens.plan import PlanScreen
 from tui.support.vault import Vault
@@ -1187,3 +1190,84 @@ async def test_unreadable_answers_leave_no_secret_behind(
     for line in log.splitlines():
         assert not any(secret in line for secret in secrets), f"a secret in the log: {line}"
         assert not any(p in line for p in PARSER_TEXT), f"the unreadable body, logged: {line}"
+
+
+# -- policy documents and user tags (issue 15) -----------------------------------------------------
+INLINE_DOC = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
+)
+
+
+async def drive_document(h: Harness, cell: Cell) -> None:
+    """v on a policy: the document read fails; the notification names the action."""
+    owner = h.name("doc")
+    if cell.action == "iam:GetUserPolicy":
+        flow = flows.view_policy(h.app.state, h.app, "user", owner, "p", True)
+        h.iam.create_user(UserName=owner)
+        h.iam.put_user_policy(UserName=owner, PolicyName="p", PolicyDocument=INLINE_DOC)
+    elif cell.action == "iam:GetGroupPolicy":
+        flow = flows.view_policy(h.app.state, h.app, "group", owner, "p", True)
+        h.iam.create_group(GroupName=owner)
+        h.iam.put_group_policy(GroupName=owner, PolicyName="p", PolicyDocument=INLINE_DOC)
+    else:
+        flow = flows.view_policy(h.app.state, h.app, "group", owner, READONLY_ARN, False)
+    h.arm(cell)
+    h.flow(flow, "document")
+    cell.shown = await h.notification(cell.action, 30)
+    await wait_until(h.pilot, lambda: not h.flows_running(), 30)
+    h.purge_user(owner)
+    h.purge_group(owner)
+
+
+def drive_tags(names: Iterator[str]) -> Drive:
+    async def drive(h: Harness, cell: Cell) -> None:
+        name = next(names)
+        h.arm(cell)
+        h.flow(flows.edit_tags(h.app.state, h.app, name), "tags")
+        form = await wait_for_screen(h.app, h.pilot, TagsScreen)
+        await wait_until(h.pilot, lambda: len(form.query(Input)) == 4)
+        rows = form.rows
+        rows[0].query_one(".tag-value", Input).focus()
+        await h.pilot.press("end", "backspace", "b")
+        rows[1].query_one(".tag-key", Input).focus()
+        await h.pilot.press("ctrl+r")
+        await wait_until(h.pilot, lambda: len(form.rows) == 1)
+        await h.pilot.press("ctrl+s")
+        await wait_for_screen(h.app, h.pilot, ReviewScreen)
+        await h.pilot.press("ctrl+s")
+        screen = await plan_outcome(h, cell)
+
+        def has(what: str) -> bool | None:
+            now = {t["Key"]: t["Value"] for t in h.iam.list_user_tags(UserName=name)["Tags"]}
+            if what == f"tags team of {name}":
+                return now.get("team") == "b"
+            if what == f"tags gone removed from {name}":
+                return "gone" not in now
+            return None
+
+        if screen.is_attached and screen.result is not None and not screen.result.ok:
+            # Rolling back a TagUser that may have happened puts the old value back: a
+            # second TagUser, met by the same fault.
+            cell.max_calls = 2 if cell.action == "iam:TagUser" and cell.fault != "denied" else 1
+            check_exists_now(cell.problems, screen.result.exists_now, has)
+            await rollback(h, cell, screen, has)
+        h.purge_user(name)
+
+    return drive
+
+
+async def test_faults_viewing_documents_and_editing_tags(
+    proxy: FaultProxy, demo: DemoEndpoint
+) -> None:
+    tag_users = [Harness.name("tu") for _ in range(len(TAG_OPS) * len(APP_FAULTS))]
+
+    async def prepare(h: Harness) -> None:
+        for name in tag_users:
+            tags = [{"Key": "team", "Value": "a"}, {"Key": "gone", "Value": "x"}]
+            h.iam.create_user(UserName=name, Tags=tags)
+        await h.refresh()
+
+    cells = column_major(DOCUMENT_OPS, drive_document) + column_major(
+        TAG_OPS, drive_tags(iter(tag_users))
+    )
+    await matrix(proxy, demo, cells, prepare=prepare)

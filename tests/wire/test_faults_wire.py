@@ -53,6 +53,7 @@ from tests.support.faultmatrix import (
     DELETE_USER_OPTIONAL,
     DELETE_USER_READS,
     DELETE_USER_STEPS,
+    DOCUMENT_OPS,
     GAVE_UP,
     KEY_OPS,
     MFA_OPS,
@@ -65,6 +66,7 @@ from tests.support.faultmatrix import (
     SITES,
     SSC_DELETE,
     SSC_LIST,
+    TAG_OPS,
     Upstream,
     certificate,
     check_exists_now,
@@ -566,7 +568,7 @@ def test_every_operation_under_every_fault(proxy: FaultProxy, demo: DemoEndpoint
     def cell(action: str, fault: str) -> CellResult:
         return run(Wire(action, fault, up, proxy, demo))
 
-    pairs = [(a, f) for a in SITES for f in FAULTS]
+    pairs = [(a, f) for a in SITES if a not in DOCUMENT_OPS + TAG_OPS for f in FAULTS]
     parallel = [p for p in pairs if p[0] not in SINGLETONS]
     serial = [p for p in pairs if p[0] in SINGLETONS]
     gc.collect()
@@ -713,3 +715,73 @@ def test_a_retried_mfa_device_leaves_no_device_without_its_seed(
     assert loose == [device.serial], "the device whose seed was lost is gone"
     w.service.mfa.discard(device.serial)
     up.purge_user(name)
+
+
+# -- policy documents and user tags (issue 15): their own cells, every fault ----------------------
+INLINE_DOC = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
+)
+
+
+def documents(w: Wire) -> None:
+    writer, owner = w.service.writer, f"wd-{w.key[-6:]}"
+    if w.action == "iam:GetUserPolicy":
+        w.up.iam.create_user(UserName=owner)
+        w.up.iam.put_user_policy(UserName=owner, PolicyName="p", PolicyDocument=INLINE_DOC)
+    elif w.action == "iam:GetGroupPolicy":
+        w.up.iam.create_group(GroupName=owner)
+        w.up.iam.put_group_policy(GroupName=owner, PolicyName="p", PolicyDocument=INLINE_DOC)
+    w.arm()
+    try:
+        if w.action == "iam:GetUserPolicy":
+            writer.inline_policy_document("user", owner, "p")
+        elif w.action == "iam:GetGroupPolicy":
+            writer.inline_policy_document("group", owner, "p")
+        else:
+            writer.managed_policy_document(READONLY_ARN)
+    except AwsFailure as exc:
+        w.failed(exc)
+    w.settle()
+    w.up.purge_user(owner)
+    w.up.purge_group(owner)
+
+
+def tags(w: Wire) -> None:
+    name = f"wt-{w.key[-6:]}"
+    old = (("team", "a"), ("gone", "x"))
+    new = (("team", "b"), ("k=v", "1"))
+    w.up.iam.create_user(UserName=name, Tags=[{"Key": k, "Value": v} for k, v in old])
+    plan = w.service.writer.plan_edit_tags(name, old, new)
+
+    def has(what: str) -> bool | None:
+        now = {t["Key"]: t["Value"] for t in w.up.iam.list_user_tags(UserName=name)["Tags"]}
+        if what == f"tags team, k=v of {name}":
+            return now.get("team") == "b" and now.get("k=v") == "1"
+        if what == f"tags gone removed from {name}":
+            return "gone" not in now
+        return None
+
+    run_plan(w, plan, has)
+    undone = plan.rollback()
+    check_exists_now(w.problems, undone.exists_now, has)
+    if undone.ok:
+        now = {t["Key"]: t["Value"] for t in w.up.iam.list_user_tags(UserName=name)["Tags"]}
+        w.check(now == dict(old), f"the rollback reports success; the tags are {now}")
+    w.up.purge_user(name)
+
+
+DRIVES.update({**dict.fromkeys(DOCUMENT_OPS, documents), **dict.fromkeys(TAG_OPS, tags)})
+
+
+def test_policy_documents_and_tags_under_every_fault(proxy: FaultProxy, demo: DemoEndpoint) -> None:
+    up = Upstream(demo)
+    pairs = [(a, f) for a in DOCUMENT_OPS + TAG_OPS for f in FAULTS]
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool, own_log() as log:
+        futures = [pool.submit(lambda p=p: run(Wire(p[0], p[1], up, proxy, demo))) for p in pairs]
+        results = [finished(future) for future in futures]
+    RESULTS.extend(results)
+    failed = [r for r in results if not r.passed]
+    report = "\n".join(f"{r.action} × {r.fault}: {'; '.join(r.problems)}" for r in failed)
+    assert not failed, f"{len(failed)} of {len(results)} cells failed:\n{report}"
+    leaks = log.leaks(proxy.secrets())
+    assert not leaks, f"acct-tui logged an unreadable answer's body or secret: {leaks[:3]}"

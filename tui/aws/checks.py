@@ -217,7 +217,10 @@ def check_console_mfa(p: Posture, now: datetime) -> Finding:
 
 def check_direct_policies(p: Posture, now: datetime) -> Finding:
     title = "Permissions come from groups, not users"
-    fix = Fix("Move these permissions to a group and detach them from the users")
+    fix = Fix(
+        "Move these permissions to a group and detach them from the users",
+        action="move_policies",
+    )
     details = p.details.value
     if details is None:
         return unknown_finding("user-policies", title, Severity.LOW, p.details, fix)

@@ -69,6 +69,11 @@ READ_FLOWS: tuple[Flow, ...] = (
     ),
     Flow("user details", "enter on a user", ("iam:ListMFADevices",)),
     Flow("access keys", "k on a user", ("iam:ListAccessKeys",)),
+    Flow(
+        "policy documents",
+        "v on a policy of a user or group",
+        ("iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetUserPolicy", "iam:GetGroupPolicy"),
+    ),
 )
 
 WRITE_FLOWS: tuple[Flow, ...] = (
@@ -192,6 +197,37 @@ WRITE_FLOWS: tuple[Flow, ...] = (
         "enter on the root-keys finding, signed in as root",
         ("sts:GetCallerIdentity", "iam:ListAccessKeys", "iam:DeleteAccessKey"),
     ),
+    Flow(
+        "group memberships",
+        "a user's groups, a on a group's members, ctrl+d to remove",
+        ("iam:AddUserToGroup", "iam:RemoveUserFromGroup"),
+    ),
+    Flow(
+        "attach and detach policies",
+        "p on a user or group, ctrl+d on an attached policy",
+        (
+            "iam:ListPolicies",
+            "iam:AttachUserPolicy",
+            "iam:AttachGroupPolicy",
+            "iam:DetachUserPolicy",
+            "iam:DetachGroupPolicy",
+        ),
+    ),
+    Flow(
+        "move policies to a group",
+        "enter on the permissions-from-groups finding",
+        (
+            "iam:CreateGroup",
+            "iam:AttachGroupPolicy",
+            "iam:AddUserToGroup",
+            "iam:DetachUserPolicy",
+            "iam:AttachUserPolicy",
+            "iam:RemoveUserFromGroup",
+            "iam:DetachGroupPolicy",
+            "iam:DeleteGroup",
+        ),
+    ),
+    Flow("user tags", "t on a user", ("iam:TagUser", "iam:UntagUser")),
 )
 
 FLOWS: tuple[Flow, ...] = (*READ_FLOWS, *WRITE_FLOWS)

@@ -9,12 +9,22 @@ One module per subject; this package only re-exports them (nothing inside import
 
 from __future__ import annotations
 
+from tui.flows.access import (
+    add_members,
+    add_to_groups,
+    attach_policies,
+    detach_policy,
+    move_policies_to_group,
+    remove_from_group,
+    view_policy,
+)
 from tui.flows.account import change_region, delete_alias, password_policy, set_alias
 from tui.flows.fixes import fix, start_fix
 from tui.flows.groups import administrators, create_group, delete_group
 from tui.flows.identity import switch_identity
 from tui.flows.mfa import delete_root_keys, enroll_mfa
 from tui.flows.rotation import rotate_key
+from tui.flows.tags import edit_tags
 from tui.flows.users import access_keys, create_user, delete_user
 
 __all__ = [
@@ -34,4 +44,12 @@ __all__ = [
     "set_alias",
     "start_fix",
     "switch_identity",
+    "add_to_groups",
+    "remove_from_group",
+    "add_members",
+    "attach_policies",
+    "detach_policy",
+    "view_policy",
+    "move_policies_to_group",
+    "edit_tags",
 ]

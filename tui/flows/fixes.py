@@ -70,3 +70,9 @@ async def fix(state: AccountState, screens: App[Any], finding: Finding) -> None:
         await delete_root_keys(state, screens)
     elif action == "set_alias":
         await set_alias(state, screens)
+    elif action == "move_policies":
+        from tui.flows.access import move_policies_to_group
+
+        user = await choose_user(screens, finding)
+        if user is not None:
+            await move_policies_to_group(state, screens, user)

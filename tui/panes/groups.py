@@ -6,18 +6,16 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 
-import tui.panes.format as fmt
 from tui.aws.models import AuthDetails, Posture
 from tui.panes.base import TablePane, stale_text
 from tui.panes.rows import Prepared, group_rows
-from tui.support.visible import visible
 
 if TYPE_CHECKING:
     from tui.state import AccountState
 
 
 class GroupsPane(TablePane[AuthDetails]):
-    """IAM groups; ``enter`` lists a group's members and policies."""
+    """IAM groups; ``enter`` opens the group's details (members and policies, with keys)."""
 
     TITLE = "3 Groups"
     PARTS = frozenset({"details"})
@@ -62,17 +60,7 @@ class GroupsPane(TablePane[AuthDetails]):
             self.copy(group.arn, f"the ARN of {group.name}")
 
     def open_row(self, key: str) -> None:
-        from tui.screens.dialogs.details import DetailsScreen
+        from tui.screens.group import GroupScreen
 
-        group = self.details.group(key)
-        if group is None:
-            return
-        lines = [
-            ("ARN", visible(group.arn)),
-            ("Path", visible(group.path)),
-            ("Created", fmt.date(group.created)),
-            ("Members", ", ".join(map(visible, self.details.members(group.name))) or "none"),
-            ("Policies", "\n".join(visible(p.arn) for p in group.attached_policies) or "none"),
-            ("Inline", ", ".join(map(visible, group.inline_policies)) or "none"),
-        ]
-        self.app.push_screen(DetailsScreen(f"Group {group.name}", lines))
+        if self.details.group(key) is not None:
+            self.app.push_screen(GroupScreen(self.state, key))

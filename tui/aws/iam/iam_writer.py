@@ -7,13 +7,18 @@ Each subject lives in its own module (:mod:`tui.aws.iam.users`,
 
 from __future__ import annotations
 
+from tui.aws.iam.access import AccessPlans
+from tui.aws.iam.documents import DocumentReads
 from tui.aws.iam.groups import GroupPlans
 from tui.aws.iam.policies import PolicyCalls
+from tui.aws.iam.tags import TagPlans
 from tui.aws.iam.user_removal import UserRemovalPlans
 from tui.aws.iam.users import UserPlans
 
 
-class IamWriter(UserPlans, UserRemovalPlans, GroupPlans, PolicyCalls):
+class IamWriter(
+    UserPlans, UserRemovalPlans, GroupPlans, PolicyCalls, AccessPlans, DocumentReads, TagPlans
+):
     """Builds IAM plans, and makes the single-call access-key changes.
 
     A plan is built first (input validated, nothing sent), shown for review with the
