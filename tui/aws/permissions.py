@@ -68,7 +68,7 @@ READ_FLOWS: tuple[Flow, ...] = (
         ),
     ),
     Flow("user details", "enter on a user", ("iam:ListMFADevices",)),
-    Flow("access keys", "k on a user", ("iam:ListAccessKeys",)),
+    Flow("access keys", "k on a user", ("iam:ListAccessKeys", "iam:GetAccessKeyLastUsed")),
 )
 
 WRITE_FLOWS: tuple[Flow, ...] = (
@@ -179,6 +179,28 @@ WRITE_FLOWS: tuple[Flow, ...] = (
         "root access keys",
         "enter on the root-keys finding, signed in as root",
         ("sts:GetCallerIdentity", "iam:ListAccessKeys", "iam:DeleteAccessKey"),
+    ),
+    Flow(
+        "console password",
+        "add, reset or remove a user's console password (the user's details)",
+        (
+            "iam:GetLoginProfile",
+            "iam:CreateLoginProfile",
+            "iam:UpdateLoginProfile",
+            "iam:DeleteLoginProfile",
+            "iam:AttachUserPolicy",
+            "iam:DetachUserPolicy",
+        ),
+    ),
+    Flow(
+        "new access key",
+        "n in a user's access keys (at the two-key limit: deactivate or delete one first)",
+        (
+            "iam:ListAccessKeys",
+            "iam:UpdateAccessKey",
+            "iam:DeleteAccessKey",
+            "iam:CreateAccessKey",
+        ),
     ),
 )
 

@@ -2,18 +2,21 @@
 
 Each subject lives in its own module (:mod:`tui.aws.iam.users`,
 :mod:`tui.aws.iam.user_removal`, :mod:`tui.aws.iam.groups`, :mod:`tui.aws.iam.keys`,
-:mod:`tui.aws.iam.policies`); the calls all go through :class:`tui.aws.writer.IamWriterBase`.
+:mod:`tui.aws.iam.policies`, :mod:`tui.aws.iam.login`); the calls all go through
+:class:`tui.aws.writer.IamWriterBase`.
 """
 
 from __future__ import annotations
 
 from tui.aws.iam.groups import GroupPlans
+from tui.aws.iam.login import LoginPlans
 from tui.aws.iam.policies import PolicyCalls
 from tui.aws.iam.user_removal import UserRemovalPlans
-from tui.aws.iam.users import UserPlans
 
 
-class IamWriter(UserPlans, UserRemovalPlans, GroupPlans, PolicyCalls):
+# LoginPlans builds on UserPlans (the create-user plan's console-password steps), so it
+# stands in for it here.
+class IamWriter(UserRemovalPlans, GroupPlans, PolicyCalls, LoginPlans):
     """Builds IAM plans, and makes the single-call access-key changes.
 
     A plan is built first (input validated, nothing sent), shown for review with the
