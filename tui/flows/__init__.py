@@ -13,7 +13,9 @@ from tui.flows.account import change_region, delete_alias, password_policy, set_
 from tui.flows.fixes import fix, start_fix
 from tui.flows.groups import administrators, create_group, delete_group
 from tui.flows.identity import switch_identity
+from tui.flows.keys import create_access_key
 from tui.flows.mfa import delete_root_keys, enroll_mfa
+from tui.flows.passwords import add_password, remove_password, reset_password
 from tui.flows.users import access_keys, create_user, delete_user
 
 __all__ = [
@@ -32,4 +34,8 @@ __all__ = [
     "set_alias",
     "start_fix",
     "switch_identity",
+    "add_password",
+    "remove_password",
+    "reset_password",
+    "create_access_key",
 ]
