@@ -89,7 +89,7 @@ class AccessKeyCalls(IamPlanWriter):
         key = self._op(
             "CreateAccessKey",
             f"Create an access key for {user}",
-            "access key",
+            "new access key",  # the user's other keys are not this step's
             {"UserName": user},
             retry=AFTER_CREATE,
             then=key_created,

@@ -120,7 +120,7 @@ class LoginPlans(UserPlans):
             "UpdateLoginProfile",
             f"Set a new console password for {name}"
             + (", to be changed at next sign-in" if reset else ""),
-            "console password (new" + (", to be changed at next sign-in)" if reset else ")"),
+            "new console password" + (" (to be changed at next sign-in)" if reset else ""),
             {"UserName": name, "Password": run.password, "PasswordResetRequired": reset},
             placeholders={"Password": PASSWORD_PLACEHOLDER},
         )
