@@ -64,9 +64,17 @@ async def create_access_key(state: AccountState, screens: App[Any], user: str) -
     state.notify(f"New access key created for {user}.", title=TITLE)
 
 
-def _describe(key: AccessKey) -> str:
-    status = "active" if key.active else "inactive"
-    return f"{key.key_id} ({status}, created {fmt.date(key.created)})"
+def _choices(keys: tuple[AccessKey, ...]) -> dict[str, tuple[AccessKey, bool]]:
+    """What the user can do to make room, as lines that fit the chooser at 80 columns:
+    (key, True to delete / False to deactivate), by line."""
+    choices: dict[str, tuple[AccessKey, bool]] = {}
+    for key in keys:
+        made = fmt.date(key.created)
+        if key.active:
+            choices[f"Deactivate {key.key_id} (made {made})"] = (key, False)
+        status = "active" if key.active else "inactive"
+        choices[f"Delete {key.key_id} ({status}, {made})"] = (key, True)
+    return choices
 
 
 async def _make_room(
@@ -74,15 +82,10 @@ async def _make_room(
 ) -> bool:
     """At the limit: the user picks a key to deactivate or delete. True once one changed
     (the caller lists the keys again), False when cancelled or refused."""
-    choices: dict[str, tuple[AccessKey, bool]] = {}
-    for key in keys:
-        if key.active:
-            choices[f"Deactivate {_describe(key)}"] = (key, False)
-        choices[f"Delete {_describe(key)}"] = (key, True)
+    choices = _choices(keys)
     chooser = ChooseScreen(
         f"{user} already has {len(keys)} access keys",
-        f"AWS allows {MAX_ACCESS_KEYS_PER_USER} keys per user, inactive ones included: delete "
-        "one to make room. Deactivating it first lets you check that nothing uses it.",
+        f"AWS allows {MAX_ACCESS_KEYS_PER_USER} per user, inactive ones too. Make room:",
         list(choices),
     )
     chosen = await screens.push_screen_wait(chooser)

@@ -132,7 +132,7 @@ class AccessKeysScreen(ModalScreen[bool]):
                 for column, cell in zip(
                     table.ordered_columns[3:], _last_used_cells(used), strict=True
                 ):
-                    table.update_cell(key.key_id, column.key, cell)
+                    table.update_cell(key.key_id, column.key, cell, update_width=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "new_key":
