@@ -36,6 +36,9 @@ class PasswordScreen(ModalScreen[PasswordChange | None]):
     policy ARNs (IAMUserChangePassword already there is not attached again).
     """
 
+    DEFAULT_CSS = """
+    PasswordScreen { align: center middle; }
+    """
     AUTO_FOCUS = "#password-mode"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Review", id="password_form.submit"),
