@@ -67,6 +67,23 @@ def _access_screens() -> list[tuple[str, type[DOMNode]]]:
     ]
 
 
+def _forms() -> list[tuple[str, type[DOMNode]]]:
+    """(section title, form screen) for every form, in the order help shows them."""
+    from tui.screens.forms.alias import AliasScreen
+    from tui.screens.forms.create_group import CreateGroupScreen
+    from tui.screens.forms.create_user import CreateUserScreen
+    from tui.screens.forms.password import PasswordScreen
+    from tui.screens.forms.password_policy import PasswordPolicyScreen
+
+    return [
+        ("New user", CreateUserScreen),
+        ("New group", CreateGroupScreen),
+        ("Password policy", PasswordPolicyScreen),
+        ("Account alias form", AliasScreen),
+        ("Console password", PasswordScreen),
+    ]
+
+
 def _screens() -> list[tuple[str, type[DOMNode]]]:
     """(section title, class whose own BINDINGS it lists) for every pane and screen."""
     from tui.panes import (
@@ -87,10 +104,6 @@ def _screens() -> list[tuple[str, type[DOMNode]]]:
     from tui.screens.dialogs.mfa_token import MfaTokenScreen
     from tui.screens.dialogs.prompt import PromptScreen
     from tui.screens.dialogs.review import ReviewScreen
-    from tui.screens.forms.alias import AliasScreen
-    from tui.screens.forms.create_group import CreateGroupScreen
-    from tui.screens.forms.create_user import CreateUserScreen
-    from tui.screens.forms.password_policy import PasswordPolicyScreen
     from tui.screens.guide import GuideScreen
     from tui.screens.mfa import MfaScreen
     from tui.screens.plan import PlanScreen
@@ -108,10 +121,7 @@ def _screens() -> list[tuple[str, type[DOMNode]]]:
         ("Account alias", AliasPane),
         ("Regions", RegionsPane),
         ("Getting started", GuideScreen),
-        ("New user", CreateUserScreen),
-        ("New group", CreateGroupScreen),
-        ("Password policy", PasswordPolicyScreen),
-        ("Account alias form", AliasScreen),
+        *_forms(),
         ("Review", ReviewScreen),
         ("Plan", PlanScreen),
         ("Credentials", CredentialsScreen),

@@ -40,7 +40,7 @@ from tests.support.pilot import (
     wait_until,
 )
 from tui.app import AcctApp
-from tui.aws.iam import NewGroup, NewUser
+from tui.aws.iam import NewGroup, NewUser, PasswordChange
 from tui.aws.mfa import NotRoot
 from tui.aws.models import ADMIN_POLICY_ARN, RegionStatus
 from tui.aws.password_policy import proposed_policy
@@ -271,7 +271,9 @@ def _read_flows(service: AccountService) -> dict[str, set[str]]:
     assert service.mfa.list_devices("carol")
     counted["user details"] = _calls(service)
     service.counter.reset()
-    assert service.writer.list_access_keys("bob")
+    keys = service.writer.list_access_keys("bob")
+    assert keys
+    service.writer.access_key_last_used(keys[0].key_id)  # the key list's last-used columns
     counted["access keys"] = _calls(service)
     return counted
 
@@ -571,6 +573,7 @@ async def test_read_only_session_sends_no_change_and_says_so(enforced: Enforced)
             s.select("users", name)
             await s.press("k")
             keys = await wait_for_screen(app, pilot, AccessKeysScreen)
+            await s.refuse("n")
             if keys.keys:
                 await s.refuse("d")
                 await s.refuse("ctrl+d")
@@ -647,7 +650,7 @@ async def test_read_only_session_sends_no_change_and_says_so(enforced: Enforced)
     assert {"iam:ListAccessKeys", "iam:ListMFADevices", "iam:GetAccountSummary"} <= set(calls)
     assert not [n for n in notes if "denied" in n.lower() or "AccessDenied" in n], notes
     assert "denied" not in screen
-    assert s.refused == 15  # each one told at once (Session.refuse)
+    assert s.refused == 18  # each one told at once (Session.refuse)
     assert _account_state(enforced) == before
 
 
@@ -733,6 +736,36 @@ def test_every_flow_works_under_the_admin_policy(enforced: Enforced) -> None:
     with pytest.raises(NotRoot):  # moto's callers are never root; the actions are the same
         mfa.delete_root_access_keys()
     ran("root access keys")
+
+    assert (
+        writer.plan_create_user(
+            NewUser("lp-console"), account_id=ACCOUNT, alias=None, policy=policy
+        )
+        .run()
+        .ok
+    )
+    service.counter.reset()
+    assert writer.has_login_profile("lp-console") is False
+    change = PasswordChange("lp-console", require_reset=True)
+    planned = {"account_id": ACCOUNT, "alias": None, "policy": policy}
+    plan = writer.plan_add_password(change, **planned)
+    assert plan.run().ok
+    assert plan.rollback().ok
+    assert writer.plan_add_password(change, **planned).run().ok
+    assert writer.plan_reset_password(change, **planned).run().ok
+    assert writer.plan_remove_password("lp-console").run().ok
+    ran("console password")
+
+    plan = writer.plan_create_access_key("lp-console", account_id=ACCOUNT, alias=None, before=())
+    result = plan.run()
+    assert result.ok and result.credentials and result.credentials.access_key_id
+    made = result.credentials.access_key_id
+    assert [k.key_id for k in writer.list_access_keys("lp-console")] == [made]
+    writer.set_access_key_status("lp-console", made, False)
+    writer.delete_access_key("lp-console", made)
+    ran("new access key")
+    assert writer.plan_delete_user("lp-console").run().ok
+    service.counter.reset()
 
     assert {f.name for f in FLOWS} == set(counted)
     never = set(ADMIN_ACTIONS) - set().union(*counted.values()) - {"ec2:DescribeRegions"}

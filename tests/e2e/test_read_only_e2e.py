@@ -234,6 +234,7 @@ def test_read_only_sends_nothing_but_reads_whatever_is_pressed(
         term.send("k")
         term.wait_for("Access keys of bob", WAIT)
         term.wait_line("AKIA", "Active", timeout=WAIT)  # d and ctrl+d need a key
+        s.refuse(by_id("keys.new"))
         s.refuse(by_id("keys.toggle"))
         s.refuse(by_id("keys.delete"))
         s.close("Access keys of bob")

@@ -492,3 +492,25 @@ def regions_moving(up: Upstream) -> list[str]:
 
 def region_status(h: Upstream, code: str) -> str:
     return str(h.account.get_region_opt_status(RegionName=code)["RegionOptStatus"])
+
+
+# -- day two: console passwords and new keys of existing users ----------------------------------
+# Reset a password (the only new write), and the key list's last-used column (the only new
+# read). The other operations of these flows are each driven at their main site above; the
+# wire and app tests drive them again from the new flows in their own cells (EXISTING_USER_OPS).
+PASSWORD_OPS = ("iam:UpdateLoginProfile",)
+LAST_USED_OPS = ("iam:GetAccessKeyLastUsed",)
+SITES.update(
+    {
+        "iam:UpdateLoginProfile": "reset password",
+        "iam:GetAccessKeyLastUsed": "access keys (k): last used",
+    }
+)
+# Operations the day-two flows make on an existing user, with the site each is driven from.
+EXISTING_USER_OPS: dict[str, str] = {
+    "iam:GetLoginProfile": "add password",
+    "iam:CreateLoginProfile": "add password",
+    "iam:UpdateLoginProfile": "reset password",
+    "iam:DeleteLoginProfile": "remove password",
+    "iam:CreateAccessKey": "new key (n)",
+}

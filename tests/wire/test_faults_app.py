@@ -64,8 +64,10 @@ from tests.support.faultmatrix import (
     DELETE_USER_READS,
     DELETE_USER_STEPS,
     DOCUMENT_OPS,
+    EXISTING_USER_OPS,
     GAVE_UP,
     KEY_OPS,
+    LAST_USED_OPS,
     MFA_OPS,
     PARSER_TEXT,
     POLICY_OPS,
@@ -98,7 +100,7 @@ from tests.support.keyrings import MemoryKeyring
 from tests.support.pilot import plain
 from tui import flows
 from tui.app import AcctApp
-from tui.aws.iam import NewGroup, NewUser
+from tui.aws.iam import NewGroup, NewUser, StepState
 from tui.aws.service import AccountService
 from tui.aws.session import CallCounter, Settings
 from tui.demo import DemoEndpoint
@@ -110,6 +112,7 @@ from tui.screens.dialogs.review import ReviewScreen
 from tui.screens.forms.alias import AliasScreen
 from tui.screens.forms.create_group import CreateGroupScreen
 from tui.screens.forms.create_user import CreateUserScreen
+from tui.screens.forms.password import PasswordScreen
 from tui.screens.forms.password_policy import PasswordPolicyScreen
 from tui.screens.forms.tags import TagsScreen
 from tui.screens.mfa import MfaScreen
@@ -1256,6 +1259,102 @@ def drive_tags(names: Iterator[str]) -> Drive:
     return drive
 
 
+# -- day two: console passwords and new keys of existing users ------------------------------------
+async def password_form_then_plan(h: Harness, cell: Cell) -> PlanScreen:
+    await wait_for_screen(h.app, h.pilot, PasswordScreen)
+    await h.pilot.press("ctrl+s")
+    await wait_for_screen(h.app, h.pilot, ReviewScreen)
+    await h.pilot.press("ctrl+s")
+    return await plan_outcome(h, cell)
+
+
+async def kept_password_is_shown(h: Harness, cell: Cell, name: str) -> None:
+    """After ``k`` on a failed password plan whose password is (or may be) in force: the
+    credentials screen shows it and the keyring holds it."""
+    await h.pilot.press("k")
+    await wait_until(
+        h.pilot, lambda: isinstance(h.app.screen, CredentialsScreen | PasswordScreen), 10
+    )
+    if not isinstance(h.app.screen, CredentialsScreen):
+        cell.problems.append("a console password may be in force, and it was never shown")
+        return
+    creds = h.app.screen
+    password = creds.credentials.password
+    field = creds.query("#cred-password")
+    cell.check(bool(field) and bool(password), "the credentials screen has no password")
+    await wait_until(h.pilot, lambda: creds.saved, 10)
+    entry = h.app.state.vault.get(h.demo.account_id, name)
+    cell.check(entry is not None and entry.password == password, "the password is not kept")
+    await h.pilot.press("escape")
+    await wait_for_screen(h.app, h.pilot, PasswordScreen, 10)
+
+
+def drive_existing(names: Iterator[str]) -> Drive:
+    async def drive(h: Harness, cell: Cell) -> None:
+        name = next(names)
+        state, action = h.app.state, cell.action
+
+        def has(what: str) -> bool | None:
+            return h.user_has(name, what)
+
+        before = [
+            k["AccessKeyId"] for k in h.iam.list_access_keys(UserName=name)["AccessKeyMetadata"]
+        ]
+        h.arm(cell)
+        if action == "iam:CreateAccessKey":
+            h.flow(flows.create_access_key(state, h.app, name), "new key")
+            await wait_for_screen(h.app, h.pilot, ReviewScreen)
+            await h.pilot.press("ctrl+s")
+            screen = await plan_outcome(h, cell)
+            assert screen.result is not None
+            check_exists_now(cell.problems, screen.result.exists_now, has)
+            keys = [
+                k["AccessKeyId"] for k in h.iam.list_access_keys(UserName=name)["AccessKeyMetadata"]
+            ]
+            cell.check(set(before) <= set(keys), "a key the user had before was deleted")
+            if cell.fault == "unreadable":
+                cell.check(keys == before, f"a key whose secret was lost is left: {keys}")
+            if not screen.result.ok:
+                await h.pilot.press("k")
+            return
+        if action == "iam:DeleteLoginProfile":
+            h.flow(flows.remove_password(state, h.app, name), "remove password")
+            await wait_for_screen(h.app, h.pilot, ConfirmScreen)
+            await h.pilot.press("y")
+            screen = await plan_outcome(h, cell)
+            assert screen.result is not None
+            check_exists_now(cell.problems, screen.result.exists_now, has)
+            if not screen.result.ok:
+                await h.pilot.press("k")
+            return
+        reset = action == "iam:UpdateLoginProfile"
+        flow = flows.reset_password if reset else flows.add_password
+        h.flow(flow(state, h.app, name), "password")
+        if action == "iam:GetLoginProfile":
+            title = f"Console password of {name}"
+            await wait_until(h.pilot, lambda: title in h.notes(), 30)
+            cell.shown = h.notes()
+            cell.check(
+                not isinstance(h.app.screen, PasswordScreen), "a form opened without knowing"
+            )
+            return
+        screen = await password_form_then_plan(h, cell)
+        assert screen.result is not None
+        check_exists_now(cell.problems, screen.result.exists_now, has)
+        if screen.result.ok:
+            return
+        first = screen.result.reports[0].state
+        if first in (StepState.DONE, StepState.UNKNOWN):
+            await kept_password_is_shown(h, cell, name)
+        else:
+            await h.pilot.press("k")
+            await wait_for_screen(h.app, h.pilot, PasswordScreen, 10)
+            cell.check(not isinstance(h.app.screen, CredentialsScreen), "a refused password shown")
+        await h.pilot.press("escape")
+
+    return drive
+
+
 async def test_faults_viewing_documents_and_editing_tags(
     proxy: FaultProxy, demo: DemoEndpoint
 ) -> None:
@@ -1271,3 +1370,52 @@ async def test_faults_viewing_documents_and_editing_tags(
         TAG_OPS, drive_tags(iter(tag_users))
     )
     await matrix(proxy, demo, cells, prepare=prepare)
+
+
+def drive_last_used(names: Iterator[str]) -> Drive:
+    async def drive(h: Harness, cell: Cell) -> None:
+        name = next(names)
+        key_id = h.iam.list_access_keys(UserName=name)["AccessKeyMetadata"][0]["AccessKeyId"]
+        h.arm(cell)
+        h.flow(flows.access_keys(h.app.state, h.app, name), "keys")
+        screen = await wait_for_screen(h.app, h.pilot, AccessKeysScreen)
+        note = screen.query_one("#keys-note", Static)
+        await wait_until(h.pilot, lambda: cell.action in plain(note), 30)
+        cell.shown = plain(note)
+        row = screen.query_one("#keys-table").get_row(key_id)
+        cell.check(str(row[3]) == "…", f"a last use it could not read is shown: {row[3:]}")
+        await h.pilot.press("escape")
+
+    return drive
+
+
+async def test_faults_on_credentials_of_existing_users(
+    proxy: FaultProxy, demo: DemoEndpoint
+) -> None:
+    ops = tuple(EXISTING_USER_OPS)
+    users = {a: [Harness.name("xu") for _ in APP_FAULTS] for a in (*ops, *LAST_USED_OPS)}
+
+    async def prepare(h: Harness) -> None:
+        for action, names in users.items():
+            for name in names:
+                h.iam.create_user(UserName=name)
+                h.iam.create_access_key(UserName=name)
+                if action in ("iam:UpdateLoginProfile", "iam:DeleteLoginProfile"):
+                    h.iam.create_login_profile(UserName=name, Password="Faults-pass-2026!")
+        await h.refresh()
+
+    cells = [
+        (a, f, drive_existing(iter(users[a][n : n + 1])))
+        for n, f in enumerate(APP_FAULTS)
+        for a in ops
+    ] + [
+        (a, f, drive_last_used(iter(users[a][n : n + 1])))
+        for n, f in enumerate(APP_FAULTS)
+        for a in LAST_USED_OPS
+    ]
+    first = len(RESULTS)
+    try:
+        await matrix(proxy, demo, cells, prepare=prepare)
+    finally:
+        for result in RESULTS[first:]:
+            result.site = EXISTING_USER_OPS.get(result.action, result.site)

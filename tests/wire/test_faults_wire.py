@@ -54,9 +54,11 @@ from tests.support.faultmatrix import (
     DELETE_USER_READS,
     DELETE_USER_STEPS,
     DOCUMENT_OPS,
+    EXISTING_USER_OPS,
     GAVE_UP,
     KEY_OPS,
     MFA_OPS,
+    PASSWORD_OPS,
     POLICY_OPS,
     READ_PARTS,
     READ_TIMEOUT,
@@ -84,7 +86,7 @@ from tests.support.faultmatrix import (
 from tests.support.faultproxy import FAULTS, FaultProxy
 from tests.support.faults_table import RESULTS, CellResult
 from tui.aws.errors import AwsError, AwsFailure
-from tui.aws.iam import NewGroup, NewUser
+from tui.aws.iam import NewGroup, NewUser, PasswordChange
 from tui.aws.models import AWS_DEFAULT_PASSWORD_POLICY, RegionStatus
 from tui.aws.password_policy import proposed_policy
 from tui.aws.plan import Plan, PlanResult
@@ -779,6 +781,119 @@ def test_policy_documents_and_tags_under_every_fault(proxy: FaultProxy, demo: De
     with ThreadPoolExecutor(max_workers=WORKERS) as pool, own_log() as log:
         futures = [pool.submit(lambda p=p: run(Wire(p[0], p[1], up, proxy, demo))) for p in pairs]
         results = [finished(future) for future in futures]
+    RESULTS.extend(results)
+    failed = [r for r in results if not r.passed]
+    report = "\n".join(f"{r.action} × {r.fault}: {'; '.join(r.problems)}" for r in failed)
+    assert not failed, f"{len(failed)} of {len(results)} cells failed:\n{report}"
+    leaks = log.leaks(proxy.secrets())
+    assert not leaks, f"acct-tui logged an unreadable answer's body or secret: {leaks[:3]}"
+
+
+# -- day two: console passwords and new keys of existing users ------------------------------------
+def existing_user(w: Wire) -> None:
+    """The credential flows of an existing user (it has a key, and a console password when
+    the cell resets or removes it), made as the app makes them."""
+    name = f"wx-{w.key[-6:]}"
+    iam = w.up.iam
+    iam.create_user(UserName=name)
+    old = iam.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"]
+    if w.action in ("iam:UpdateLoginProfile", "iam:DeleteLoginProfile"):
+        iam.create_login_profile(UserName=name, Password="Faults-pass-2026!")
+    writer = w.service.writer
+
+    def has(what: str) -> bool | None:
+        return w.up.user_has(name, what)
+
+    def key_ids() -> list[str]:
+        return [k["AccessKeyId"] for k in iam.list_access_keys(UserName=name)["AccessKeyMetadata"]]
+
+    if w.action == "iam:GetLoginProfile":
+        w.arm()
+        try:
+            writer.has_login_profile(name)
+        except AwsFailure as exc:
+            w.failed(exc)
+        w.settle()
+    elif w.action == "iam:CreateAccessKey":
+        plan = writer.plan_create_access_key(name, account_id=ACCOUNT, alias=None, before=[old])
+        result = run_plan(w, plan, has)
+        keys = key_ids()
+        w.check(old in keys, "the key the user had before the plan was deleted")
+        if w.error is not None and not w.error.outcome_unknown:
+            w.check(keys == [old], f"a key was made although the call failed: {keys}")
+        if w.fault == "unreadable":
+            w.check(keys == [old], f"a key whose secret was lost is left: {keys}")
+            w.check(
+                any(line.endswith(SECRET_LOST) for line in result.exists_now),
+                f"the plan does not say the key whose secret was lost was deleted: {result}",
+            )
+        undone = plan.rollback()
+        check_exists_now(w.problems, undone.exists_now, has)
+        w.check(old in key_ids(), "the rollback deleted the key the user had before")
+    elif w.action == "iam:DeleteLoginProfile":
+        run_plan(w, writer.plan_remove_password(name), has)
+    else:
+        create = w.action == "iam:CreateLoginProfile"
+        planner = writer.plan_add_password if create else writer.plan_reset_password
+        plan = planner(
+            PasswordChange(name), account_id=ACCOUNT, alias=None, policy=AWS_DEFAULT_PASSWORD_POLICY
+        )
+        run_plan(w, plan, has)
+        kept = plan.credentials
+        if w.error is None or w.error.outcome_unknown:
+            w.check(kept is not None and bool(kept.password), "the console password was dropped")
+        else:
+            w.check(kept is None, "a password AWS refused is offered as the one in force")
+        if create:
+            undone = plan.rollback()
+            check_exists_now(w.problems, undone.exists_now, has)
+    w.up.purge_user(name)
+
+
+def key_last_used(w: Wire) -> None:
+    name = f"wl-{w.key[-6:]}"
+    w.up.iam.create_user(UserName=name)
+    key_id = w.up.iam.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"]
+    w.arm()
+    try:
+        w.service.writer.access_key_last_used(key_id)
+    except AwsFailure as exc:
+        w.failed(exc)
+    w.settle()
+    w.up.purge_user(name)
+
+
+DRIVES.update({"iam:UpdateLoginProfile": existing_user, "iam:GetAccessKeyLastUsed": key_last_used})
+
+
+def run_existing(w: Wire) -> CellResult:
+    """As :func:`run`, for an operation driven from the existing-user flows."""
+    result = CellResult(w.action, w.fault, EXISTING_USER_OPS[w.action], tier="wire")
+    began = time.monotonic()
+    try:
+        existing_user(w)
+    except Exception as exc:  # noqa: BLE001 - a broken cell is a failed cell, not a crash
+        w.problems.append(f"could not drive the cell: {type(exc).__name__}: {exc}")
+    finally:
+        w.proxy.clear(w.key)
+    result.seconds = time.monotonic() - began
+    judge(w)
+    result.problems, result.calls, result.attempts = w.problems, w.calls, w.attempts
+    return result
+
+
+def test_faults_on_credentials_of_existing_users(proxy: FaultProxy, demo: DemoEndpoint) -> None:
+    """GetLoginProfile, CreateLoginProfile, DeleteLoginProfile and CreateAccessKey, made by the
+    flows of an existing user, × every fault (UpdateLoginProfile is in the matrix above)."""
+    up = Upstream(demo)
+    pairs = [(a, f) for a in EXISTING_USER_OPS if a not in PASSWORD_OPS for f in FAULTS]
+    pool = ThreadPoolExecutor(max_workers=WORKERS)
+    try:
+        with own_log() as log:
+            futures = [pool.submit(run_existing, Wire(a, f, up, proxy, demo)) for a, f in pairs]
+            results = [finished(future) for future in futures]
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     RESULTS.extend(results)
     failed = [r for r in results if not r.passed]
     report = "\n".join(f"{r.action} × {r.fault}: {'; '.join(r.problems)}" for r in failed)

@@ -67,13 +67,17 @@ READ_FLOWS: tuple[Flow, ...] = (
             "ec2:DescribeRegions",
         ),
     ),
-    Flow("user details", "enter on a user", ("iam:ListMFADevices",)),
-    Flow("access keys", "k on a user", ("iam:ListAccessKeys",)),
+    Flow(
+        "user details",
+        "enter on a user (the workspace)",
+        ("iam:ListMFADevices", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"),
+    ),
     Flow(
         "policy documents",
         "v on a policy of a user or group",
         ("iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetUserPolicy", "iam:GetGroupPolicy"),
     ),
+    Flow("access keys", "k on a user", ("iam:ListAccessKeys", "iam:GetAccessKeyLastUsed")),
 )
 
 WRITE_FLOWS: tuple[Flow, ...] = (
@@ -227,7 +231,29 @@ WRITE_FLOWS: tuple[Flow, ...] = (
             "iam:DeleteGroup",
         ),
     ),
-    Flow("user tags", "t on a user", ("iam:TagUser", "iam:UntagUser")),
+    Flow("user tags", "e on a user's tags", ("iam:TagUser", "iam:UntagUser")),
+    Flow(
+        "console password",
+        "add, reset or remove a user's console password (the user's details)",
+        (
+            "iam:GetLoginProfile",
+            "iam:CreateLoginProfile",
+            "iam:UpdateLoginProfile",
+            "iam:DeleteLoginProfile",
+            "iam:AttachUserPolicy",
+            "iam:DetachUserPolicy",
+        ),
+    ),
+    Flow(
+        "new access key",
+        "n in a user's access keys (at the two-key limit: deactivate or delete one first)",
+        (
+            "iam:ListAccessKeys",
+            "iam:UpdateAccessKey",
+            "iam:DeleteAccessKey",
+            "iam:CreateAccessKey",
+        ),
+    ),
 )
 
 FLOWS: tuple[Flow, ...] = (*READ_FLOWS, *WRITE_FLOWS)

@@ -22,7 +22,9 @@ from tui.flows.account import change_region, delete_alias, password_policy, set_
 from tui.flows.fixes import fix, start_fix
 from tui.flows.groups import administrators, create_group, delete_group
 from tui.flows.identity import switch_identity
+from tui.flows.keys import create_access_key
 from tui.flows.mfa import delete_root_keys, enroll_mfa
+from tui.flows.passwords import add_password, remove_password, reset_password
 from tui.flows.rotation import rotate_key
 from tui.flows.tags import edit_tags
 from tui.flows.users import access_keys, create_user, delete_user
@@ -52,4 +54,8 @@ __all__ = [
     "view_policy",
     "move_policies_to_group",
     "edit_tags",
+    "add_password",
+    "remove_password",
+    "reset_password",
+    "create_access_key",
 ]

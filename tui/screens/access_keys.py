@@ -1,8 +1,11 @@
-"""AccessKeysScreen: one user's access keys; deactivate, activate or delete one."""
+"""AccessKeysScreen: one user's access keys, when each was last used (service, Region);
+create one, deactivate, activate or delete one."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -16,27 +19,54 @@ from textual.widgets import DataTable, Static
 
 import tui.panes.format as fmt
 from tui.aws import selfguard
-from tui.aws.iam import AccessKey
+from tui.aws.iam import AccessKey, KeyLastUsed
 from tui.runtime.workers import failure_text, in_thread
 from tui.screens.dialogs.confirm import confirm_screen
 from tui.support.visible import visible
 from tui.widgets.colours import ERROR, MUTED, SUCCESS
 
 if TYPE_CHECKING:
+    from tui.aws.models import Posture
     from tui.state import AccountState
+
+LAST_USED_COLUMNS = ("Last used", "Service", "Region")
+
+
+class LastUsedCache:
+    """What GetAccessKeyLastUsed said of each key, until the posture on screen changes (the
+    next refresh, or a change acct-tui made): a detail read only when a key list opens,
+    never by the refresh itself."""
+
+    def __init__(self) -> None:
+        self._posture: weakref.ref[Posture] | None = None
+        self._seen: dict[str, KeyLastUsed] = {}
+
+    def get(self, posture: Posture, key_id: str) -> KeyLastUsed | None:
+        if self._posture is None or self._posture() is not posture:
+            return None
+        return self._seen.get(key_id)
+
+    def put(self, posture: Posture, key_id: str, used: KeyLastUsed) -> None:
+        if self._posture is None or self._posture() is not posture:
+            self._posture, self._seen = weakref.ref(posture), {}
+        self._seen[key_id] = used
+
+
+LAST_USED = LastUsedCache()
 
 
 class AccessKeysScreen(ModalScreen[bool]):
     """Returns True when a key changed (so the caller can update its view)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new_key", "New key", id="keys.new"),
         Binding("d", "toggle_key", "Deactivate/activate", id="keys.toggle"),
         Binding("ctrl+d", "delete", "Delete", id="keys.delete"),
         Binding("c", "copy", "Copy key id", id="keys.copy"),
         Binding("escape", "close", "Close", id="keys.close"),
     ]
     # Hidden (and refused) under --read-only.
-    MUTATING: ClassVar[frozenset[str]] = frozenset({"toggle_key", "delete"})
+    MUTATING: ClassVar[frozenset[str]] = frozenset({"new_key", "toggle_key", "delete"})
 
     def __init__(self, state: AccountState, user: str, keys: Sequence[AccessKey]) -> None:
         super().__init__()
@@ -51,10 +81,10 @@ class AccessKeysScreen(ModalScreen[bool]):
             box.border_subtitle = (
                 "read-only · c copy id · escape close"
                 if self.state.read_only
-                else "d (de)activate · ctrl+d delete · c copy id · escape close"
+                else "n new · d (de)activate · ctrl+d delete · c copy id · escape close"
             )
             table: DataTable[Text | Content] = DataTable(cursor_type="row", id="keys-table")
-            table.add_columns("Access key ID", "Status", "Created")
+            table.add_columns("Access key ID", "Status", "Created", *LAST_USED_COLUMNS)
             yield table
             yield Static("", id="keys-note", markup=False)
 
@@ -65,6 +95,7 @@ class AccessKeysScreen(ModalScreen[bool]):
     def _fill(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
+        posture = self.state.posture
         for key in self.keys:
             table.add_row(
                 Text(visible(key.key_id)),
@@ -72,15 +103,53 @@ class AccessKeysScreen(ModalScreen[bool]):
                 if key.active
                 else Content.styled("Inactive", MUTED),
                 Text(fmt.date(key.created)),
+                *_last_used_cells(LAST_USED.get(posture, key.key_id)),
                 key=key.key_id,
             )
-        if not self.keys:
-            self.query_one("#keys-note", Static).update("This user has no access keys.")
+        self.query_one("#keys-note", Static).update(
+            "" if self.keys else "This user has no access keys."
+        )
+        self._load_last_used()
+
+    @work(exclusive=True, exit_on_error=False, group="keys-last-used")
+    async def _load_last_used(self) -> None:
+        """GetAccessKeyLastUsed for each key not read since the posture on screen came."""
+        posture = self.state.posture
+        writer = self.state.service.writer
+        table = self.query_one(DataTable)
+        for key in self.keys:
+            if LAST_USED.get(posture, key.key_id) is not None:
+                continue
+            try:
+                used = await in_thread(
+                    self, partial(writer.access_key_last_used, key.key_id), "key last used"
+                )
+            except Exception as exc:  # noqa: BLE001 - the key list stands without it
+                self._note(exc)
+                return
+            LAST_USED.put(posture, key.key_id, used)
+            if key.key_id in table.rows:
+                for column, cell in zip(
+                    table.ordered_columns[3:], _last_used_cells(used), strict=True
+                ):
+                    table.update_cell(key.key_id, column.key, cell, update_width=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "new_key":
+            return not self.state.read_only
         if action in self.MUTATING:
             return not self.state.read_only and bool(self.keys)
         return True
+
+    @work(exclusive=True, exit_on_error=False, group="keys")
+    async def action_new_key(self) -> None:
+        """Create a key for this user (the flow says why not at the two-key limit)."""
+        from tui.flows.keys import create_access_key
+
+        if self.state.read_only:  # a binding check_action refused can still be called
+            return
+        await create_access_key(self.state, self.app, self.user)
+        await self._reload(done="")
 
     def _selected(self) -> AccessKey | None:
         table = self.query_one(DataTable)
@@ -171,3 +240,16 @@ class AccessKeysScreen(ModalScreen[bool]):
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
+
+
+def _last_used_cells(used: KeyLastUsed | None) -> tuple[Text, Text, Text]:
+    """Last used (date), service, Region: "…" until read, "never" for an unused key."""
+    if used is None:
+        return Text("…"), Text(""), Text("")
+    if used.date is None:
+        return Text("never"), Text(visible(used.service or "")), Text(visible(used.region or ""))
+    return (
+        Text(fmt.date(used.date)),
+        Text(visible(used.service or "—")),
+        Text(visible(used.region or "—")),
+    )

@@ -141,10 +141,15 @@ class CredentialsScreen(ModalScreen[None]):
         Binding("escape", "close", "Close", id="credentials.close"),
     ]
 
-    def __init__(self, state: AccountState, credentials: UserCredentials) -> None:
+    def __init__(
+        self, state: AccountState, credentials: UserCredentials, *, merge: bool = False
+    ) -> None:
         super().__init__()
         self.state = state
         self.credentials = credentials
+        # An existing user's new password or key: its keyring entry keeps what this does
+        # not replace (a new password keeps the stored key, a new key the stored password).
+        self.merge = merge
         self.vault = state.vault
         self.saved = False
         self.kept_elsewhere = False  # a secret was copied, or the CSV was written
@@ -179,6 +184,18 @@ class CredentialsScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="vault", description="keyring")
     def _save(self) -> None:
+        try:
+            self.vault.save(self._entry())
+            problem = None
+        except VaultUnavailable as exc:
+            problem = f"{exc.reason}. {exc.how_to_fix}"
+        except Exception as exc:  # noqa: BLE001 - a keyring backend may raise anything
+            problem = f"{type(exc).__name__}: the keyring refused the entry"
+        if not get_current_worker().is_cancelled:
+            self.post_message(_Saved(problem))
+
+    def _entry(self) -> VaultEntry:
+        """The keyring entry to store (blocking: it may read the stored one to merge)."""
         c = self.credentials
         entry = VaultEntry(
             account_id=c.account_id,
@@ -188,15 +205,25 @@ class CredentialsScreen(ModalScreen[None]):
             password=c.password,
             created=c.created.isoformat(),
         )
+        if not self.merge:
+            return entry
         try:
-            self.vault.save(entry)
-            problem = None
-        except VaultUnavailable as exc:
-            problem = f"{exc.reason}. {exc.how_to_fix}"
-        except Exception as exc:  # noqa: BLE001 - a keyring backend may raise anything
-            problem = f"{type(exc).__name__}: the keyring refused the entry"
-        if not get_current_worker().is_cancelled:
-            self.post_message(_Saved(problem))
+            stored = self.vault.get(c.account_id, c.user_name)
+        except VaultUnavailable:
+            raise
+        except Exception:  # noqa: BLE001 - an unreadable entry is replaced, not merged
+            stored = None
+        if stored is None:
+            return entry
+        if entry.access_key_id is None and stored.access_key_id is not None:
+            entry = replace(
+                entry,
+                access_key_id=stored.access_key_id,
+                secret_access_key=stored.secret_access_key,
+            )
+        if entry.password is None and stored.password is not None:
+            entry = replace(entry, password=stored.password)
+        return entry
 
     @on(_Saved)
     def _saved(self, message: _Saved) -> None:
@@ -296,8 +323,8 @@ class CredentialsScreen(ModalScreen[None]):
                     [
                         "The keyring save failed and nothing was copied or exported.",
                         "The password and secret access key cannot be shown again:",
-                        "you would have to reset the password and create a new key in the",
-                        "IAM console or with the AWS CLI (acct-tui cannot do either yet).",
+                        "you would have to reset the password (from the user's details,",
+                        "enter on the user) or create a new key (n in its access keys).",
                     ],
                     confirm_label="Close anyway",
                 )

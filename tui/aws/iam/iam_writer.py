@@ -2,7 +2,8 @@
 
 Each subject lives in its own module (:mod:`tui.aws.iam.users`,
 :mod:`tui.aws.iam.user_removal`, :mod:`tui.aws.iam.groups`, :mod:`tui.aws.iam.keys`,
-:mod:`tui.aws.iam.policies`); the calls all go through :class:`tui.aws.writer.IamWriterBase`.
+:mod:`tui.aws.iam.policies`, :mod:`tui.aws.iam.login`); the calls all go through
+:class:`tui.aws.writer.IamWriterBase`.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from __future__ import annotations
 from tui.aws.iam.access import AccessPlans
 from tui.aws.iam.documents import DocumentReads
 from tui.aws.iam.groups import GroupPlans
+from tui.aws.iam.login import LoginPlans
 from tui.aws.iam.policies import PolicyCalls
 from tui.aws.iam.tags import TagPlans
 from tui.aws.iam.user_removal import UserRemovalPlans
-from tui.aws.iam.users import UserPlans
 
 
+# LoginPlans builds on UserPlans (the create-user plan's console-password steps), so it
+# stands in for it here.
 class IamWriter(
-    UserPlans, UserRemovalPlans, GroupPlans, PolicyCalls, AccessPlans, DocumentReads, TagPlans
+    UserRemovalPlans, GroupPlans, PolicyCalls, AccessPlans, DocumentReads, TagPlans, LoginPlans
 ):
     """Builds IAM plans, and makes the single-call access-key changes.
 

@@ -23,6 +23,7 @@ SELF_SERVICE_POLICY_ARNS = frozenset(
     {ADMIN_POLICY_ARN, "arn:aws:iam::aws:policy/IAMFullAccess", CHANGE_PASSWORD_POLICY_ARN}
 )
 MAX_GROUPS_PER_USER = 10
+MAX_ACCESS_KEYS_PER_USER = 2  # AWS's limit; inactive keys count too
 PASSWORD_PLACEHOLDER = "<password>"
 
 # Form fields an error can belong to: the attribute names of NewUser / NewGroup.
@@ -110,6 +111,41 @@ class AccessKey:
 
 
 @dataclass(frozen=True)
+class KeyLastUsed:
+    """When and where an access key was last used (GetAccessKeyLastUsed); ``None`` fields:
+    never used (AWS says ``N/A``), or not tracked (keys unused since April 2015)."""
+
+    date: datetime | None
+    service: str | None
+    region: str | None
+
+    @classmethod
+    def from_response(cls, response: Mapping[str, Any]) -> KeyLastUsed:
+        """From a GetAccessKeyLastUsed answer."""
+        used = response.get("AccessKeyLastUsed") or {}
+
+        def known(value: object) -> str | None:
+            return value if isinstance(value, str) and value and value != "N/A" else None
+
+        date = used.get("LastUsedDate")
+        return cls(
+            date if isinstance(date, datetime) else None,
+            known(used.get("ServiceName")),
+            known(used.get("Region")),
+        )
+
+
+@dataclass(frozen=True)
+class PasswordChange:
+    """A console password to give (or reset) for an existing user; ``password=None``: one is
+    generated. The password never appears in ``repr``."""
+
+    name: str
+    password: str | None = field(default=None, repr=False)
+    require_reset: bool = True
+
+
+@dataclass(frozen=True)
 class ManagedPolicy:
     """An attachable managed policy, for the picker. ListPolicies returns no
     description, so ``description`` falls back to the policy's path."""
@@ -166,7 +202,10 @@ def field_for(error: AwsError, step: Step) -> str | None:
                 return FIELD_PATH
             return FIELD_NAME if code != "LimitExceeded" else None
         return None
-    if action == "iam:CreateLoginProfile" and code in ("PasswordPolicyViolation", "InvalidInput"):
+    if action in ("iam:CreateLoginProfile", "iam:UpdateLoginProfile") and code in (
+        "PasswordPolicyViolation",
+        "InvalidInput",
+    ):
         return FIELD_PASSWORD
     if action == "iam:AttachUserPolicy":
         return FIELD_REQUIRE_RESET
