@@ -205,6 +205,23 @@ async def regions_enabling(run: Run) -> None:
     await run.until("af-south-1 ENABLING", enabling)
 
 
+async def user_workspace(run: Run) -> None:
+    from tui.screens.user import UserScreen
+
+    await pane("users")(run)
+    await run.press("down", "enter")  # bob: console, a key used from s3, a group, tags
+    screen = await run.screen(UserScreen)
+    await run.until("the user's reads", lambda: screen.loaded)
+
+
+async def rotation_plan(run: Run) -> None:
+    from tui.screens.dialogs.confirm import ConfirmScreen
+
+    await user_workspace(run)
+    await run.press("tab", "tab", "r")  # the access keys section: rotate bob's key
+    await run.screen(ConfirmScreen)
+
+
 #: Every screenshot, in the order the README lists them. Add a view by adding a Shot.
 SHOTS: list[Shot] = [
     *(
@@ -223,6 +240,8 @@ SHOTS: list[Shot] = [
         changes_account=True,
     ),
     Shot("80x24-mfa-qr", (80, 24), mfa_qr, "Virtual MFA with its QR code", changes_account=True),
+    Shot("80x24-user-workspace", (80, 24), user_workspace, "A user's workspace: every section"),
+    Shot("80x24-rotation-plan", (80, 24), rotation_plan, "Key rotation: every step, in order"),
     Shot(
         "80x24-regions-enabling",
         (80, 24),

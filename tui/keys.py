@@ -67,6 +67,29 @@ def _access_screens() -> list[tuple[str, type[DOMNode]]]:
     ]
 
 
+def _user_workspace() -> list[tuple[str, type[DOMNode]]]:
+    """The user workspace and its sections, each with its own keys."""
+    from tui.screens.user import UserScreen
+    from tui.screens.user_sections import (
+        ConsoleSection,
+        GroupsSection,
+        KeysSection,
+        MfaSection,
+        PoliciesSection,
+        TagsSection,
+    )
+
+    return [
+        ("User details", UserScreen),
+        ("User: console access", ConsoleSection),
+        ("User: MFA devices", MfaSection),
+        ("User: access keys", KeysSection),
+        ("User: groups", GroupsSection),
+        ("User: policies", PoliciesSection),
+        ("User: tags", TagsSection),
+    ]
+
+
 def _forms() -> list[tuple[str, type[DOMNode]]]:
     """(section title, form screen) for every form, in the order help shows them."""
     from tui.screens.forms.alias import AliasScreen
@@ -108,7 +131,6 @@ def _screens() -> list[tuple[str, type[DOMNode]]]:
     from tui.screens.mfa import MfaScreen
     from tui.screens.plan import PlanScreen
     from tui.screens.root_mfa import RootMfaScreen
-    from tui.screens.user import UserScreen
     from tui.widgets.rowtable import RowTable
 
     return [
@@ -128,7 +150,7 @@ def _screens() -> list[tuple[str, type[DOMNode]]]:
         ("MFA enrollment", MfaScreen),
         ("Root MFA guide", RootMfaScreen),
         ("Details", DetailsScreen),
-        ("User details", UserScreen),
+        *_user_workspace(),
         ("Access keys", AccessKeysScreen),
         *_access_screens(),
         ("Confirm", ConfirmScreen),

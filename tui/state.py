@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.signal import Signal
+from textual.worker import Worker
 
 from tui.aws.errors import AwsError
 from tui.aws.models import Posture
@@ -166,14 +167,14 @@ class AccountState:
     # -- flows -------------------------------------------------------------------------------
     def run_flow(
         self, flow: Coroutine[Any, Any, None], description: str, *, mutating: bool = True
-    ) -> None:
-        """Run ``flow`` as the app's one flow worker; refused when it changes the account
-        under --read-only."""
+    ) -> Worker[None] | None:
+        """Run ``flow`` as the app's one flow worker (returned, so a screen can wait for it
+        to end); refused (None) when it changes the account under --read-only."""
         if mutating and self.read_only:
             flow.close()
             self.notify(read_only.NOTICE, severity="warning")
-            return
-        self._app.run_worker(
+            return None
+        return self._app.run_worker(
             flow, group="flow", exclusive=True, exit_on_error=False, description=description
         )
 

@@ -184,6 +184,7 @@ async def test_removing_your_own_mfa_device_needs_the_name(demo: DemoEndpoint) -
         await pilot.press("2", "slash", *CALLER, "enter", "enter")
         screen = await wait_for_screen(app, pilot, UserScreen)
         await wait_until(pilot, lambda: bool(screen.devices))
+        screen.query_one("#mfa-devices").focus()  # the MFA section's ctrl+d
         await pilot.press("ctrl+d")
         confirm = await wait_for_screen(app, pilot, ConfirmScreen)
         assert "your own MFA device" in _warning(confirm)

@@ -224,12 +224,11 @@ def test_tutorial_by_keyboard_in_tmux(
     assert [u["UserName"] for u in group["Users"]] == [USER]
     attached = iam.list_attached_group_policies(GroupName="administrators")["AttachedPolicies"]
     assert [p["PolicyArn"] for p in attached] == [ADMIN_ARN]
-    # A console password, to be changed at first sign-in. (moto drops the
-    # PasswordResetRequired flag of CreateLoginProfile, so the policy that lets the user
-    # change it is what can be checked here.)
+    # A console password, to be changed at first sign-in; AdministratorAccess, from the
+    # group, lets the user change it, so nothing is attached to the user itself (that would
+    # fail "permissions come from groups, not users").
     assert iam.get_login_profile(UserName=USER)["LoginProfile"]["UserName"] == USER
-    own = iam.list_attached_user_policies(UserName=USER)["AttachedPolicies"]
-    assert [p["PolicyName"] for p in own] == ["IAMUserChangePassword"]
+    assert iam.list_attached_user_policies(UserName=USER)["AttachedPolicies"] == []
     keys = iam.list_access_keys(UserName=USER)["AccessKeyMetadata"]
     assert [(k["AccessKeyId"], k["Status"]) for k in keys] == [(key_id, "Active")]
     assert iam.list_account_aliases()["AccountAliases"] == [ALIAS]

@@ -104,11 +104,21 @@ def table_cells(app: AcctApp, pane_id: str, column: int = 0) -> dict[str, CellVa
     return {key: table.get_row(key)[column] for key in table.rows}
 
 
-def details_cells(screen: DetailsScreen) -> dict[str, str]:
-    grid = screen.query_one("#details-body", Static).content
+def details_cells(screen: DetailsScreen | UserScreen) -> dict[str, str]:
+    """Label → value of a details screen's grid (a user workspace: its summary)."""
+    body = "#user-summary" if isinstance(screen, UserScreen) else "#details-body"
+    grid = screen.query_one(body, Static).content
     assert isinstance(grid, Table)
     labels, values = (list(column.cells) for column in grid.columns)
     return {str(label): value.plain for label, value in zip(labels, values, strict=True)}
+
+
+def table_rows(screen: UserScreen, table_id: str) -> list[list[str]]:
+    """The cells of one workspace section, as plain text."""
+    table: DataTable[Any] = screen.query_one(f"#{table_id}", DataTable)
+    return [
+        [getattr(c, "plain", str(c)) for c in table.get_row_at(i)] for i in range(table.row_count)
+    ]
 
 
 async def open_row(app: AcctApp, pilot: Any, pane: str, key: str) -> Any:
@@ -116,7 +126,7 @@ async def open_row(app: AcctApp, pilot: Any, pane: str, key: str) -> Any:
     table.move_cursor(row=table.get_row_index(key))
     table.focus()
     await pilot.press("enter")
-    await wait_until(pilot, lambda: isinstance(app.screen, DetailsScreen))
+    await wait_until(pilot, lambda: isinstance(app.screen, DetailsScreen | UserScreen))
     await pilot.pause(0.1)
     return app.screen
 
@@ -200,14 +210,16 @@ async def test_details_show_every_character_and_lose_none(hostile_url: str) -> N
 
         screen = await open_row(app, pilot, "users", h.ESC_USER)
         assert isinstance(screen, UserScreen)
-        box = screen.query_one("#details", VerticalScroll)
-        assert isinstance(box.border_title, str)
-        assert screen.query_one("#details")._border_title.plain == f"User {h.ESC_USER_SHOWN}"
+        box = screen.query_one("#workspace", VerticalScroll)
+        assert screen.query_one("#workspace")._border_title.plain == f"User {h.ESC_USER_SHOWN}"
         cells = details_cells(screen)
         assert cells["Path"] == h.ESC_PATH_SHOWN
         assert cells["ARN"] == f"arn:aws:iam::{h.ACCOUNT}:user{h.ESC_PATH_SHOWN}{h.ESC_USER_SHOWN}"
-        assert cells["Tags"] == f"osc52={h.OSC52_SHOWN}\nctl={h.CONTROLS_SHOWN}"
-        assert cells["Inline"] == "inline␛[8m"
+        assert table_rows(screen, "user-tags") == [
+            ["osc52", h.OSC52_SHOWN],
+            ["ctl", h.CONTROLS_SHOWN],
+        ]
+        assert ["inline␛[8m", "inline"] in table_rows(screen, "user-policies")
         note = screen.query_one("#mfa-note", Static)
         await wait_until(pilot, lambda: "Loading" not in str(note.render()))
         shot = h.frame(app)
@@ -218,16 +230,15 @@ async def test_details_show_every_character_and_lose_none(hostile_url: str) -> N
         screen = await open_row(app, pilot, "users", h.PATH_USER)
         cells = details_cells(screen)
         assert cells["Path"] == h.MARKUP_PATH
-        assert f"{h.TAG_KEY}={h.TAG_VALUE_SHOWN}" in cells["Tags"]
+        assert [h.TAG_KEY, h.TAG_VALUE_SHOWN] in table_rows(screen, "user-tags")
         # Folded over several lines, but all of it is there to read.
-        seen = await box_text(app, pilot, screen.query_one("#details", VerticalScroll))
+        seen = await box_text(app, pilot, screen.query_one("#workspace", VerticalScroll))
         assert f"Path{h.MARKUP_PATH}" in seen
-        assert f"{h.TAG_KEY}={h.TAG_VALUE_SHOWN}".replace(" ", "") in seen
         await pilot.press("escape")
 
         screen = await open_row(app, pilot, "users", h.LONG_PATH_USER)
         assert details_cells(screen)["Path"] == h.LONG_PATH
-        seen = await box_text(app, pilot, screen.query_one("#details", VerticalScroll))
+        seen = await box_text(app, pilot, screen.query_one("#workspace", VerticalScroll))
         assert f"Path{h.LONG_PATH}" in seen, "the 512-character path is shown in full"
         await pilot.press("escape")
 
@@ -324,10 +335,14 @@ def test_a_real_terminal_gets_no_clipboard_title_or_colour_from_aws_text(
         term.send("-l", "ansi")
         term.send("Enter")
         term.wait_for("1 of ")
-        term.send("Enter")  # the details of the user whose tags hold OSC 52 and controls
-        screen = term.wait_for(h.OSC52_SHOWN)
-        assert h.ESC_PATH_SHOWN in screen and "ctl=nul␀ cr␍ bs␈ tab␉ del␡" in screen
+        term.send("Enter")  # the workspace of the user whose tags hold OSC 52 and controls
+        screen = term.wait_for(h.ESC_PATH_SHOWN)
         assert f"User {h.ESC_USER_SHOWN}" in screen
+        box = [line for line in screen.splitlines() if "│ ARN" in line or "│ Path" in line]
+        # The tags section is last: tab through the sections to it (it scrolls into view).
+        term.send("Tab", "Tab", "Tab", "Tab", "Tab")
+        screen = term.wait_for(h.OSC52_SHOWN)
+        assert "nul␀ cr␍ bs␈ tab␉ del␡" in screen
         buffers = subprocess.run(
             ["tmux", "-L", term.socket, "list-buffers", "-F", "#{buffer_sample}"],
             capture_output=True,
@@ -337,8 +352,10 @@ def test_a_real_terminal_gets_no_clipboard_title_or_colour_from_aws_text(
         assert "pwned" not in buffers, "OSC 52 reached the terminal and set its clipboard"
         assert term.tmux("display-message", "-p", "-t", "t", "#{pane_title}").strip() == title
         # Every line still ends with its box's right edge: nothing moved the cursor.
-        box = [line for line in screen.splitlines() if "│ ARN" in line or "│ Path" in line]
-        assert box and all(line.rstrip().endswith("│") for line in box), screen
+        box += [line for line in screen.splitlines() if "│ " in line and "osc52" in line]
+        top = next(line for line in screen.splitlines() if f"User {h.ESC_USER_SHOWN}" in line)
+        edge = top.index("╮")  # the workspace's right edge
+        assert len(box) == 3 and all(line[edge] == "│" for line in box), screen
         term.send("Escape")
         for _ in range(100):  # q on the details would only close them
             if "User ansi" not in term.screen():

@@ -240,8 +240,20 @@ def test_read_only_sends_nothing_but_reads_whatever_is_pressed(
         s.close("Access keys of bob")
         term.send("Enter")
         term.wait_for("No MFA device.", WAIT)  # ListMFADevices answered
-        s.refuse(by_id("user.mfa"))
-        s.refuse(by_id("user.remove_mfa"))
+        # The workspace: each section (tab moves on) and its own keys.
+        sections = (
+            ("user.password", "user.remove_password"),
+            ("user.mfa", "user.remove_mfa"),
+            ("user.new_key", "user.rotate_key"),
+            ("user.add_groups", "user.leave_group"),
+            ("user.attach", "user.detach", "user.move_policies"),
+            ("user.tags",),
+        )
+        for number, ids in enumerate(sections):
+            if number:
+                term.send("Tab")
+            for binding_id in ids:
+                s.refuse(by_id(binding_id))
         s.close("╭─ User bob")
         s.clear_filter("bob")
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
-from tui.aws.iam import CHANGE_PASSWORD_POLICY_ARN, PasswordChange, Plan
+from tui.aws.iam import CHANGE_PASSWORD_POLICY_ARN, PasswordChange, Plan, self_service_groups
 from tui.aws.models import AWS_DEFAULT_PASSWORD_POLICY, PolicyRef, Posture
 from tui.flows.common import error_line, form_then_plan
 from tui.runtime.workers import failure_text, in_thread
@@ -184,10 +184,17 @@ async def _password_flow(
 
 
 def _attached(posture: Posture, user: str) -> tuple[str, ...]:
-    """The managed policy ARNs attached to ``user`` directly, as last read."""
+    """The managed policy ARNs attached to ``user`` directly, as last read, plus
+    IAMUserChangePassword when one of its groups already lets members change their own
+    password (so the plan attaches nothing to the user: "permissions come from groups")."""
     details = posture.details.value
     found = next((u for u in details.users if u.name == user), None) if details else None
-    return tuple(p.arn for p in found.attached_policies) if found else ()
+    if found is None or details is None:
+        return ()
+    arns = tuple(p.arn for p in found.attached_policies)
+    if set(found.groups) & self_service_groups(details.groups):
+        arns += (CHANGE_PASSWORD_POLICY_ARN,)
+    return arns
 
 
 def _with_password(posture: Posture, user: str, attached_change: bool) -> Posture:

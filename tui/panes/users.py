@@ -6,11 +6,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 
-import tui.panes.format as fmt
-from tui.aws.models import Posture, UserView, utcnow
+from tui.aws.models import Posture, UserView
 from tui.panes.base import TablePane, error_text, stale_text
 from tui.panes.rows import Prepared, user_rows
-from tui.support.visible import visible
 
 if TYPE_CHECKING:
     from tui.state import AccountState
@@ -99,28 +97,5 @@ class UsersPane(TablePane[dict[str, UserView]]):
         from tui.screens.user import UserScreen
 
         view = self.views.get(key)
-        if view is None:
-            return
-        user, row = view.user, view.row
-        now = utcnow()
-        # Single-line values are made visible here, so a newline inside one (an ARN path,
-        # a tag value) shows as ␊ and cannot pass for the next item.
-        lines: list[tuple[str, str]] = [
-            ("ARN", visible(user.arn)),
-            ("User id", visible(user.user_id)),
-            ("Path", visible(user.path)),
-            ("Created", fmt.date(user.created)),
-            ("Groups", ", ".join(map(visible, user.groups)) or "none"),
-            ("Policies", ", ".join(visible(p.name) for p in user.attached_policies) or "none"),
-            ("Inline", ", ".join(map(visible, user.inline_policies)) or "none"),
-            ("Tags", "\n".join(f"{visible(k)}={visible(v)}" for k, v in user.tags) or "none"),
-        ]
-        if row is None:
-            lines.append(("Credentials", "unknown: no credential report"))
-        else:
-            lines.append(("Console", "yes" if row.password_enabled else "no"))
-            lines.append(("Password used", fmt.ago(row.password_last_used, now)))
-            lines.append(("MFA", "yes" if row.mfa_active else "no"))
-            for k in row.keys:
-                lines.append((f"Key {k.slot}", fmt.key_summary(k, now)))
-        self.app.push_screen(UserScreen(self.state, user.name, lines))
+        if view is not None:
+            self.app.push_screen(UserScreen(self.state, view.user.name))

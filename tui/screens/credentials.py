@@ -323,8 +323,8 @@ class CredentialsScreen(ModalScreen[None]):
                     [
                         "The keyring save failed and nothing was copied or exported.",
                         "The password and secret access key cannot be shown again:",
-                        "you would have to reset the password (from the user's details,",
-                        "enter on the user) or create a new key (n in its access keys).",
+                        "you would have to reset the password or create a new key: enter",
+                        "on the user opens its workspace (p: password, n: new key).",
                     ],
                     confirm_label="Close anyway",
                 )

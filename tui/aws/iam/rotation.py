@@ -29,7 +29,6 @@ from tui.aws.errors import AwsFailure
 from tui.aws.iam.keys import AccessKeyCalls
 from tui.aws.iam.models import AccessKey
 from tui.aws.iam.rotation_report import describe, presence
-from tui.aws.iam.steps import IamPlanWriter
 from tui.aws.plan import Operation, Plan, Recovery, Step, cli_command
 from tui.aws.writer import RETRY_DELAYS, InvalidRequest
 
@@ -61,7 +60,7 @@ class RotationPlan(Plan):
         return self._rotation.exists_now()
 
 
-class KeyRotation(IamPlanWriter, AccessKeyCalls):
+class KeyRotation(AccessKeyCalls):
     """One rotation of access key ``key_id`` of ``user``, acting through ``service`` (and,
     once switched, through a service signing with the new key). Blocking: build and run
     its plans from a thread worker. ``sleep`` and the delays are injectable for tests."""

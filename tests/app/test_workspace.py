@@ -1,0 +1,104 @@
+"""The user workspace (enter on a user): every section with the user's data, its own keys in
+the footer, and the changes started from it shown when they end. Over the demo account
+(moto_server child); what the app claims is checked against the account with boto3."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from tests.support.app import make_app
+from tests.support.pilot import iam, loaded, plain, wait_for_screen, wait_until
+from tui.app import AcctApp
+from tui.demo import DemoEndpoint
+from tui.screens.user import UserScreen
+
+pytestmark = pytest.mark.server
+
+
+def footer_keys(app: AcctApp) -> dict[str, str]:
+    """What the footer offers now: description → key (enabled bindings only)."""
+    return {
+        b.binding.description: key
+        for key, b in app.screen.active_bindings.items()
+        if b.enabled and b.binding.show
+    }
+
+
+def rows(screen: UserScreen, table_id: str) -> list[list[str]]:
+    table: DataTable[Any] = screen.query_one(f"#{table_id}", DataTable)
+    return [
+        [str(getattr(c, "plain", c)) for c in table.get_row_at(i)] for i in range(table.row_count)
+    ]
+
+
+async def open_user(app: AcctApp, pilot: Any, name: str) -> UserScreen:
+    await pilot.press("2", "slash", *name, "enter", "enter")
+    screen: UserScreen = await wait_for_screen(app, pilot, UserScreen)
+    await wait_until(pilot, lambda: screen.loaded, 30)
+    return screen
+
+
+async def test_workspace_shows_every_section_with_its_own_keys(demo: DemoEndpoint) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        ws = await open_user(app, pilot, "bob")
+        summary = plain(ws.query_one("#user-summary", Static))
+        assert f"arn:aws:iam::{demo.account_id}:user/bob" in summary
+        assert rows(ws, "user-console")[0][0] == "yes"
+        assert rows(ws, "user-groups") == [["developers"]]
+        assert ["department", "engineering"] in rows(ws, "user-tags")
+        # The key, with when/where it was last used (GetAccessKeyLastUsed, read on open).
+        key_id = iam(demo).list_access_keys(UserName="bob")["AccessKeyMetadata"][0]["AccessKeyId"]
+        [key] = rows(ws, "user-keys")
+        assert key[0] == key_id and key[1] == "Active"
+        assert key[3].split()[1:] == ["s3", "eu-west-1"], key
+        # Each section's keys show in the footer while it has the focus.
+        assert "Set password" in footer_keys(app)
+        assert "Add MFA" not in footer_keys(app)
+        await pilot.press("tab")
+        assert "Add MFA" in footer_keys(app) and "Set password" not in footer_keys(app)
+        await pilot.press("tab")
+        assert {"New access key", "Rotate key"} <= set(footer_keys(app))
+        await pilot.press("tab")
+        assert "Add to groups" in footer_keys(app)
+        await pilot.press("tab")
+        assert {"Attach policies", "View document"} <= set(footer_keys(app))
+        await pilot.press("tab")
+        assert "Edit tags" in footer_keys(app)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, UserScreen))
+
+
+async def test_read_only_workspace_offers_no_change(demo: DemoEndpoint) -> None:
+    app = make_app(demo, read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        ws = await open_user(app, pilot, "deploy-bot")
+        changes = {
+            "Set password",
+            "Remove console access",
+            "Add MFA",
+            "New access key",
+            "Rotate key",
+            "Add to groups",
+            "Attach policies",
+            "Detach policy",
+            "Edit tags",
+        }
+        seen: set[str] = set()
+        for _ in range(6):
+            seen |= set(footer_keys(app))
+            await pilot.press("tab")
+        assert not (seen & changes), seen & changes
+        assert "View document" in seen  # reading stays possible
+        before = iam(demo).list_attached_user_policies(UserName="deploy-bot")
+        ws.query_one("#user-policies", DataTable).focus()
+        await pilot.press("ctrl+d", "a", "g")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, UserScreen)
+        after = iam(demo).list_attached_user_policies(UserName="deploy-bot")
+        assert after["AttachedPolicies"] == before["AttachedPolicies"]
