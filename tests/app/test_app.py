@@ -12,10 +12,10 @@ from tui.demo import DemoEndpoint
 from tui.panes import RecommendationsPane, TablePane
 from tui.runtime.messages import ViewsPrepared
 from tui.screens.dialogs.choose import ChooseScreen
-from tui.screens.dialogs.details import DetailsScreen
 from tui.screens.dialogs.help import HelpScreen
 from tui.screens.guide import GuideScreen
 from tui.screens.main import PANE_IDS
+from tui.screens.user import UserScreen
 from tui.widgets.rowtable import RowTable
 
 pytestmark = pytest.mark.server
@@ -127,8 +127,8 @@ async def test_help_and_details_open_and_close(demo: DemoEndpoint) -> None:
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("2", "slash", *"bob", "enter", "enter")
-        assert isinstance(app.screen, DetailsScreen)
-        body = plain(app.screen.query_one("#details-body", Static))
+        assert isinstance(app.screen, UserScreen)
+        body = plain(app.screen.query_one("#user-summary", Static))
         assert "arn:aws:iam::123456789012:user/bob" in body
         await pilot.press("escape", "1")
         # a failing finding's enter runs its fix: "permissions from groups" offers the move
@@ -231,8 +231,6 @@ async def test_large_account_rows_are_built_off_the_ui_thread_and_match(
 
 async def test_the_mouse_works_too(demo: DemoEndpoint) -> None:
     from textual.widgets import Footer
-
-    from tui.screens.user import UserScreen
 
     app = make_app(demo, read_only=True)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -31,6 +31,7 @@ from botocore.exceptions import ClientError
 from textual.widgets import DataTable, Static
 
 from tests.support.app import make_app
+from tests.support.keyrings import MemoryKeyring
 from tests.support.pilot import (
     loaded,
     plain,
@@ -41,6 +42,7 @@ from tests.support.pilot import (
 )
 from tui.app import AcctApp
 from tui.aws.iam import NewGroup, NewUser, PasswordChange
+from tui.aws.iam.rotation import KeyRotation
 from tui.aws.mfa import NotRoot
 from tui.aws.models import ADMIN_POLICY_ARN, RegionStatus
 from tui.aws.password_policy import proposed_policy
@@ -69,18 +71,21 @@ from tui.screens.forms.alias import AliasScreen
 from tui.screens.forms.create_group import CreateGroupScreen
 from tui.screens.forms.create_user import CreateUserScreen
 from tui.screens.forms.password_policy import PasswordPolicyScreen
+from tui.screens.group import GroupScreen
 from tui.screens.plan import PlanScreen
 from tui.screens.root_mfa import RootMfaScreen
 from tui.screens.user import UserScreen
+from tui.support.vault import Vault
 from tui.widgets.fields import Field
 
 pytestmark = [pytest.mark.server, pytest.mark.privilege]
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "123456789012"
+READONLY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 # Free calls for the set-up (it makes about 40); reset to 0 right after it.
 SETUP_ALLOWANCE = 200
-UNTESTED = frozenset({"iam:TagUser", "iam:DeleteServiceSpecificCredential"})
+UNTESTED = frozenset({"iam:DeleteServiceSpecificCredential"})
 ADMIN_HINT = f"policies/{ADMIN_POLICY}"
 
 
@@ -269,12 +274,20 @@ def _read_flows(service: AccountService) -> dict[str, set[str]]:
     counted["refresh"] = _calls(service)
     service.counter.reset()
     assert service.mfa.list_devices("carol")
+    keys = service.writer.list_access_keys("bob")
+    assert keys
+    service.writer.access_key_last_used(keys[0].key_id)  # the workspace's key section
     counted["user details"] = _calls(service)
     service.counter.reset()
     keys = service.writer.list_access_keys("bob")
-    assert keys
     service.writer.access_key_last_used(keys[0].key_id)  # the key list's last-used columns
     counted["access keys"] = _calls(service)
+    service.counter.reset()
+    writer = service.writer
+    assert "Statement" in writer.managed_policy_document(READONLY_ARN)[1]
+    assert "Statement" in writer.inline_policy_document("user", "erin", "billing-console")
+    assert "Statement" in writer.inline_policy_document("group", "lp-doomed", "inline")
+    counted["policy documents"] = _calls(service)
     return counted
 
 
@@ -581,11 +594,26 @@ async def test_read_only_session_sends_no_change_and_says_so(enforced: Enforced)
             await s.close(AccessKeysScreen)
             await s.press("enter")
             user = await wait_for_screen(app, pilot, UserScreen)
-            note = user.query_one("#mfa-note", Static)
-            await wait_until(pilot, lambda note=note: plain(note) != "Loading…")
-            assert "denied" not in plain(note).lower() and "failed" not in plain(note), plain(note)
-            await s.refuse("m")
-            await s.refuse("ctrl+d")
+            await wait_until(pilot, lambda user=user: user.loaded)  # devices, keys, last use
+            for note_id in ("#mfa-note", "#keys-note"):
+                note = plain(user.query_one(note_id, Static))
+                assert "denied" not in note.lower() and "failed" not in note, note
+            # The workspace's sections, in tab order, and the keys each refuses.
+            for number, keys in enumerate(
+                (
+                    ("p", "ctrl+d"),
+                    ("m", "ctrl+d"),
+                    ("n", "r"),
+                    ("a", "ctrl+d"),
+                    ("a", "ctrl+d", "g"),
+                )
+            ):
+                if number:
+                    await s.press("tab")
+                for key in keys:
+                    await s.refuse(key)
+            await s.press("tab")
+            await s.refuse("e")
             await s.close(UserScreen)
         s.select("users", "bob")
         for key in ("n", "m", "ctrl+d"):
@@ -597,7 +625,10 @@ async def test_read_only_session_sends_no_change_and_says_so(enforced: Enforced)
         for name in s.rows("groups"):
             s.select("groups", name)
             await s.press("enter")
-            await s.close(DetailsScreen)
+            await wait_for_screen(app, pilot, GroupScreen)
+            for key in ("a", "p", "ctrl+d"):
+                await s.refuse(key)
+            await s.close(GroupScreen)
         await s.refuse("n")
         await s.refuse("ctrl+d")
         await s.press("c")
@@ -650,7 +681,10 @@ async def test_read_only_session_sends_no_change_and_says_so(enforced: Enforced)
     assert {"iam:ListAccessKeys", "iam:ListMFADevices", "iam:GetAccountSummary"} <= set(calls)
     assert not [n for n in notes if "denied" in n.lower() or "AccessDenied" in n], notes
     assert "denied" not in screen
-    assert s.refused == 18  # each one told at once (Session.refuse)
+    # Each one told at once (Session.refuse): the access keys of 3 users (n ×3, d and ctrl+d
+    # for bob's key), their workspaces (12 keys ×3), the Users pane (3), 4 group
+    # workspaces (3 ×4), the Groups and Alias panes (2 each).
+    assert s.refused == 3 + 2 + 36 + 3 + 12 + 2 + 2
     assert _account_state(enforced) == before
 
 
@@ -766,6 +800,46 @@ def test_every_flow_works_under_the_admin_policy(enforced: Enforced) -> None:
     ran("new access key")
     assert writer.plan_delete_user("lp-console").run().ok
     service.counter.reset()
+
+    # Day two: memberships, policies (and moving them to a group), tags, a rotation.
+    assert writer.plan_create_group(NewGroup("lp-team")).run().ok
+    service.counter.reset()
+    assert writer.plan_add_to_groups("lp-keys", ["lp-team"]).run().ok
+    assert writer.plan_add_members("lp-team", ["lp-mfa"]).run().ok
+    assert writer.plan_remove_from_group("lp-mfa", "lp-team").run().ok
+    ran("group memberships")
+    for kind, name in (("user", "lp-keys"), ("group", "lp-team")):
+        assert writer.plan_attach_policies(kind, name, [READONLY_ARN]).run().ok
+        assert writer.plan_detach_policy(kind, name, READONLY_ARN).run().ok
+    writer.list_managed_policies()  # the picker's list
+    ran("attach and detach policies")
+    assert writer.plan_attach_policies("user", "lp-keys", [READONLY_ARN]).run().ok
+    service.counter.reset()
+    moved = writer.plan_move_policies_to_group(
+        "lp-keys", "lp-moved", [READONLY_ARN], new_group=True, member=False
+    )
+    assert moved.run().ok
+    assert moved.rollback().ok
+    ran("move policies to a group")
+    tags = writer.plan_edit_tags("lp-keys", [("a=b", "1"), ("old", "x")], [("a=b", "2")])
+    assert tags.run().ok
+    ran("user tags")
+    fresh = writer.plan_create_access_key("lp-keys", account_id=ACCOUNT, alias=None, before=())
+    assert fresh.run().ok
+    rotation = KeyRotation(
+        service,
+        Vault(MemoryKeyring()),
+        account_id=ACCOUNT,
+        user="lp-keys",
+        key_id=writer.list_access_keys("lp-keys")[0].key_id,
+        signing_key_id=None,
+        sleep=lambda _: None,
+    )
+    service.counter.reset()
+    rotation.check()
+    assert rotation.plan().run().ok
+    assert rotation.plan_delete().run().ok
+    ran("rotate access key")
 
     assert {f.name for f in FLOWS} == set(counted)
     never = set(ADMIN_ACTIONS) - set().union(*counted.values()) - {"ec2:DescribeRegions"}

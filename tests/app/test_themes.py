@@ -233,7 +233,7 @@ async def test_every_screen_is_readable(
         user = await wait_for_screen(app, pilot, UserScreen)
         note = user.query_one("#mfa-note", Static)
         await wait_until(pilot, lambda: "Loading" not in plain(note))
-        check(app, "user details", user.query_one("#details"), "No MFA device.")
+        check(app, "user details", user.query_one("#workspace"), "No MFA device.")
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, UserScreen))
         # create a user: form, review, plan, credentials
