@@ -142,3 +142,52 @@ async def test_rotation_is_refused_under_read_only(moto_reset: str) -> None:
         await wait_until(pilot, lambda: any("read-only" in n.lower() for n in notes))
         assert not isinstance(app.screen, ConfirmScreen)
     assert key_states(client) == {old: "Active"}
+
+
+class ReadOnlyKeyring(MemoryKeyring):
+    """A keyring that reads its entries but refuses to write (a write-protected store)."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise PermissionError("the keyring refuses writes")
+
+
+async def test_copying_the_stored_password_does_not_count_as_keeping_the_new_secret(
+    moto_reset: str,
+) -> None:
+    """The keyring reads but cannot store the new key: the credentials screen also shows
+    the password already stored for the user. Copying that password keeps nothing new:
+    closing must still ask, and the old key must not be deactivated on that basis."""
+    client, old, secret = admin_with_key(moto_reset)
+    user = "ci-bot"
+    client.create_user(UserName=user)
+    bot_key = client.create_access_key(UserName=user)["AccessKey"]["AccessKeyId"]
+    account = client.get_user(UserName=user)["User"]["Arn"].split(":")[4]
+    backend = ReadOnlyKeyring()
+    MemoryKeyring.set_password(
+        backend,
+        "acct-tui",
+        f"{account}/{user}",
+        VaultEntry(account, user, password=PASSWORD).to_json(),
+    )
+    app = make_app(moto_reset, key=(old, secret), vault=Vault(backend))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        app.state.run_flow(rotate_key(app.state, app, user, bot_key), "rotate")
+        await wait_for_screen(app, pilot, ConfirmScreen)
+        await pilot.press("y")
+        plan = await wait_for_screen(app, pilot, PlanScreen)
+        await wait_until(pilot, lambda: plan.result is not None)
+        assert plan.result is not None and not plan.result.ok
+        await pilot.press("k")
+        creds = await wait_for_screen(app, pilot, CredentialsScreen)
+        status = creds.query_one("#cred-keyring")
+        await wait_until(pilot, lambda: "not saved" in str(status.render()))
+        creds.query_one("#cred-password", CredentialField).focus()
+        await pilot.press("c")  # the stored password, not the new secret
+        await pilot.press("escape")
+        asked = await wait_for_screen(app, pilot, ConfirmScreen)
+        assert asked.title_text == "Close without keeping the credentials?"
+        await pilot.press("n")
+        assert app.screen is creds
+    keys = iam(moto_reset).list_access_keys(UserName=user)["AccessKeyMetadata"]
+    assert {k["AccessKeyId"]: k["Status"] for k in keys}[bot_key] == "Active"
