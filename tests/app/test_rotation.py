@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from tests.support.app import make_app
 from tests.support.keyrings import MemoryKeyring
@@ -47,11 +48,20 @@ def key_states(client: Any) -> dict[str, str]:
     return {k["AccessKeyId"]: k["Status"] for k in listed}
 
 
-async def start(app: AcctApp, pilot: Any, key_id: str) -> None:
+async def start(app: AcctApp, pilot: Any, key_id: str, typed: str | None = None) -> None:
     app.state.run_flow(rotate_key(app.state, app, ADMIN, key_id), "rotate")
     confirm = await wait_for_screen(app, pilot, ConfirmScreen)
     assert confirm.title_text == f"Rotate access key {key_id} of {ADMIN}?"
-    await pilot.press("y")
+    if typed is None:
+        await pilot.press("y")
+        return
+    # acct-tui's own key: y alone lands in the name field and does nothing
+    field = confirm.query_one("#confirm-typed", Input)
+    await wait_until(pilot, lambda: app.focused is field)
+    await pilot.press("y", "enter")
+    await pilot.pause(0.2)
+    assert app.screen is confirm, "rotating its own key went on without the name typed"
+    await pilot.press("backspace", *typed, "enter")
 
 
 async def test_rotating_the_key_acct_tui_signs_with_keeps_the_app_working(
@@ -66,7 +76,7 @@ async def test_rotating_the_key_acct_tui_signs_with_keeps_the_app_working(
         notes = recorded_notifications(app)
         await loaded(app, pilot)
         assert app.state.posture.caller.value.user_name == ADMIN  # type: ignore[union-attr]
-        await start(app, pilot, old)
+        await start(app, pilot, old, typed=ADMIN)
         delete = await wait_for_screen(app, pilot, ConfirmScreen)
         assert delete.title_text == f"Delete the old key {old}?"
         assert app.service.signing_key_id() != old, "switched before the deactivation"
