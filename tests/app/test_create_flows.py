@@ -116,7 +116,16 @@ async def test_create_user_shows_secrets_once_and_copies(demo: DemoEndpoint) -> 
             creds.query_one("#cred-secret", CredentialField).focus()
             await pilot.press("c")
             assert app.clipboard == secret
-            await pilot.press("escape")  # a secret was copied: no question
+            # the password is kept nowhere yet: closing still asks
+            await pilot.press("escape")
+            asked = await wait_for_screen(app, pilot, ConfirmScreen)
+            assert asked.title_text == "Close without keeping the credentials?"
+            await pilot.press("n")
+            await wait_for_screen(app, pilot, CredentialsScreen)
+            creds.query_one("#cred-password", CredentialField).focus()
+            await pilot.press("c")
+            assert app.clipboard == password
+            await pilot.press("escape")  # every secret was copied: no question
             await wait_until(pilot, lambda: not isinstance(app.screen, CredentialsScreen))
             assert app.clipboard == "", "the app drops its copy of the secret"
             users = app.query_one("#users", TablePane)

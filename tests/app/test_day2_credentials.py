@@ -255,3 +255,22 @@ async def test_read_only_refuses_new_keys_and_passwords(demo: DemoEndpoint) -> N
     assert len(key_ids(client, "ro")) == 1
     with pytest.raises(client.exceptions.NoSuchEntityException):
         client.get_login_profile(UserName="ro")
+
+
+async def test_removing_acct_tuis_own_console_password_asks_for_its_name(
+    demo: DemoEndpoint,
+) -> None:
+    """acct-tui runs as alice: removing her console password takes away the console
+    sign-in of the person using acct-tui, so it needs her name typed, not just y."""
+    client = iam(demo)
+    assert client.get_login_profile(UserName="alice")["LoginProfile"]
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        state = app.state
+        state.run_flow(flows.remove_password(state, app, "alice"), "password")
+        confirm = await wait_for_screen(app, pilot, ConfirmScreen)
+        assert confirm.query("#confirm-typed"), "removing its own password asked only y"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: len(app.screen_stack) == 1)
+    assert client.get_login_profile(UserName="alice")["LoginProfile"]

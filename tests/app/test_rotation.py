@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from tests.support.app import make_app
 from tests.support.keyrings import MemoryKeyring
@@ -47,11 +48,20 @@ def key_states(client: Any) -> dict[str, str]:
     return {k["AccessKeyId"]: k["Status"] for k in listed}
 
 
-async def start(app: AcctApp, pilot: Any, key_id: str) -> None:
+async def start(app: AcctApp, pilot: Any, key_id: str, typed: str | None = None) -> None:
     app.state.run_flow(rotate_key(app.state, app, ADMIN, key_id), "rotate")
     confirm = await wait_for_screen(app, pilot, ConfirmScreen)
     assert confirm.title_text == f"Rotate access key {key_id} of {ADMIN}?"
-    await pilot.press("y")
+    if typed is None:
+        await pilot.press("y")
+        return
+    # acct-tui's own key: y alone lands in the name field and does nothing
+    field = confirm.query_one("#confirm-typed", Input)
+    await wait_until(pilot, lambda: app.focused is field)
+    await pilot.press("y", "enter")
+    await pilot.pause(0.2)
+    assert app.screen is confirm, "rotating its own key went on without the name typed"
+    await pilot.press("backspace", *typed, "enter")
 
 
 async def test_rotating_the_key_acct_tui_signs_with_keeps_the_app_working(
@@ -66,7 +76,7 @@ async def test_rotating_the_key_acct_tui_signs_with_keeps_the_app_working(
         notes = recorded_notifications(app)
         await loaded(app, pilot)
         assert app.state.posture.caller.value.user_name == ADMIN  # type: ignore[union-attr]
-        await start(app, pilot, old)
+        await start(app, pilot, old, typed=ADMIN)
         delete = await wait_for_screen(app, pilot, ConfirmScreen)
         assert delete.title_text == f"Delete the old key {old}?"
         assert app.service.signing_key_id() != old, "switched before the deactivation"
@@ -142,3 +152,52 @@ async def test_rotation_is_refused_under_read_only(moto_reset: str) -> None:
         await wait_until(pilot, lambda: any("read-only" in n.lower() for n in notes))
         assert not isinstance(app.screen, ConfirmScreen)
     assert key_states(client) == {old: "Active"}
+
+
+class ReadOnlyKeyring(MemoryKeyring):
+    """A keyring that reads its entries but refuses to write (a write-protected store)."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise PermissionError("the keyring refuses writes")
+
+
+async def test_copying_the_stored_password_does_not_count_as_keeping_the_new_secret(
+    moto_reset: str,
+) -> None:
+    """The keyring reads but cannot store the new key: the credentials screen also shows
+    the password already stored for the user. Copying that password keeps nothing new:
+    closing must still ask, and the old key must not be deactivated on that basis."""
+    client, old, secret = admin_with_key(moto_reset)
+    user = "ci-bot"
+    client.create_user(UserName=user)
+    bot_key = client.create_access_key(UserName=user)["AccessKey"]["AccessKeyId"]
+    account = client.get_user(UserName=user)["User"]["Arn"].split(":")[4]
+    backend = ReadOnlyKeyring()
+    MemoryKeyring.set_password(
+        backend,
+        "acct-tui",
+        f"{account}/{user}",
+        VaultEntry(account, user, password=PASSWORD).to_json(),
+    )
+    app = make_app(moto_reset, key=(old, secret), vault=Vault(backend))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        app.state.run_flow(rotate_key(app.state, app, user, bot_key), "rotate")
+        await wait_for_screen(app, pilot, ConfirmScreen)
+        await pilot.press("y")
+        plan = await wait_for_screen(app, pilot, PlanScreen)
+        await wait_until(pilot, lambda: plan.result is not None)
+        assert plan.result is not None and not plan.result.ok
+        await pilot.press("k")
+        creds = await wait_for_screen(app, pilot, CredentialsScreen)
+        status = creds.query_one("#cred-keyring")
+        await wait_until(pilot, lambda: "not saved" in str(status.render()))
+        creds.query_one("#cred-password", CredentialField).focus()
+        await pilot.press("c")  # the stored password, not the new secret
+        await pilot.press("escape")
+        asked = await wait_for_screen(app, pilot, ConfirmScreen)
+        assert asked.title_text == "Close without keeping the credentials?"
+        await pilot.press("n")
+        assert app.screen is creds
+    keys = iam(moto_reset).list_access_keys(UserName=user)["AccessKeyMetadata"]
+    assert {k["AccessKeyId"]: k["Status"] for k in keys}[bot_key] == "Active"

@@ -184,6 +184,22 @@ def remove_mfa(me: Identity, user: str, serial: str) -> SelfHarm | None:
     )
 
 
+def remove_password(me: Identity, user: str) -> SelfHarm | None:
+    """Removing the console password of ``user`` (DeleteLoginProfile)."""
+    if me.caller is None:
+        return _unknown(user, f"{user}'s console password")
+    if me.user != user:
+        return None
+    return SelfHarm(
+        (
+            f"This is your own console password: acct-tui runs as {me.caller.arn}.",
+            f"acct-tui keeps working (it signs with an access key), but {user} can no longer "
+            "sign in to the AWS console until a password is given again.",
+        ),
+        user,
+    )
+
+
 def delete_root_keys(me: Identity, account_id: str) -> SelfHarm | None:
     """Deleting every access key of root (only root can, so the caller is root)."""
     if me.caller is None:

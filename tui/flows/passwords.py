@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
+from tui.aws import selfguard
 from tui.aws.iam import CHANGE_PASSWORD_POLICY_ARN, PasswordChange, Plan, self_service_groups
 from tui.aws.models import AWS_DEFAULT_PASSWORD_POLICY, PolicyRef, Posture
 from tui.flows.common import error_line, form_then_plan
@@ -90,17 +91,12 @@ async def remove_password(state: AccountState, screens: App[Any], user: str) -> 
         *(f"  • {s.description}" for s in plan.steps),
         *(s.cli for s in plan.steps),
     ]
-    if me.user == user:
-        lines.append(
-            f"acct-tui runs as {user}, but signs with an access key, not this password: "
-            "it keeps working."
-        )
     account, _ = state.account()
     entry = await in_thread(screens, lambda: _vault_entry(state, account, user), "keyring")
     confirm = confirm_screen(
         f"Remove console access of {user}?",
         lines,
-        None,  # no self-harm: acct-tui never signs in with a console password
+        selfguard.remove_password(me, user),  # the person using acct-tui loses the console
         confirm_label="Remove",
         option="Also forget the password in its keyring entry"
         if entry is not None and entry.password

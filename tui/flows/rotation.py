@@ -81,12 +81,31 @@ def _confirm(rotation: KeyRotation, me: Identity) -> Any:
         "Then you choose: delete the old key, or keep it inactive for now.",
         "Programs using the old key stop working once it is inactive.",
     ]
-    # Switching first means deactivating the signing key does not cut acct-tui off; any
-    # other way the old key may hold up this session (a source profile, temporary
-    # credentials made from it) is asked for by name.
-    harm = None if rotation.signs_with_old else selfguard.change_key(me, user, old, delete=False)
+    # Switching first means deactivating the signing key does not cut this session off,
+    # but wherever acct-tui read that key from (a credentials file, the environment) stops
+    # working: asked for by name, as is any other way the old key may hold up this session
+    # (a source profile, temporary credentials made from it).
+    harm = (
+        _own_key_harm(me, user, old)
+        if rotation.signs_with_old
+        else selfguard.change_key(me, user, old, delete=False)
+    )
     return confirm_screen(
         f"Rotate access key {old} of {user}?", lines, harm, confirm_label="Rotate", danger=False
+    )
+
+
+def _own_key_harm(me: Identity, user: str, old: str) -> selfguard.SelfHarm:
+    arn = me.caller.arn if me.caller else user
+    return selfguard.SelfHarm(
+        (
+            f"This is the key acct-tui signs with right now ({arn}).",
+            "This session switches to the new key, but wherever acct-tui read "
+            f"{old} from (a credentials file, the environment, a profile) stops working "
+            "once it is inactive, unless it is a profile acct-tui wrote (it reads the "
+            "keyring).",
+        ),
+        user,
     )
 
 

@@ -2,7 +2,8 @@
 
 The password and secret access key are masked until revealed (``v``), never logged or
 notified, and dropped when the screen closes. Closing asks first when the keyring save
-failed and nothing was copied or exported: losing a secret is the worst bug we can ship.
+failed and not every secret shown was copied (or the CSV exported): losing a secret is the
+worst bug we can ship.
 """
 
 from __future__ import annotations
@@ -152,7 +153,8 @@ class CredentialsScreen(ModalScreen[None]):
         self.merge = merge
         self.vault = state.vault
         self.saved = False
-        self.kept_elsewhere = False  # a secret was copied, or the CSV was written
+        self.kept_elsewhere = False  # every secret shown was copied, or the CSV was written
+        self._copied: set[str] = set()  # the secret fields copied so far
 
     def compose(self) -> ComposeResult:
         c = self.credentials
@@ -253,8 +255,12 @@ class CredentialsScreen(ModalScreen[None]):
             self.notify("Select a field first (↑ ↓).", severity="warning")
             return
         self.state.copy_text(field.value, field.label.lower())
-        if field.secret:
-            self.kept_elsewhere = True
+        if field.secret and field.id is not None:
+            # One secret copied is not the others kept: the password copied, the secret
+            # access key would still be lost on close.
+            self._copied.add(field.id)
+            shown = {f.id for f in self.query(CredentialField) if f.secret}
+            self.kept_elsewhere = self.kept_elsewhere or shown <= self._copied
 
     # -- export / profile ------------------------------------------------------------------
     @work(exclusive=True, exit_on_error=False, group="credentials-flow")
@@ -321,7 +327,7 @@ class CredentialsScreen(ModalScreen[None]):
                 ConfirmScreen(
                     "Close without keeping the credentials?",
                     [
-                        "The keyring save failed and nothing was copied or exported.",
+                        "The keyring save failed; not every secret was copied or exported.",
                         "The password and secret access key cannot be shown again:",
                         "you would have to reset the password or create a new key: enter",
                         "on the user opens its workspace (p: password, n: new key).",
