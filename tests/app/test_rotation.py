@@ -164,9 +164,10 @@ class ReadOnlyKeyring(MemoryKeyring):
 async def test_copying_the_stored_password_does_not_count_as_keeping_the_new_secret(
     moto_reset: str,
 ) -> None:
-    """The keyring reads but cannot store the new key: the credentials screen also shows
-    the password already stored for the user. Copying that password keeps nothing new:
-    closing must still ask, and the old key must not be deactivated on that basis."""
+    """The keyring reads but cannot store the new key. The credentials screen shows the new
+    key only, never again the password already stored for the user (shown once); copying
+    the key id keeps no secret: closing must still ask, and the old key must not be
+    deactivated on that basis."""
     client, old, secret = admin_with_key(moto_reset)
     user = "ci-bot"
     client.create_user(UserName=user)
@@ -192,8 +193,9 @@ async def test_copying_the_stored_password_does_not_count_as_keeping_the_new_sec
         creds = await wait_for_screen(app, pilot, CredentialsScreen)
         status = creds.query_one("#cred-keyring")
         await wait_until(pilot, lambda: "not saved" in str(status.render()))
-        creds.query_one("#cred-password", CredentialField).focus()
-        await pilot.press("c")  # the stored password, not the new secret
+        assert not creds.query("#cred-password"), "the stored password is shown again"
+        creds.query_one("#cred-key-id", CredentialField).focus()
+        await pilot.press("c")  # the key id, not the new secret
         await pilot.press("escape")
         asked = await wait_for_screen(app, pilot, ConfirmScreen)
         assert asked.title_text == "Close without keeping the credentials?"

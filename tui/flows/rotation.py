@@ -162,12 +162,13 @@ async def _keep_secret(state: AccountState, screens: App[Any], rotation: KeyRota
         account_id=account,
         user_name=rotation.user,
         sign_in_url=sign_in_url(account, alias),
-        # A later save replaces the whole entry: the console password it held stays.
-        password=rotation.previous_password,
+        # Only the new key: the console password stored with it was shown when it was set
+        # (shown once); a save here merges, so the stored password stays in the entry.
+        password=None,
         access_key_id=rotation.new_key,
         secret_access_key=rotation.secret,
     )
-    screen = CredentialsScreen(state, credentials)
+    screen = CredentialsScreen(state, credentials, merge=True)
     del credentials
     await screens.push_screen_wait(screen)
     rotation.kept_by_user = screen.saved
