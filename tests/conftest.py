@@ -312,6 +312,7 @@ SECONDS = {
     "tests/app/test_create_flows.py": 36,
     "tests/e2e/test_bench_smoke.py": 36,
     "tests/e2e/test_local_hygiene.py": 33,
+    "tests/e2e/test_day2_tmux.py": 31,
     "tests/app/test_app.py": 30,
     "tests/app/test_self_protection.py": 30,
     "tests/unit/test_iam_plans.py": 28,
