@@ -7,15 +7,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, SelectionList, Static
 
 from tests.support.app import make_app
 from tests.support.pilot import iam, loaded, plain, wait_for_screen, wait_until
 from tui.app import AcctApp
 from tui.demo import DemoEndpoint
+from tui.screens.dialogs.confirm import ConfirmScreen
+from tui.screens.dialogs.pick_many import PickManyScreen
+from tui.screens.policy_document import PolicyDocumentScreen
 from tui.screens.user import UserScreen
 
 pytestmark = pytest.mark.server
+
+READONLY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+BILLING_ARN = "arn:aws:iam::aws:policy/job-function/Billing"
 
 
 def footer_keys(app: AcctApp) -> dict[str, str]:
@@ -102,3 +108,44 @@ async def test_read_only_workspace_offers_no_change(demo: DemoEndpoint) -> None:
         assert isinstance(app.screen, UserScreen)
         after = iam(demo).list_attached_user_policies(UserName="deploy-bot")
         assert after["AttachedPolicies"] == before["AttachedPolicies"]
+
+
+async def test_changes_started_here_show_when_they_end(demo: DemoEndpoint) -> None:
+    client = iam(demo)
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        ws = await open_user(app, pilot, "bob")
+        # Groups: a, choose billing, confirm: the section lists it once the plan ends.
+        ws.query_one("#user-groups", DataTable).focus()
+        await pilot.press("a")
+        pick = await wait_for_screen(app, pilot, PickManyScreen)
+        pick.query_one(SelectionList).select("billing")
+        await pilot.press("ctrl+s")
+        await wait_for_screen(app, pilot, ConfirmScreen)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: ["billing"] in rows(ws, "user-groups"), 30)
+        assert isinstance(app.screen, UserScreen)
+        listed = client.list_groups_for_user(UserName="bob")["Groups"]
+        assert sorted(g["GroupName"] for g in listed) == ["billing", "developers"]
+        # Policies: two attached; the cursor stays on the second through a flow (viewing its
+        # document), so a ctrl+d after it would name that one, not the first row.
+        for arn in (READONLY_ARN, BILLING_ARN):
+            client.attach_user_policy(UserName="bob", PolicyArn=arn)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, UserScreen))
+        generation = app.generation
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.generation > generation and not app.refreshing, 30)
+        ws = await open_user(app, pilot, "bob")
+        policies = ws.query_one("#user-policies", DataTable)
+        assert len(rows(ws, "user-policies")) == 2
+        policies.focus()
+        await pilot.press("down")
+        second = rows(ws, "user-policies")[1][0]
+        await pilot.press("v")
+        viewer = await wait_for_screen(app, pilot, PolicyDocumentScreen)
+        assert second in plain(viewer.query_one("#policy-about", Static))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, UserScreen) and ws.loaded, 30)
+        assert policies.cursor_row == 1, "the cursor went back to the first policy"

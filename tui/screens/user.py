@@ -156,25 +156,28 @@ class UserScreen(ModalScreen[None]):
 
     def _fill_groups(self, user: IamUser | None) -> None:
         table = self.query_one("#user-groups", Section)
-        table.clear()
+        kept = table.refill()
         for group in user.groups if user else ():
             table.add_row(Text(visible(group)), key=group)
+        table.restore(kept)
 
     def _fill_policies(self, user: IamUser | None) -> None:
         table = self.query_one("#user-policies", Section)
-        table.clear()
+        kept = table.refill()
         rows = [PolicyRow(p.name, p.arn) for p in user.attached_policies] if user else []
         rows += [PolicyRow(name, None) for name in user.inline_policies] if user else []
         self.policy_rows = tuple(rows)
         for row in self.policy_rows:
             kind = "inline" if row.arn is None else _managed_kind(row.arn)
             table.add_row(Text(visible(row.name)), Text(kind), key=row.key)
+        table.restore(kept)
 
     def _fill_tags(self, user: IamUser | None) -> None:
         table = self.query_one("#user-tags", Section)
-        table.clear()
-        for index, (key, value) in enumerate(user.tags if user else ()):
-            table.add_row(Text(visible(key)), Text(visible(value)), key=str(index))
+        kept = table.refill()
+        for key, value in user.tags if user else ():
+            table.add_row(Text(visible(key)), Text(visible(value)), key=key)
+        table.restore(kept)
 
     # -- what is read when the workspace opens ----------------------------------------------------
     @work(exclusive=True, exit_on_error=False, group="user-reads")
@@ -196,11 +199,12 @@ class UserScreen(ModalScreen[None]):
             _say(note, Content.styled(failure_text(exc), ERROR))
             return
         table = self.query_one("#mfa-devices", Section)
-        table.clear()
+        kept = table.refill()
         for d in self.devices:
             table.add_row(
                 Text(visible(d.serial)), Text(d.kind), Text(fmt.date(d.enabled)), key=d.serial
             )
+        table.restore(kept)
         _say(note, "" if self.devices else Content.styled("No MFA device.", WARNING))
         self.state.apply_posture(
             self.state.posture.with_row(self.user, mfa_active=bool(self.devices))
@@ -237,7 +241,7 @@ class UserScreen(ModalScreen[None]):
 
     def _fill_keys(self) -> None:
         table = self.query_one("#user-keys", Section)
-        table.clear()
+        kept = table.refill()
         for key in self.keys:
             table.add_row(
                 Text(visible(key.key_id)),
@@ -248,6 +252,7 @@ class UserScreen(ModalScreen[None]):
                 Text(self._last_use(key.key_id)),
                 key=key.key_id,
             )
+        table.restore(kept)
 
     def _last_use(self, key_id: str) -> str:
         """ "2026-08-28 s3 eu-west-1", "never", "?" (could not be read) or "…" (reading)."""

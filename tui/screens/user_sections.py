@@ -44,6 +44,22 @@ class Section(DataTable[Text | Content]):
             return not self.workspace.state.read_only
         return True
 
+    def refill(self) -> str | None:
+        """Clear the rows before they are added again; returns the key under the cursor, for
+        :meth:`restore` (a flow started here refills every section when it ends)."""
+        key = self.selected()
+        self.clear()
+        return key
+
+    def restore(self, key: str | None) -> None:
+        """Put the cursor back on the row ``key`` if it is still there."""
+        if key is None:
+            return
+        try:
+            self.move_cursor(row=self.get_row_index(key), animate=False)
+        except Exception:  # noqa: BLE001 - RowDoesNotExist: it went (removed by the flow)
+            return
+
     def selected(self) -> str | None:
         """The key of the row under the cursor (None: the table is empty)."""
         if not self.row_count:
