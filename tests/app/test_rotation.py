@@ -13,7 +13,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.support.app import make_app
-from tests.support.keyrings import MemoryKeyring
+from tests.support.keyrings import MemoryKeyring, unregistered
 from tests.support.pilot import (
     iam,
     loaded,
@@ -154,6 +154,7 @@ async def test_rotation_is_refused_under_read_only(moto_reset: str) -> None:
     assert key_states(client) == {old: "Active"}
 
 
+@unregistered  # never picked by keyring's own detection (tests/wire/test_infra.py checks it)
 class ReadOnlyKeyring(MemoryKeyring):
     """A keyring that reads its entries but refuses to write (a write-protected store)."""
 

@@ -341,8 +341,9 @@ def test_a_real_terminal_gets_no_clipboard_title_or_colour_from_aws_text(
         box = [line for line in screen.splitlines() if "│ ARN" in line or "│ Path" in line]
         # The tags section is last: tab through the sections to it (it scrolls into view).
         term.send("Tab", "Tab", "Tab", "Tab", "Tab")
+        # (the workspace scrolls there: wait for both rows, not just the first to show)
+        term.wait_line("ctl", "nul␀ cr␍ bs␈ tab␉ del␡")
         screen = term.wait_for(h.OSC52_SHOWN)
-        assert "nul␀ cr␍ bs␈ tab␉ del␡" in screen
         buffers = subprocess.run(
             ["tmux", "-L", term.socket, "list-buffers", "-F", "#{buffer_sample}"],
             capture_output=True,

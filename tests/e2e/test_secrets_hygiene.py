@@ -6,8 +6,8 @@ must not reach: the ``--log`` file, screen dumps, notifications, and any file un
 test's HOME, working directory, TMPDIR and AWS config. The one exception is the CSV the
 user exports on purpose: it must hold them, with mode 0600.
 
-The app has no flow that resets a password or adds an access key to an existing user,
-so those are not here.
+The day-two flows that make secrets (a password reset, a new key for an existing user, a
+key rotation) are checked the same way.
 """
 
 from __future__ import annotations
@@ -31,8 +31,16 @@ from textual.widgets import Checkbox, Input, RadioButton, Static
 
 from tests.support.app import make_app
 from tests.support.keyrings import MemoryKeyring
-from tests.support.pilot import loaded, plain, recorded_notifications, wait_for_screen, wait_until
+from tests.support.pilot import (
+    iam,
+    loaded,
+    plain,
+    recorded_notifications,
+    wait_for_screen,
+    wait_until,
+)
 from tests.support.tmux import Tmux, acct_tui, acct_tui_env
+from tui import flows
 from tui.app import AcctApp
 from tui.aws.redact import redact
 from tui.aws.service import AccountService
@@ -41,9 +49,11 @@ from tui.aws.totp import totp
 from tui.cli.main import main
 from tui.demo import DemoEndpoint
 from tui.screens.credentials import CredentialField, CredentialsScreen
+from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.prompt import PromptScreen
 from tui.screens.dialogs.review import ReviewScreen
 from tui.screens.forms.create_user import CreateUserScreen
+from tui.screens.forms.password import PasswordScreen
 from tui.screens.mfa import MfaScreen
 from tui.support import logfile
 from tui.support.vault import Vault
@@ -425,3 +435,92 @@ def test_prose_that_mentions_a_password_keeps_its_action_name() -> None:
     assert redact("x-amz-security-token:IQoJb3JpZ2luX2VjEXAMPLE\nhost:iam") == (
         "x-amz-security-token:***\nhost:iam"
     )
+
+
+async def test_day_two_secret_flows_leave_no_secret_behind(
+    demo: DemoEndpoint, isolated: dict[str, Path], debug_log: Path, tmp_path: Path
+) -> None:
+    """A typed password reset, a new key for an existing user and a rotation of that key,
+    with DEBUG logging on: no password or secret key in the log, a screen dump, a
+    notification or a file; the keyring holds the newest key and the reset password."""
+    client = iam(demo)
+    client.create_user(UserName="day-two")
+    client.create_login_profile(UserName="day-two", Password="Old-pass-2026!x")
+    vault = Vault(MemoryKeyring())
+    app = make_app(demo, vault=vault)
+    notes = recorded_notifications(app)
+    shots: list[str] = []
+    secrets_seen: dict[str, str] = {"password": PASSWORD}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        state = app.state
+
+        async def credentials(name: str) -> CredentialsScreen:
+            creds: CredentialsScreen = await wait_for_screen(app, pilot, CredentialsScreen)
+            shots.append(screen(app))
+            await wait_until(pilot, lambda: creds.saved, 20)
+            return creds
+
+        async def close_all() -> None:
+            await pilot.press("escape")
+            await wait_until(
+                pilot,
+                lambda: not any(w.group == "flow" and not w.is_finished for w in app.workers),
+                30,
+            )
+
+        # reset the password to a typed one
+        state.run_flow(flows.reset_password(state, app, "day-two"), "reset")
+        form = await wait_for_screen(app, pilot, PasswordScreen)
+        form.query_one("#typed", RadioButton).value = True
+        await pilot.pause()
+        form.query_one("#password", Field).input.value = PASSWORD
+        await pilot.pause()
+        shots.append(screen(app))
+        await pilot.press("ctrl+s")
+        await wait_for_screen(app, pilot, ReviewScreen)
+        shots.append(screen(app))
+        await pilot.press("ctrl+s")
+        creds = await credentials("password")
+        assert creds.credentials.password == PASSWORD
+        await close_all()
+
+        # a new key for this existing user
+        state.run_flow(flows.create_access_key(state, app, "day-two"), "new key")
+        await wait_for_screen(app, pilot, ReviewScreen)
+        await pilot.press("ctrl+s")
+        creds = await credentials("new key")
+        first = creds.credentials
+        assert first.secret_access_key and first.access_key_id
+        secrets_seen["first secret key"] = first.secret_access_key
+        await close_all()
+
+        # rotate it: the new secret goes straight to the keyring
+        state.run_flow(flows.rotate_key(state, app, "day-two", first.access_key_id), "rotate")
+        await wait_for_screen(app, pilot, ConfirmScreen)
+        shots.append(screen(app))
+        await pilot.press("y")
+        asked = await wait_for_screen(app, pilot, ConfirmScreen, 60)
+        assert asked.title_text.startswith("Delete the old key"), asked.title_text
+        shots.append(screen(app))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: any("Rotated" in n for n in notes), 30)
+        shots.append(screen(app))
+
+    entry = vault.get(demo.account_id, "day-two")
+    assert entry is not None and entry.password == PASSWORD, "the reset password was kept"
+    assert entry.access_key_id and entry.access_key_id != first.access_key_id
+    assert entry.secret_access_key
+    secrets_seen["rotated secret key"] = entry.secret_access_key
+    keys = client.list_access_keys(UserName="day-two")["AccessKeyMetadata"]
+    assert [k["AccessKeyId"] for k in keys] == [entry.access_key_id]
+
+    log = debug_log.read_text()  # noqa: ASYNC240 - the app has stopped
+    assert "UpdateLoginProfile" in log and "CreateAccessKey" in log, "a DEBUG log of the calls"
+    assert leaks(log, secrets_seen) == []
+    for n, shot in enumerate(shots):
+        assert leaks(shot, secrets_seen) == [], f"screen dump {n}"
+    assert leaks("\n".join(notes), secrets_seen) == [], notes
+    for path in files_under(tmp_path):
+        text = path.read_bytes().decode("utf-8", "replace")
+        assert leaks(text, secrets_seen) == [], path
