@@ -244,3 +244,19 @@ def test_self_protection_of_memberships_and_detachments() -> None:
     both = details(direct=True)
     assert _detach_harm(me, both, "user", "alice", ADMIN) is None, "the group still grants it"
     assert _detach_harm(me, both, "user", "bob", ADMIN) is None
+
+
+def test_renaming_a_tag_key_by_case_removes_the_old_key_first(
+    aws: AwsSession, writer: IamWriter
+) -> None:
+    # IAM keeps one tag per key whatever its case: TagUser "team" then UntagUser "Team"
+    # would remove the tag just set. The old key goes first, then the new one is set.
+    aws.iam().create_user(UserName="caser", Tags=[{"Key": "Team", "Value": "a"}])
+    plan = writer.plan_edit_tags("caser", [("Team", "a")], [("team", "a")])
+    assert [s.action for s in plan.steps] == ["iam:UntagUser", "iam:TagUser"]
+    assert plan.run().ok
+    tags = aws.iam().list_user_tags(UserName="caser")["Tags"]
+    assert tags == [{"Key": "team", "Value": "a"}]
+    # A plain edit keeps the usual order: set first, then remove.
+    plan = writer.plan_edit_tags("caser", [("team", "a"), ("x", "1")], [("team", "b")])
+    assert [s.action for s in plan.steps] == ["iam:TagUser", "iam:UntagUser"]

@@ -53,6 +53,10 @@ class TagPlans(IamPlanWriter):
             ops.append(self._tag_step(user, changed, before))
         if removed:
             ops.append(self._untag_step(user, removed, before))
+        # IAM tag keys are unique regardless of case: renaming "Team" to "team" must remove
+        # "Team" first, or the removal would take the tag just set with it.
+        if {k.casefold() for k in changed} & {k.casefold() for k in removed}:
+            ops.reverse()
         return self._plan(f"Edit the tags of {user}", ops, kind="create")
 
     def _tag_step(self, user: str, changed: dict[str, str], before: dict[str, str]) -> Operation:
