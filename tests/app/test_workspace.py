@@ -10,13 +10,17 @@ import pytest
 from textual.widgets import DataTable, SelectionList, Static
 
 from tests.support.app import make_app
+from tests.support.keyrings import MemoryKeyring
 from tests.support.pilot import iam, loaded, plain, wait_for_screen, wait_until
 from tui.app import AcctApp
 from tui.demo import DemoEndpoint
+from tui.panes import TablePane
+from tui.screens.dialogs.choose import ChooseScreen
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.pick_many import PickManyScreen
 from tui.screens.policy_document import PolicyDocumentScreen
 from tui.screens.user import UserScreen
+from tui.support.vault import Vault
 
 pytestmark = pytest.mark.server
 
@@ -149,3 +153,37 @@ async def test_changes_started_here_show_when_they_end(demo: DemoEndpoint) -> No
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, UserScreen) and ws.loaded, 30)
         assert policies.cursor_row == 1, "the cursor went back to the first policy"
+
+
+async def test_the_old_keys_finding_rotates_the_old_key(demo: DemoEndpoint) -> None:
+    """enter on "Access keys rotated within 90 days" → which user → the rotation of that
+    user's old key: a new key in the keyring, the old one deleted."""
+    client = iam(demo)
+    [old] = client.list_access_keys(UserName="grafana-reader")["AccessKeyMetadata"]
+    vault = Vault(MemoryKeyring())
+    app = make_app(demo, vault=vault)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        recs = app.query_one("#recommendations", TablePane)
+        await pilot.press("1")
+        recs.table.move_cursor(row=recs.table.get_row_index("old-keys"))
+        await pilot.press("enter")
+        choose = await wait_for_screen(app, pilot, ChooseScreen)
+        choose.query_one("OptionList").highlighted = choose.items.index("grafana-reader")
+        await pilot.press("enter")
+        confirm = await wait_for_screen(app, pilot, ConfirmScreen)
+        assert old["AccessKeyId"] in confirm.title_text
+        await pilot.press("y")
+        await wait_until(pilot, lambda: deleting_old(app), 60)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(app.screen_stack) == 1, 30)
+    [new] = client.list_access_keys(UserName="grafana-reader")["AccessKeyMetadata"]
+    assert new["AccessKeyId"] != old["AccessKeyId"] and new["Status"] == "Active"
+    entry = vault.get(demo.account_id, "grafana-reader")
+    assert entry is not None and entry.access_key_id == new["AccessKeyId"]
+
+
+def deleting_old(app: AcctApp) -> bool:
+    """The rotation's last question is on screen: delete the old key?"""
+    screen = app.screen
+    return isinstance(screen, ConfirmScreen) and screen.title_text.startswith("Delete the old")

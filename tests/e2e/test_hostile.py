@@ -140,7 +140,7 @@ async def box_text(app: AcctApp, pilot: Any, box: VerticalScroll) -> str:
     await pilot.pause(0.05)
     new_rows = region.height
     for _ in range(50):
-        shot = h.frame(app)
+        shot = await h.drawn(app, pilot)
         h.assert_terminal_safe(shot)
         page = [
             "".join(shot.grid[y][region.x : region.right]) for y in range(region.y, region.bottom)
@@ -166,7 +166,7 @@ async def test_every_pane_shows_hostile_text_literally(
         for key in "12345":
             await pilot.press(key)
             await pilot.pause(0.1)
-            shot = h.frame(app)
+            shot = await h.drawn(app, pilot)
             h.assert_terminal_safe(shot)
             for pane_id in ("recommendations", "users", "groups", "alias", "regions"):
                 pane = app.main.panes[pane_id]
@@ -188,7 +188,7 @@ async def test_every_pane_shows_hostile_text_literally(
 
         await pilot.press("2")
         await pilot.pause(0.1)
-        shot = h.frame(app)
+        shot = await h.drawn(app, pilot)
         for name in h.MARKUP_NAMES:
             assert name in shot.text, f"{name!r} is not on screen as typed"
         if size == (160, 50):
@@ -222,7 +222,7 @@ async def test_details_show_every_character_and_lose_none(hostile_url: str) -> N
         assert ["inline␛[8m", "inline"] in table_rows(screen, "user-policies")
         note = screen.query_one("#mfa-note", Static)
         await wait_until(pilot, lambda: "Loading" not in str(note.render()))
-        shot = h.frame(app)
+        shot = await h.drawn(app, pilot)
         h.assert_terminal_safe(shot)
         h.assert_box_intact(shot, box)
         await pilot.press("escape")
@@ -253,7 +253,7 @@ async def test_details_show_every_character_and_lose_none(hostile_url: str) -> N
         await wait_until(pilot, lambda: members.row_count == 2)
         shown = {members.get_row_at(n)[0].plain for n in range(members.row_count)}
         assert shown == {h.MARKUP_NAMES[0], h.ESC_USER_SHOWN}
-        h.assert_terminal_safe(h.frame(app))
+        h.assert_terminal_safe(await h.drawn(app, pilot))
 
 
 @pytest.mark.server
@@ -266,7 +266,7 @@ async def test_aws_errors_show_literally_in_panes_and_notifications(hostile_url:
         assert isinstance(status.content, (Text, Content))
         assert status.content.plain.startswith("iam:ListAccountAliases denied — ")
         assert h.DENIED_MESSAGE_SHOWN in status.content.plain
-        shot = h.frame(app)
+        shot = await h.drawn(app, pilot)
         h.assert_terminal_safe(shot)
         assert "[link=https://evil.example]click[/link]" in shot.text
 
@@ -281,7 +281,7 @@ async def test_aws_errors_show_literally_in_panes_and_notifications(hostile_url:
         assert h.DENIED_MESSAGE_SHOWN in note.message
         await wait_until(pilot, lambda: any(t.region.area for t in app.screen.query(Toast)))
         await pilot.pause(0.1)
-        shot = h.frame(app)
+        shot = await h.drawn(app, pilot)
         h.assert_terminal_safe(shot)
         assert "Throttling␛[5m" in shot.text, "the toast is on screen"
 
@@ -306,7 +306,7 @@ async def test_modal_titles_and_plans_carry_names_literally(hostile_url: str) ->
         # A just-pushed screen is drawn once it has been laid out: wait for that, not a time.
         await wait_until(pilot, lambda: confirm.query_one("#confirm").region.area > 0)
         await pilot.pause()
-        h.assert_terminal_safe(h.frame(app))
+        h.assert_terminal_safe(await h.drawn(app, pilot))
         await pilot.press("n")
         await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
     names = {u["UserName"] for u in h.iam_client(hostile_url).list_users()["Users"]}
@@ -339,8 +339,11 @@ def test_a_real_terminal_gets_no_clipboard_title_or_colour_from_aws_text(
         screen = term.wait_for(h.ESC_PATH_SHOWN)
         assert f"User {h.ESC_USER_SHOWN}" in screen
         box = [line for line in screen.splitlines() if "│ ARN" in line or "│ Path" in line]
-        # The tags section is last: tab through the sections to it (it scrolls into view).
-        term.send("Tab", "Tab", "Tab", "Tab", "Tab")
+        # The tags section is last: tab through the sections to it (it scrolls into view),
+        # one section at a time, each once the footer shows it has the focus.
+        for section_key in ("Add MFA", "New access key", "Add to groups", "Attach", "Edit tags"):
+            term.send("Tab")
+            term.wait_footer(has=section_key)
         # (the workspace scrolls there: wait for both rows, not just the first to show)
         term.wait_line("ctl", "nul␀ cr␍ bs␈ tab␉ del␡")
         screen = term.wait_for(h.OSC52_SHOWN)
@@ -400,24 +403,24 @@ async def test_group_workspace_documents_and_tags_show_aws_text_literally(
         await wait_until(pilot, lambda: policies.row_count == 2)
         names = [policies.get_row_at(n)[0].plain for n in range(2)]
         assert names == [h.MARKUP_POLICY, "inline"]
-        h.assert_terminal_safe(h.frame(app))
+        h.assert_terminal_safe(await h.drawn(app, pilot))
         policies.focus()
         policies.move_cursor(row=1)
         await pilot.press("v")
         viewer = await wait_for_screen(app, pilot, PolicyDocumentScreen)
         assert '"aws:username": "[b]x[/b]"' in plain(viewer.query_one("#policy-json", Static))
         assert "[b]x[/b]" in app.export_screenshot()
-        h.assert_terminal_safe(h.frame(app))
+        h.assert_terminal_safe(await h.drawn(app, pilot))
         await pilot.press("escape", "escape")
 
         app.state.run_flow(edit_tags(app.state, app, h.PATH_USER), "tags")
         form = await wait_for_screen(app, pilot, TagsScreen)
         assert [r.tag for r in form.query(TagRow)] == [(h.TAG_KEY, h.TAG_VALUE), ("team", "مرحبا")]
-        h.assert_terminal_safe(h.frame(app))
+        h.assert_terminal_safe(await h.drawn(app, pilot))
         await pilot.press("escape")
 
         app.state.run_flow(edit_tags(app.state, app, h.ESC_USER), "tags")
         form = await wait_for_screen(app, pilot, TagsScreen)
         keys = [r.query_one(".tag-key", Input).value for r in form.query(TagRow)]
         assert keys == ["osc52", "ctl"]
-        h.assert_terminal_safe(h.frame(app))
+        h.assert_terminal_safe(await h.drawn(app, pilot))

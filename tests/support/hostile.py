@@ -239,6 +239,17 @@ def frame(app: App[Any]) -> Frame:
     return Frame(update.render_segments(console), grid)
 
 
+async def drawn(app: App[Any], pilot: Any, seconds: float = 10.0) -> Frame:
+    """:func:`frame` once the screen on top has been laid out and drawn (a screen pushed
+    a moment ago has nothing to render yet)."""
+    for _ in range(int(seconds / 0.05)):
+        shot = frame(app)
+        if shot.grid and shot.grid[0]:
+            return shot
+        await pilot.pause(0.05)
+    raise AssertionError(f"{app.screen!r} drew nothing in {seconds} s")
+
+
 def leaks(shot: Frame) -> list[str]:
     """Control characters in the redraw that Textual did not put there itself."""
     rest = _OWN_SEQUENCES.sub("", shot.raw)

@@ -877,8 +877,9 @@ def drive_region(codes: Iterator[str]) -> Drive:
         await wait_until(h.pilot, lambda: not h.app.refreshing, 30)
         if cell.action == "account:GetRegionOptStatus":
             h.proxy.clear()
-            # AWS settles the Region, and the app stops polling it (done, or given up).
-            await wait_until(h.pilot, lambda: not regions_moving(h) and not h.regions_polled(), 60)
+        # AWS settles the Region (1 s here), and the app stops polling it (done, or given
+        # up): a pane still saying ENABLING while its poll is due is late, not wrong.
+        await wait_until(h.pilot, lambda: not regions_moving(h) and not h.regions_polled(), 60)
         actual = region_status(h, code)
         regions = h.app.query_one("#regions", TablePane)
         cell_text = regions.table.get_row(code)[1].plain
