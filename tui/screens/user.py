@@ -66,6 +66,7 @@ class UserScreen(ModalScreen[None]):
         self.state = state
         self.user = user
         self.devices: tuple[MfaDevice, ...] = ()
+        self.devices_read = False
         self.keys: tuple[AccessKey, ...] = ()
         self.last_used: dict[str, KeyLastUsed | None] = {}
         self.policy_rows: tuple[PolicyRow, ...] = ()
@@ -118,23 +119,7 @@ class UserScreen(ModalScreen[None]):
 
     def _show_posture(self) -> None:
         user, row = self._known()
-        summary: list[tuple[str, str]] = []
-        if user is not None:
-            summary += [
-                ("ARN", visible(user.arn)),
-                ("User id", visible(user.user_id) or "—"),
-                ("Path", visible(user.path)),
-                ("Created", fmt.date(user.created)),
-            ]
-        else:
-            summary.append(("User", "not in the last refresh"))
-        summary.append(("MFA", "unknown" if row is None else "yes" if row.mfa_active else "no"))
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="bold", no_wrap=True)
-        grid.add_column(overflow="fold")
-        for label, value in summary:
-            grid.add_row(Text(label), Text(value))
-        self.query_one("#user-summary", Static).update(grid)
+        self._show_summary()
         console = self.query_one("#user-console", Section)
         console.clear()
         self.console = None if row is None else row.password_enabled
@@ -153,6 +138,31 @@ class UserScreen(ModalScreen[None]):
         self._fill_groups(user)
         self._fill_policies(user)
         self._fill_tags(user)
+
+    def _show_summary(self) -> None:
+        """ARN, id, path, created, and whether MFA is on (as last read)."""
+        user, row = self._known()
+        summary: list[tuple[str, str]] = []
+        if user is not None:
+            summary += [
+                ("ARN", visible(user.arn)),
+                ("User id", visible(user.user_id) or "—"),
+                ("Path", visible(user.path)),
+                ("Created", fmt.date(user.created)),
+            ]
+        else:
+            summary.append(("User", "not in the last refresh"))
+        if self.devices_read:  # ListMFADevices answered: the devices themselves say
+            mfa = "yes" if self.devices else "no"
+        else:
+            mfa = "unknown" if row is None else "yes" if row.mfa_active else "no"
+        summary.append(("MFA", mfa))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for label, value in summary:
+            grid.add_row(Text(label), Text(value))
+        self.query_one("#user-summary", Static).update(grid)
 
     def _fill_groups(self, user: IamUser | None) -> None:
         table = self.query_one("#user-groups", Section)
@@ -206,9 +216,11 @@ class UserScreen(ModalScreen[None]):
             )
         table.restore(kept)
         _say(note, "" if self.devices else Content.styled("No MFA device.", WARNING))
+        self.devices_read = True
         self.state.apply_posture(
             self.state.posture.with_row(self.user, mfa_active=bool(self.devices))
         )
+        self._show_summary()
 
     async def _load_keys(self) -> None:
         note = self.query_one("#keys-note", Static)
