@@ -59,7 +59,13 @@ def test_demo_opens_five_panes_with_data_and_cleans_up(term: Tmux, tmp_path: Pat
         ("5", "Africa (Cape Town)"),
     ):
         term.send(key)
-        term.wait_for(expected)
+        try:
+            term.wait_for(expected, timeout=20)
+        except AssertionError:
+            # On a loaded machine a key sent while the previous pane was still being drawn
+            # has been seen to go missing (in tmux or the terminal driver): press it again.
+            term.send(key)
+            term.wait_for(expected)
     term.send("q")
     assert term.exit_status() == 0
     assert not alive(child), "the demo server outlived acct-tui"
