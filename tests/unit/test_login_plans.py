@@ -136,6 +136,22 @@ def test_an_already_attached_change_password_policy_is_not_attached_again(
     assert [s.action for s in plan.steps] == ["iam:CreateLoginProfile"]
 
 
+def test_a_group_that_lets_members_change_passwords_means_no_direct_attachment(
+    writer: IamWriter,
+) -> None:
+    # The create-user plan's rule: the group (AdministratorAccess here) already allows it.
+    for planner in (writer.plan_add_password, writer.plan_reset_password):
+        plan = planner(
+            PasswordChange("bob"),
+            account_id=ACCOUNT,
+            alias=None,
+            policy=AWS_DEFAULT_PASSWORD_POLICY,
+            groups=("admins",),
+            self_service=frozenset({"admins"}),
+        )
+        assert "iam:AttachUserPolicy" not in [s.action for s in plan.steps]
+
+
 def test_a_bad_password_is_refused_before_any_call(writer: IamWriter, aws: AwsSession) -> None:
     before = aws.counter.total()
     for plan in (writer.plan_add_password, writer.plan_reset_password):

@@ -147,8 +147,16 @@ async def _password_flow(
     while True:
         account, alias = state.account()
         policy = state.posture.password_policy.value or AWS_DEFAULT_PASSWORD_POLICY
-        attached = _attached(state.posture, user)
-        planner = partial(plan, account_id=account, alias=alias, policy=policy, attached=attached)
+        attached, groups, self_service = _standing(state.posture, user)
+        planner = partial(
+            plan,
+            account_id=account,
+            alias=alias,
+            policy=policy,
+            attached=attached,
+            groups=groups,
+            self_service=self_service,
+        )
         form = PasswordScreen(
             user=user,
             title=form_title,
@@ -156,6 +164,8 @@ async def _password_flow(
             policy=policy,
             planner=planner,
             attached=attached,
+            groups=groups,
+            self_service=self_service,
             prefill=prefill,
             errors=errors,
             copy=state.copy_text,
@@ -179,18 +189,19 @@ async def _password_flow(
         errors = {outcome.field or "password": error_line(outcome)}
 
 
-def _attached(posture: Posture, user: str) -> tuple[str, ...]:
-    """The managed policy ARNs attached to ``user`` directly, as last read, plus
-    IAMUserChangePassword when one of its groups already lets members change their own
-    password (so the plan attaches nothing to the user: "permissions come from groups")."""
+def _standing(
+    posture: Posture, user: str
+) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """As last read: the managed policy ARNs attached to ``user`` directly, its groups, and
+    the account's groups that let members change their own password."""
     details = posture.details.value
-    found = next((u for u in details.users if u.name == user), None) if details else None
-    if found is None or details is None:
-        return ()
-    arns = tuple(p.arn for p in found.attached_policies)
-    if set(found.groups) & self_service_groups(details.groups):
-        arns += (CHANGE_PASSWORD_POLICY_ARN,)
-    return arns
+    if details is None:
+        return (), (), frozenset()
+    found = next((u for u in details.users if u.name == user), None)
+    if found is None:
+        return (), (), self_service_groups(details.groups)
+    attached = tuple(p.arn for p in found.attached_policies)
+    return attached, found.groups, self_service_groups(details.groups)
 
 
 def _with_password(posture: Posture, user: str, attached_change: bool) -> Posture:

@@ -23,7 +23,7 @@ from tui.aws.iam.models import (
     PASSWORD_PLACEHOLDER,
     PasswordChange,
     UserCredentials,
-    users_can_change_own_password,
+    needs_change_password_policy,
 )
 from tui.aws.iam.steps import described
 from tui.aws.iam.users import UserPlans
@@ -86,6 +86,8 @@ class LoginPlans(UserPlans):
         alias: str | None,
         policy: PasswordPolicy,
         attached: Sequence[str] = (),
+        groups: Sequence[str] = (),
+        self_service: frozenset[str] = frozenset(),
     ) -> Plan:
         """CreateLoginProfile → AttachUserPolicy IAMUserChangePassword (only when a reset is
         required, the policy does not let users change their own password, and the user,
@@ -94,7 +96,10 @@ class LoginPlans(UserPlans):
         Raises :class:`InvalidRequest` without calling AWS when the typed password is bad."""
         run = self._password_run(change, account_id, alias, policy)
         run.login = self._login_step(change.name, run.password, change.require_reset)
-        ops = [run.login, *self._change_password_steps(change, policy, attached)]
+        ops = [
+            run.login,
+            *self._change_password_steps(change, policy, attached, groups, self_service),
+        ]
         return self._plan(
             f"Give {change.name} console access", ops, kind="create", credentials=run.credentials
         )
@@ -107,6 +112,8 @@ class LoginPlans(UserPlans):
         alias: str | None,
         policy: PasswordPolicy,
         attached: Sequence[str] = (),
+        groups: Sequence[str] = (),
+        self_service: frozenset[str] = frozenset(),
     ) -> Plan:
         """UpdateLoginProfile (a new password, reset required or not) → AttachUserPolicy
         IAMUserChangePassword as in :meth:`plan_add_password`. The old password cannot be
@@ -124,7 +131,10 @@ class LoginPlans(UserPlans):
             {"UserName": name, "Password": run.password, "PasswordResetRequired": reset},
             placeholders={"Password": PASSWORD_PLACEHOLDER},
         )
-        ops = [run.login, *self._change_password_steps(change, policy, attached)]
+        ops = [
+            run.login,
+            *self._change_password_steps(change, policy, attached, groups, self_service),
+        ]
         return self._plan(
             f"Reset the password of {name}", ops, kind="create", credentials=run.credentials
         )
@@ -146,9 +156,16 @@ class LoginPlans(UserPlans):
         return _PasswordRun(account_id, alias, change.name, password)
 
     def _change_password_steps(
-        self, change: PasswordChange, policy: PasswordPolicy, attached: Sequence[str]
+        self,
+        change: PasswordChange,
+        policy: PasswordPolicy,
+        attached: Sequence[str],
+        groups: Sequence[str],
+        self_service: frozenset[str],
     ) -> list[Operation]:
-        needed = change.require_reset and not users_can_change_own_password(policy)
+        """IAMUserChangePassword, as the create-user plan decides it
+        (:func:`needs_change_password_policy`), unless the user already has it."""
+        needed = needs_change_password_policy(policy, change.require_reset, groups, self_service)
         if not needed or CHANGE_PASSWORD_POLICY_ARN in attached:
             return []
         return [self._change_password_step(change.name)]

@@ -21,8 +21,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, RadioButton, RadioSet, Static
 
 from tui.aws import validate
-from tui.aws.iam import CHANGE_PASSWORD_POLICY_ARN, PasswordChange, Plan
-from tui.aws.iam import users_can_change_own_password as can_change_own
+from tui.aws.iam import (
+    CHANGE_PASSWORD_POLICY_ARN,
+    PasswordChange,
+    Plan,
+    needs_change_password_policy,
+)
 from tui.aws.models import PasswordPolicy
 from tui.support.visible import visible
 from tui.widgets.fields import Field
@@ -33,7 +37,8 @@ class PasswordScreen(ModalScreen[PasswordChange | None]):
 
     ``prefill``/``errors`` bring the user back to what they chose, with AWS's complaint
     next to the password, after a failed plan. ``attached`` are the user's managed
-    policy ARNs (IAMUserChangePassword already there is not attached again).
+    policy ARNs (IAMUserChangePassword already there is not attached again);
+    ``groups``/``self_service``: its groups, and those letting members change passwords.
     """
 
     DEFAULT_CSS = """
@@ -54,6 +59,8 @@ class PasswordScreen(ModalScreen[PasswordChange | None]):
         policy: PasswordPolicy,
         planner: Callable[[PasswordChange], Plan],
         attached: tuple[str, ...] = (),
+        groups: tuple[str, ...] = (),
+        self_service: frozenset[str] = frozenset(),
         prefill: PasswordChange | None = None,
         errors: dict[str, str] | None = None,
         copy: Callable[[str, str], None] | None = None,
@@ -65,6 +72,8 @@ class PasswordScreen(ModalScreen[PasswordChange | None]):
         self.policy = policy
         self.planner = planner
         self.attached = attached
+        self.groups = groups  # the user's groups, and those that let members change passwords
+        self.self_service = self_service
         self.prefill = prefill or PasswordChange(user)
         self.errors = errors or {}
         self.copy = copy
@@ -103,8 +112,7 @@ class PasswordScreen(ModalScreen[PasswordChange | None]):
         self.query_one("#password", Field).display = self.query_one("#typed", RadioButton).value
         reset = self.query_one("#reset", Checkbox).value
         attach = (
-            reset
-            and not can_change_own(self.policy)
+            needs_change_password_policy(self.policy, reset, self.groups, self.self_service)
             and CHANGE_PASSWORD_POLICY_ARN not in self.attached
         )
         note = self.query_one("#reset-note", Static)
