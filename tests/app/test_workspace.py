@@ -11,7 +11,7 @@ from textual.widgets import DataTable, SelectionList, Static
 
 from tests.support.app import make_app
 from tests.support.keyrings import MemoryKeyring
-from tests.support.pilot import iam, loaded, plain, wait_for_screen, wait_until
+from tests.support.pilot import deleting_old, iam, loaded, plain, wait_for_screen, wait_until
 from tui.app import AcctApp
 from tui.demo import DemoEndpoint
 from tui.panes import TablePane
@@ -181,9 +181,3 @@ async def test_the_old_keys_finding_rotates_the_old_key(demo: DemoEndpoint) -> N
     assert new["AccessKeyId"] != old["AccessKeyId"] and new["Status"] == "Active"
     entry = vault.get(demo.account_id, "grafana-reader")
     assert entry is not None and entry.access_key_id == new["AccessKeyId"]
-
-
-def deleting_old(app: AcctApp) -> bool:
-    """The rotation's last question is on screen: delete the old key?"""
-    screen = app.screen
-    return isinstance(screen, ConfirmScreen) and screen.title_text.startswith("Delete the old")

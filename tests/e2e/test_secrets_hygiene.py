@@ -32,6 +32,7 @@ from textual.widgets import Checkbox, Input, RadioButton, Static
 from tests.support.app import make_app
 from tests.support.keyrings import MemoryKeyring
 from tests.support.pilot import (
+    deleting_old,
     iam,
     loaded,
     plain,
@@ -523,9 +524,3 @@ async def test_day_two_secret_flows_leave_no_secret_behind(
     for path in files_under(tmp_path):
         text = path.read_bytes().decode("utf-8", "replace")
         assert leaks(text, secrets_seen) == [], path
-
-
-def deleting_old(app: AcctApp) -> bool:
-    """The rotation's last question is on screen: delete the old key?"""
-    screen = app.screen
-    return isinstance(screen, ConfirmScreen) and screen.title_text.startswith("Delete the old")

@@ -101,3 +101,11 @@ def recorded_notifications(app: AcctApp) -> list[str]:
 
     app.notify = recording  # type: ignore[method-assign]
     return seen
+
+
+def deleting_old(app: AcctApp) -> bool:
+    """A key rotation's last question is on screen: delete the old key?"""
+    from tui.screens.dialogs.confirm import ConfirmScreen
+
+    screen = app.screen
+    return isinstance(screen, ConfirmScreen) and screen.title_text.startswith("Delete the old")
