@@ -189,7 +189,8 @@ async def test_attach_to_a_user_view_inline_and_move_to_a_new_group(demo: DemoEn
         app.state.run_flow(flow, "view", mutating=False)
         viewer = await wait_for_screen(app, pilot, PolicyDocumentScreen)
         assert "[b]bold[/b]" in plain(viewer.query_one("#policy-json", Static))
-        assert "[b]bold[/b]" in app.export_screenshot()
+        # (a screen pushed a moment ago may not be drawn yet: wait for its first frame)
+        await wait_until(pilot, lambda: "[b]bold[/b]" in app.export_screenshot())
         await pilot.press("escape")
         # move the directly attached policy to a new group
         app.state.run_flow(move_policies_to_group(app.state, app, "mover"), "move")
@@ -258,5 +259,6 @@ async def test_read_only_group_workspace_offers_no_change(demo: DemoEndpoint) ->
         await pilot.press("a", "p")
         await pilot.pause(0.2)
         assert isinstance(app.screen, GroupScreen), "no form opened"
+        await wait_until(pilot, lambda: "Group ro-group" in app.export_screenshot())  # drawn
         shot = app.export_screenshot()
         assert "Add members" not in shot and "Attach policy" not in shot
