@@ -60,8 +60,10 @@ async def loaded(app: AcctApp, pilot: Any) -> None:
 
 
 async def wait_for_screen(app: AcctApp, pilot: Any, kind: type, seconds: float = 20.0) -> Any:
+    # A pushed screen is app.screen before its compose has run; it is usable (its widgets
+    # queryable) once mounted, which Textual marks after Compose and Mount are handled.
     for _ in range(int(seconds / 0.05)):
-        if isinstance(app.screen, kind):
+        if isinstance(app.screen, kind) and app.screen.is_mounted:
             return app.screen
         await pilot.pause(0.05)
     raise AssertionError(f"{kind.__name__} did not open in {seconds} s; screen is {app.screen!r}")
