@@ -11,6 +11,8 @@ _IAM_PREFIX = {
     "sts": "sts",
     "ec2": "ec2",
     "account": "account",
+    "accessanalyzer": "access-analyzer",
+    "sso-admin": "sso",
 }
 
 # Operations that change nothing, by name: only how a failure is worded (a read that got

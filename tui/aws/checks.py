@@ -8,9 +8,24 @@ the access-key checks in :mod:`tui.aws.key_checks`. This module re-exports them,
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
+from tui.aws.cis_checks import (
+    check_access_analyzer,
+    check_admin_policies,
+    check_cloudshell,
+    check_expired_certificates,
+    check_keys_at_setup,
+    check_people_federated,
+    check_root_central,
+    check_root_hardware_mfa,
+    check_security_contact,
+    check_support_role,
+    check_unused_passwords,
+)
 from tui.aws.findings import (
+    CIS_IDS,
     KEY_MAX_AGE_DAYS,
     KEY_NEVER_USED_GRACE_DAYS,
     KEY_UNUSED_DAYS,
@@ -34,6 +49,7 @@ from tui.aws.models import ADMIN_POLICY_ARN, Posture, sign_in_url, utcnow
 
 __all__ = [
     "CHECKS",
+    "CIS_IDS",
     "KEY_MAX_AGE_DAYS",
     "KEY_NEVER_USED_GRACE_DAYS",
     "KEY_UNUSED_DAYS",
@@ -314,11 +330,24 @@ CHECKS: tuple[Callable[[Posture, datetime], Finding], ...] = (
     check_password_policy,
     check_direct_policies,
     check_alias,
+    check_security_contact,
+    check_root_hardware_mfa,
+    check_keys_at_setup,
+    check_unused_passwords,
+    check_admin_policies,
+    check_support_role,
+    check_expired_certificates,
+    check_access_analyzer,
+    check_cloudshell,
+    check_root_central,
+    check_people_federated,
 )
 
 
 def evaluate(posture: Posture, now: datetime | None = None) -> list[Finding]:
-    """Run every check; failures first, most severe first."""
+    """Run every check, each with its CIS ids; failures first, most severe first."""
     when = now or utcnow()
-    findings = [check(posture, when) for check in CHECKS]
+    findings = [
+        replace(f, cis=CIS_IDS.get(f.id, ())) for f in (check(posture, when) for check in CHECKS)
+    ]
     return sorted(findings, key=lambda f: (STATUS_ORDER[f.status], f.severity))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -285,3 +287,14 @@ def from_exception(exc: BaseException, service: str, operation: str) -> AwsError
         # that cannot be loaded or refreshed) may quote a token without naming it.
         return AwsError(action, type(exc).__name__, _shorten(mask_token_runs(text)), "")
     return AwsError(action, type(exc).__name__, text, "")
+
+
+@contextmanager
+def aws_call(service: str, operation: str) -> Iterator[None]:
+    """Turn any botocore failure inside the block into an :class:`AwsFailure`."""
+    try:
+        yield
+    except AwsFailure:
+        raise
+    except (ClientError, BotoCoreError, ResponseParserError) as exc:
+        raise AwsFailure(from_exception(exc, service, operation)) from None

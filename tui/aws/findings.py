@@ -20,6 +20,36 @@ KEY_NEVER_USED_GRACE_DAYS = 7
 ROOT_RECENT_USE_DAYS = 30
 PASSWORD_MIN_LENGTH = 14
 PASSWORD_REUSE_PREVENTION = 24
+# A console password unused this long should be removed (CIS 1.11, as for keys).
+PASSWORD_UNUSED_DAYS = 45
+# An access key made this soon after its console user is "made at set-up" (CIS 1.10).
+KEY_AT_SETUP_MINUTES = 60
+
+# Each check's ids in the CIS AWS Foundations Benchmark v5.0.0 (section 1, IAM); checks of
+# acct-tui's own or of AWS's current advice have none.
+CIS_IDS: dict[str, tuple[str, ...]] = {
+    "security-contact": ("1.2",),
+    "root-keys": ("1.3",),
+    "root-mfa": ("1.4",),
+    "root-hardware-mfa": ("1.5",),
+    "caller-root": ("1.6",),
+    "root-recent-use": ("1.6",),
+    "password-policy": ("1.7", "1.8"),
+    "user-mfa": ("1.9",),
+    "keys-at-setup": ("1.10",),
+    "unused-keys": ("1.11",),
+    "unused-passwords": ("1.11",),
+    "two-keys": ("1.12",),
+    "old-keys": ("1.13",),
+    "user-policies": ("1.14",),
+    "admin-policies": ("1.15",),
+    "support-role": ("1.16",),
+    "expired-certificates": ("1.18",),
+    "access-analyzer": ("1.19",),
+    "people-federated": ("1.20",),
+    "cloudshell-access": ("1.21",),
+}
+CIS_BENCHMARK = "CIS AWS Foundations Benchmark v5.0.0"
 
 
 class Severity(IntEnum):
@@ -32,10 +62,12 @@ class Severity(IntEnum):
 
 
 class Status(StrEnum):
-    """The outcome of a check; UNKNOWN when the data it needs could not be read."""
+    """The outcome of a check; UNKNOWN when the data it needs could not be read; INFO for
+    advice that is neither a pass nor a failure (e.g. "not in an organization")."""
 
     FAIL = "fail"
     UNKNOWN = "unknown"
+    INFO = "info"
     PASS = "pass"
 
 
@@ -66,6 +98,8 @@ class Finding:
     subjects: tuple[str, ...] = ()
     users: tuple[str, ...] = ()
     """The IAM users a fix applies to (the app offers a choice when there are several)."""
+    cis: tuple[str, ...] = ()
+    """Its CIS AWS Foundations Benchmark ids (from :data:`CIS_IDS`, set by ``evaluate``)."""
 
 
 def name_list(items: list[str], limit: int = 4) -> str:
@@ -138,7 +172,7 @@ def report_outcome(
     return Finding(id_, title, severity, Status.PASS, passed, fix)
 
 
-STATUS_ORDER = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.PASS: 2}
+STATUS_ORDER = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.INFO: 2, Status.PASS: 3}
 
 
 def verdict(findings: Sequence[Finding]) -> str:
@@ -146,6 +180,7 @@ def verdict(findings: Sequence[Finding]) -> str:
 
     ``2 to fix · 3 unknown``; while parts are still being read, ``checking…`` (with what is
     already known to fail). Never reassures about a check that could not be evaluated.
+    Advice (INFO) never blocks ``all clear`` but is counted beside it: ``all clear · 1 note``.
     """
     failing = sum(f.status is Status.FAIL for f in findings)
     loading = sum(f.status is Status.UNKNOWN and f.reason == LOADING for f in findings)
@@ -154,8 +189,9 @@ def verdict(findings: Sequence[Finding]) -> str:
         return f"checking… {failing} to fix so far" if failing else "checking…"
     if not findings:
         return "no checks"
+    notes = sum(f.status is Status.INFO for f in findings)
     if not failing and not unknown:
-        return "all clear"
+        return "all clear" + (f" · {notes} note{'s' if notes > 1 else ''}" if notes else "")
     counts = [f"{failing} to fix"] if failing else []
     if unknown:
         counts.append(f"{unknown} unknown")

@@ -9,6 +9,16 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from tui.aws import clock
+from tui.aws.control_models import (
+    AnalyzerScan,
+    Federation,
+    LocalPolicies,
+    PolicyEntities,
+    RootAccess,
+    SecurityContact,
+    ServerCertificate,
+    VirtualMfaList,
+)
 from tui.aws.errors import AwsError
 
 T = TypeVar("T")
@@ -240,6 +250,15 @@ class Posture:
     aliases: Part[tuple[str, ...]] = field(default_factory=Part)
     password_policy: Part[PasswordPolicy] = field(default_factory=Part)
     regions: Part[RegionList] = field(default_factory=Part)
+    # The CIS controls beyond users, keys and passwords (tui/aws/control_reads.py).
+    contacts: Part[SecurityContact] = field(default_factory=Part)
+    mfa_devices: Part[VirtualMfaList] = field(default_factory=Part)
+    certificates: Part[tuple[ServerCertificate, ...]] = field(default_factory=Part)
+    analyzers: Part[AnalyzerScan] = field(default_factory=Part)
+    entities: Part[PolicyEntities] = field(default_factory=Part)
+    local_policies: Part[LocalPolicies] = field(default_factory=Part)
+    org_root: Part[RootAccess] = field(default_factory=Part)
+    federation: Part[Federation] = field(default_factory=Part)
 
     def with_part(self, name: str, part: Part[Any]) -> Posture:
         return replace(self, **{name: part})

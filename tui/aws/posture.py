@@ -9,19 +9,17 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 from botocore.loaders import create_loader
-from botocore.parsers import ResponseParserError
 
-from tui.aws.errors import AwsError, AwsFailure, from_exception
+from tui.aws.control_reads import AUTH_DETAILS_PAGE_SIZE, ControlReads
+from tui.aws.errors import AwsError, AwsFailure, aws_call, from_exception
 from tui.aws.models import (
     AWS_DEFAULT_PASSWORD_POLICY,
     PART_NAMES,
@@ -43,7 +41,6 @@ from tui.aws.models import (
 )
 from tui.aws.session import AwsSession
 
-AUTH_DETAILS_PAGE_SIZE = 1000
 REGIONS_PAGE_SIZE = 50
 
 _EC2_OPT_IN = {
@@ -62,17 +59,6 @@ def region_names() -> dict[str, str]:
         for code, info in partition.get("regions", {}).items():
             names[code] = info.get("description", code)
     return names
-
-
-@contextmanager
-def aws_call(service: str, operation: str) -> Iterator[None]:
-    """Turn any botocore failure inside the block into an :class:`AwsFailure`."""
-    try:
-        yield
-    except AwsFailure:
-        raise
-    except (ClientError, BotoCoreError, ResponseParserError) as exc:
-        raise AwsFailure(from_exception(exc, service, operation)) from None
 
 
 def _error_code(exc: AwsFailure) -> str:
@@ -153,7 +139,7 @@ def _policies(items: list[Any]) -> tuple[PolicyRef, ...]:
     return tuple(PolicyRef(p["PolicyName"], p["PolicyArn"]) for p in items)
 
 
-class PostureReader:
+class PostureReader(ControlReads):
     """Reads each part of a :class:`Posture` with account-wide calls only."""
 
     def __init__(

@@ -22,9 +22,11 @@ from tui.aws.redact import install_log_redaction
 if TYPE_CHECKING:
     import boto3
     import botocore.session
+    from mypy_boto3_accessanalyzer import AccessAnalyzerClient
     from mypy_boto3_account import AccountClient
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_iam import IAMClient
+    from mypy_boto3_sso_admin import SSOAdminClient
     from mypy_boto3_sts import STSClient
 
 # What --read-only lets through: exactly the read flows' actions of tui/aws/permissions.py
@@ -273,6 +275,16 @@ class AwsSession:
 
     def account(self) -> AccountClient:
         client: AccountClient = self._client("account", "us-east-1")
+        return client
+
+    def access_analyzer(self, region: str) -> AccessAnalyzerClient:
+        """IAM Access Analyzer is regional: one client per Region."""
+        client: AccessAnalyzerClient = self._client("accessanalyzer", region)
+        return client
+
+    def sso_admin(self) -> SSOAdminClient:
+        """IAM Identity Center's admin API, in the session's Region."""
+        client: SSOAdminClient = self._client("sso-admin")
         return client
 
     # -- event hooks ---------------------------------------------------------------------

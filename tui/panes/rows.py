@@ -74,6 +74,7 @@ def build_views(posture: Posture, regions: RegionTimes) -> Views:
 STATUS_TEXT = {
     Status.FAIL: ("✗ fix", FAIL),
     Status.UNKNOWN: ("? unknown", WARNING),
+    Status.INFO: ("i note", MUTED),
     Status.PASS: ("✓ ok", SUCCESS),
 }
 SEVERITY_STYLE = {

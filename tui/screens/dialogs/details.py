@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.aws.checks import Finding, Status
+from tui.aws.findings import CIS_BENCHMARK
 from tui.runtime.read_only import NOTICE
 from tui.support.visible import visible
 
@@ -50,6 +51,8 @@ def finding_details(finding: Finding, *, refused: bool) -> DetailsScreen:
         ("Status", finding.status.value),
         ("Severity", finding.severity.name.lower()),
     ]
+    if finding.cis:
+        lines.append(("CIS", f"{', '.join(finding.cis)} ({CIS_BENCHMARK})"))
     if finding.status is Status.FAIL and refused:
         lines.append(("Read-only", f"the fix below changes the account, and {NOTICE}"))
     lines.append(("Why", finding.reason))
@@ -58,7 +61,7 @@ def finding_details(finding: Finding, *, refused: bool) -> DetailsScreen:
     # A fix only where the data shows one is needed; for an unknown check, what it
     # would be once the check can be read and fails.
     if finding.fix is not None and finding.status is not Status.PASS:
-        label = "Fix" if finding.status is Status.FAIL else "Fix, if it fails"
+        label = {Status.FAIL: "Fix", Status.INFO: "Advice"}.get(finding.status, "Fix, if it fails")
         lines.append((label, finding.fix.label))
         for n, step in enumerate(finding.fix.console_steps, start=1):
             lines.append((f"Step {n}", step))
