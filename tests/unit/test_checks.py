@@ -14,6 +14,24 @@ import pytest
 
 from tui.aws import checks
 from tui.aws.checks import Finding, Severity, Status, evaluate
+from tui.aws.control_models import (
+    CLOUDSHELL_POLICY_ARN,
+    SUPPORT_POLICY_ARN,
+    AlternateContact,
+    Analyzer,
+    AnalyzerScan,
+    Federation,
+    LocalPolicies,
+    PolicyEntities,
+    PolicyHolders,
+    RegionAnalyzers,
+    RootAccess,
+    RootAccessStanding,
+    SecurityContact,
+    ServerCertificate,
+    VirtualMfa,
+    VirtualMfaList,
+)
 from tui.aws.errors import AwsError
 from tui.aws.models import (
     ADMIN_POLICY_ARN,
@@ -481,18 +499,34 @@ def test_alias_missing_fails_and_present_passes() -> None:
 
 # -------------------------------------------------------------- parts that failed to load
 DEPENDENT_CHECKS = {
-    "summary": ("iam:GetAccountSummary", ("root-mfa", "root-keys")),
+    "summary": ("iam:GetAccountSummary", ("root-mfa", "root-keys", "root-hardware-mfa")),
     "details": (
         "iam:GetAccountAuthorizationDetails",
         ("admin-group", "admin-user", "user-policies"),
     ),
     "report": (
         "iam:GetCredentialReport",
-        ("root-recent-use", "user-mfa", "old-keys", "unused-keys", "two-keys"),
+        (
+            "root-recent-use",
+            "user-mfa",
+            "old-keys",
+            "unused-keys",
+            "two-keys",
+            "keys-at-setup",
+            "unused-passwords",
+        ),
     ),
     "caller": ("sts:GetCallerIdentity", ("caller-root",)),
     "aliases": ("iam:ListAccountAliases", ("alias",)),
     "password_policy": ("iam:GetAccountPasswordPolicy", ("password-policy",)),
+    "contacts": ("account:GetAlternateContact", ("security-contact",)),
+    "mfa_devices": ("iam:ListVirtualMFADevices", ("root-hardware-mfa",)),
+    "certificates": ("iam:ListServerCertificates", ("expired-certificates",)),
+    "analyzers": ("account:ListRegions", ("access-analyzer",)),
+    "entities": ("iam:ListEntitiesForPolicy", ("support-role", "cloudshell-access")),
+    "local_policies": ("iam:GetAccountAuthorizationDetails", ("admin-policies",)),
+    "org_root": ("iam:ListOrganizationsFeatures", ("root-central",)),
+    "federation": ("iam:ListSAMLProviders", ("people-federated",)),
 }
 
 
@@ -507,11 +541,35 @@ def healthy_posture() -> Posture:
         ),
         report=report(
             row(ROOT_REPORT_USER, console=None, mfa=True, password_used=200),
-            row("alice", console=True, mfa=True, keys=(key(1, age=20, used=1),)),
+            row("alice", console=True, mfa=True, keys=(key(1, age=20, used=1),), password_used=2),
         ),
         aliases=("acme-prod",),
         password_policy=STRONG_POLICY,
+        **healthy_controls(),
     )
+
+
+def healthy_controls() -> dict[str, Any]:
+    """The CIS-control parts of a healthy account (every control passing)."""
+    return {
+        "contacts": SecurityContact(
+            AlternateContact("Sec Team", "CISO", "sec@example.com", "+1 555")
+        ),
+        "mfa_devices": VirtualMfaList(
+            (VirtualMfa(f"arn:aws:iam::{ACCOUNT}:mfa/alice", IAM_CALLER.arn),)
+        ),
+        "certificates": (ServerCertificate("web", "arn:cert/web", "/", NOW + timedelta(days=90)),),
+        "analyzers": AnalyzerScan(
+            (RegionAnalyzers("us-east-1", (Analyzer("ext", "arn:a/ext", "ACCOUNT", "ACTIVE"),)),)
+        ),
+        "entities": PolicyEntities(
+            PolicyHolders(SUPPORT_POLICY_ARN, roles=("aws-support",)),
+            PolicyHolders(CLOUDSHELL_POLICY_ARN),
+        ),
+        "local_policies": LocalPolicies(),
+        "org_root": RootAccess(RootAccessStanding.ENABLED, "o-abc", ("RootCredentialsManagement",)),
+        "federation": Federation(saml=(f"arn:aws:iam::{ACCOUNT}:saml-provider/okta",)),
+    }
 
 
 def test_healthy_posture_passes_every_check() -> None:
@@ -550,9 +608,10 @@ def test_evaluate_lists_failures_first_most_severe_first() -> None:
         report=denied("iam:GenerateCredentialReport"),  # five UNKNOWN
         aliases=(),  # alias FAIL (low)
         password_policy=AWS_DEFAULT_PASSWORD_POLICY,  # FAIL (medium)
+        **healthy_controls(),  # root-hardware-mfa FAIL (medium): root has no MFA at all
     )
     findings = evaluate(p, NOW)
-    order = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.PASS: 2}
+    order = {Status.FAIL: 0, Status.UNKNOWN: 1, Status.INFO: 2, Status.PASS: 3}
     keys = [(order[f.status], f.severity) for f in findings]
     assert keys == sorted(keys)
     assert [(f.id, f.status) for f in findings[:2]] == [
@@ -560,7 +619,13 @@ def test_evaluate_lists_failures_first_most_severe_first() -> None:
         ("password-policy", Status.FAIL),
     ]
     fails = [f.id for f in findings if f.status is Status.FAIL]
-    assert set(fails) == {"root-mfa", "password-policy", "user-policies", "alias"}
+    assert set(fails) == {
+        "root-mfa",
+        "password-policy",
+        "root-hardware-mfa",
+        "user-policies",
+        "alias",
+    }
     assert findings[len(fails)].status is Status.UNKNOWN
     assert findings[len(fails)].severity is Severity.HIGH
     assert findings[-1].status is Status.PASS

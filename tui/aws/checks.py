@@ -12,16 +12,10 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from tui.aws.cis_checks import (
-    check_access_analyzer,
-    check_admin_policies,
-    check_cloudshell,
-    check_expired_certificates,
     check_keys_at_setup,
-    check_people_federated,
     check_root_central,
     check_root_hardware_mfa,
     check_security_contact,
-    check_support_role,
     check_unused_passwords,
 )
 from tui.aws.findings import (
@@ -46,6 +40,14 @@ from tui.aws.findings import (
 )
 from tui.aws.key_checks import check_old_keys, check_two_keys, check_unused_keys
 from tui.aws.models import ADMIN_POLICY_ARN, Posture, sign_in_url, utcnow
+from tui.aws.resource_checks import (
+    check_access_analyzer,
+    check_admin_policies,
+    check_cloudshell,
+    check_expired_certificates,
+    check_people_federated,
+    check_support_role,
+)
 
 __all__ = [
     "CHECKS",

@@ -68,6 +68,21 @@ READ_FLOWS: tuple[Flow, ...] = (
         ),
     ),
     Flow(
+        "CIS controls",
+        "start-up and r (one read each; ListAnalyzers once per enabled Region)",
+        (
+            "account:GetAlternateContact",
+            "iam:ListVirtualMFADevices",
+            "iam:ListServerCertificates",
+            "access-analyzer:ListAnalyzers",
+            "iam:ListEntitiesForPolicy",
+            "iam:ListOrganizationsFeatures",
+            "iam:ListSAMLProviders",
+            "iam:ListOpenIDConnectProviders",
+            "sso:ListInstances",
+        ),
+    ),
+    Flow(
         "user details",
         "enter on a user (the workspace)",
         ("iam:ListMFADevices", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"),
