@@ -58,6 +58,25 @@ READ_PARTS = {
     "iam:GetAccountPasswordPolicy": "password_policy",
     "account:ListRegions": "regions",
     "ec2:DescribeRegions": "regions",
+    # the CIS controls (tui/aws/control_reads.py)
+    "account:GetAlternateContact": "contacts",
+    "iam:ListVirtualMFADevices": "mfa_devices",
+    "iam:ListServerCertificates": "certificates",
+    "access-analyzer:ListAnalyzers": "analyzers",
+    "iam:ListEntitiesForPolicy": "entities",
+    "iam:ListOrganizationsFeatures": "org_root",
+    "iam:ListSAMLProviders": "federation",
+    "iam:ListOpenIDConnectProviders": "federation",
+    "sso:ListInstances": "federation",
+}
+# The check each control part feeds (its row turns "? unknown" when the part fails).
+CONTROL_FINDINGS = {
+    "contacts": "security-contact",
+    "certificates": "expired-certificates",
+    "analyzers": "access-analyzer",
+    "entities": "support-role",
+    "org_root": "root-central",
+    "federation": "people-federated",
 }
 CREATE_USER_OPS = (
     "iam:CreateUser",

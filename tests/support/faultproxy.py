@@ -120,6 +120,10 @@ def access_key(headers: Any) -> str:
     return str(auth.split("Credential=", 1)[1].split("/", 1)[0])
 
 
+# SigV4 signing names that differ from botocore's service model names.
+_MODEL_OF_SIGNING_NAME = {"access-analyzer": "accessanalyzer", "sso": "sso-admin"}
+
+
 def identify(method: str, path: str, headers: Any, body: bytes) -> tuple[str, str]:
     """``(service, Operation)`` of an AWS request, ``("", "")`` when it is not one."""
     auth = headers.get("Authorization", "")
@@ -130,10 +134,13 @@ def identify(method: str, path: str, headers: Any, body: bytes) -> tuple[str, st
     service = scope[3] if len(scope) > 3 else ""
     if not service:
         return "", ""
+    service = _MODEL_OF_SIGNING_NAME.get(service, service)
     protocol = _model(service).protocol
     if protocol in ("query", "ec2"):
         form = parse_qs(body.decode("utf-8", "replace"))
         return service, (form.get("Action") or [""])[0]
+    if protocol == "json":  # X-Amz-Target: SWBExternalService.ListInstances
+        return service, headers.get("X-Amz-Target", "").rpartition(".")[2]
     route = urlsplit(path).path
     return service, _rest_operations(service).get((method, route), "")
 
@@ -187,6 +194,11 @@ def _ec2_error(status: int, code: str, message: str) -> tuple[int, dict, bytes]:
     return status, {"Content-Type": "text/xml"}, body.encode()
 
 
+def _json_error(status: int, code: str, message: str) -> tuple[int, dict, bytes]:
+    headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": str(uuid.uuid4())}
+    return status, headers, json.dumps({"__type": code, "message": message}).encode()
+
+
 def _rest_json_error(status: int, code: str, message: str) -> tuple[int, dict, bytes]:
     headers = {
         "Content-Type": "application/json",
@@ -204,13 +216,15 @@ def error_response(service: str, operation: str, fault: str) -> tuple[int, dict,
         "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: "
         f"{action} because no identity-based policy allows the {action} action"
     )
-    if protocol == "rest-json":
+    if protocol in ("rest-json", "json"):
         status, code, message = {
             "throttle": (429, "TooManyRequestsException", "Rate exceeded"),
             "500": (500, "InternalServerException", "Internal server error"),
             "503": (503, "ServiceUnavailableException", "Service unavailable"),
             "denied": (403, "AccessDeniedException", denied),
         }[fault]
+        if protocol == "json":
+            return _json_error(status, code, message)
         return _rest_json_error(status, code, message)
     if protocol == "ec2":
         status, code, message = {

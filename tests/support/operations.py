@@ -12,6 +12,9 @@ from botocore import xform_name
 from tui.aws.errors import action_name
 
 SERVICES = ("iam", "sts", "ec2", "account", "accessanalyzer", "sso-admin")
+# Services acct-tui makes only a few calls to: a name one of the services before them also
+# has (sso-admin's ListRegions, account's) means the earlier service's operation.
+SECONDARY = frozenset({"accessanalyzer", "sso-admin"})
 
 
 def operation_names() -> dict[str, set[str]]:
@@ -20,6 +23,8 @@ def operation_names() -> dict[str, set[str]]:
     names: dict[str, set[str]] = {}
     for service in SERVICES:
         for operation in session.get_service_model(service).operation_names:
+            if service in SECONDARY and operation in names:
+                continue
             action = action_name(service, operation)
             names.setdefault(operation, set()).add(action)
             names.setdefault(xform_name(operation), set()).add(action)
