@@ -153,7 +153,8 @@ class ControlReads:
                 for p in page.get("Policies", []):
                     policies.append(
                         LocalPolicy(
-                            name=p["PolicyName"],
+                            # (moto leaves PolicyName out; the ARN ends with it)
+                            name=p.get("PolicyName") or p["Arn"].rsplit("/", 1)[-1],
                             arn=p["Arn"],
                             attachments=p.get("AttachmentCount", 0),
                             document=_default_document(p),

@@ -60,7 +60,11 @@ class RecommendationsPane(TablePane[dict[str, Finding]]):
     def show_status(self, posture: Posture) -> None:
         parts = [getattr(posture, name) for name in PART_NAMES]
         failed = [p.error for p in parts if p.error]
-        if failed and len(failed) == len(parts):
+        nothing_read = len(failed) == len(parts)
+        scan = posture.analyzers.value
+        if scan is not None:  # Regions whose analyzers could not be listed fail alone
+            failed += list(dict.fromkeys(r.error for r in scan.unreadable if r.error))
+        if nothing_read:
             # Nothing at all could be read: say so plainly, with why and what to do.
             codes = ", ".join(dict.fromkeys(e.code for e in failed))
             hints = dict.fromkeys(e.hint.rstrip(". ") for e in failed if e.hint)
