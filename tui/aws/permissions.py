@@ -65,6 +65,17 @@ READ_FLOWS: tuple[Flow, ...] = (
             "account:ListRegions",
             "account:GetRegionOptStatus",
             "ec2:DescribeRegions",
+            # The CIS controls' parts (tui/aws/control_reads.py); also what `acct-tui
+            # report` reads.
+            "account:GetAlternateContact",
+            "iam:ListVirtualMFADevices",
+            "iam:ListServerCertificates",
+            "access-analyzer:ListAnalyzers",
+            "iam:ListEntitiesForPolicy",
+            "iam:ListOrganizationsFeatures",
+            "iam:ListSAMLProviders",
+            "iam:ListOpenIDConnectProviders",
+            "sso:ListInstances",
         ),
     ),
     Flow(
