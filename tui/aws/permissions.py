@@ -65,22 +65,11 @@ READ_FLOWS: tuple[Flow, ...] = (
             "account:ListRegions",
             "account:GetRegionOptStatus",
             "ec2:DescribeRegions",
-            # The CIS controls' parts (tui/aws/control_reads.py); also what `acct-tui
-            # report` reads.
-            "account:GetAlternateContact",
-            "iam:ListVirtualMFADevices",
-            "iam:ListServerCertificates",
-            "access-analyzer:ListAnalyzers",
-            "iam:ListEntitiesForPolicy",
-            "iam:ListOrganizationsFeatures",
-            "iam:ListSAMLProviders",
-            "iam:ListOpenIDConnectProviders",
-            "sso:ListInstances",
         ),
     ),
     Flow(
         "CIS controls",
-        "start-up and r (one read each; ListAnalyzers once per enabled Region)",
+        "start-up, r and `acct-tui report` (one read each; ListAnalyzers once per enabled Region)",
         (
             "account:GetAlternateContact",
             "iam:ListVirtualMFADevices",
