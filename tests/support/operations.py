@@ -11,7 +11,7 @@ from botocore import xform_name
 
 from tui.aws.errors import action_name
 
-SERVICES = ("iam", "sts", "ec2", "account")
+SERVICES = ("iam", "sts", "ec2", "account", "accessanalyzer")
 
 
 def operation_names() -> dict[str, set[str]]:

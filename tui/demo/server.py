@@ -231,6 +231,26 @@ def start_http(app: Any, port: int) -> int:
     return bound
 
 
+def build_app(moto_app: Any, args: argparse.Namespace) -> Any:
+    """moto's WSGI app behind the stand-ins: Region calls, Access Analyzer and
+    ListOrganizationsFeatures, each authorized as moto authorizes its own calls."""
+    standin = RegionStandIn(transition_seconds=args.region_delay, extra_regions=args.extra_regions)
+    authorize = _moto_authorizer()
+    frozen: datetime | None = args.frozen_at
+    analyzers = (
+        AnalyzerStandIn(account_id=ACCOUNT_ID)
+        if frozen is None
+        else AnalyzerStandIn(account_id=ACCOUNT_ID, clock=lambda: frozen)
+    )
+    return ControlApiMiddleware(
+        RegionApiMiddleware(moto_app, standin, authorize=authorize),
+        analyzers,
+        OrgFeaturesStandIn(_moto_organization),
+        authorize=authorize,
+        account_of=_moto_account_of,
+    )
+
+
 def serve(argv: Sequence[str] | None = None) -> None:
     """Run the demo server until stdin closes or a signal arrives."""
     args = build_parser().parse_args(argv)
@@ -253,23 +273,8 @@ def serve(argv: Sequence[str] | None = None) -> None:
 
         pin_moto(args.frozen_at)
 
-    standin = RegionStandIn(transition_seconds=args.region_delay, extra_regions=args.extra_regions)
     moto_app = DomainDispatcherApplication(create_backend_app)
-    authorize = _moto_authorizer()
-    frozen: datetime | None = args.frozen_at
-    analyzers = (
-        AnalyzerStandIn(account_id=ACCOUNT_ID)
-        if frozen is None
-        else AnalyzerStandIn(account_id=ACCOUNT_ID, clock=lambda: frozen)
-    )
-    app = ControlApiMiddleware(
-        RegionApiMiddleware(moto_app, standin, authorize=authorize),
-        analyzers,
-        OrgFeaturesStandIn(_moto_organization),
-        authorize=authorize,
-        account_of=_moto_account_of,
-    )
-    port = start_http(app, args.port)
+    port = start_http(build_app(moto_app, args), args.port)
     endpoint_url = f"http://{HOST}:{port}"
 
     access_key_id, secret_access_key = "testing", "testing"
