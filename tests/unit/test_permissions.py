@@ -105,7 +105,7 @@ def test_actions_are_well_formed_and_known_to_botocore() -> None:
     implied = {a for f in WRITE_FLOWS for a in f.implied}
     for action in ADMIN_ACTIONS:
         assert action in known, f"{action} is not an operation of {SERVICES}"
-    assert implied == {"iam:TagUser"}
+    assert implied == {"iam:TagUser", "iam:CreateServiceLinkedRole"}
 
 
 def test_a_denied_action_names_the_policy_that_grants_it() -> None:

@@ -269,6 +269,18 @@ WRITE_FLOWS: tuple[Flow, ...] = (
             "iam:CreateAccessKey",
         ),
     ),
+    Flow(
+        "create analyzers",
+        "enter on the Access Analyzer finding (CIS 1.19)",
+        (
+            "access-analyzer:CreateAnalyzer",
+            # Reads back a create whose answer was lost; deletes on rollback.
+            "access-analyzer:GetAnalyzer",
+            "access-analyzer:DeleteAnalyzer",
+        ),
+        # The account's first analyzer makes the AWSServiceRoleForAccessAnalyzer role.
+        implied=("iam:CreateServiceLinkedRole",),
+    ),
 )
 
 FLOWS: tuple[Flow, ...] = (*READ_FLOWS, *WRITE_FLOWS)

@@ -11,6 +11,7 @@ from tui.aws.session import Settings
 
 if TYPE_CHECKING:
     from tui.aws.alias import AliasWriter
+    from tui.aws.analyzers import AnalyzerWriter
     from tui.aws.iam import IamWriter
     from tui.aws.mfa import MfaWriter
     from tui.aws.models import Part
@@ -129,3 +130,10 @@ class AccountService:
         from tui.aws.alias import AliasWriter
 
         return AliasWriter(self.session)
+
+    @cached_property
+    def analyzers_writer(self) -> AnalyzerWriter:
+        """Creates IAM Access Analyzer analyzers (one per Region) as a plan."""
+        from tui.aws.analyzers import AnalyzerWriter
+
+        return AnalyzerWriter(self.session)

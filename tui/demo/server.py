@@ -3,7 +3,8 @@
 ``python -m tui.demo.server [--port 0] [--no-seed] [--region-delay SECONDS]
 [--extra-regions N] [--frozen-at ISO-8601] [--initial-no-auth-action-count N]``
 
-Serves moto's WSGI app wrapped in :class:`RegionApiMiddleware` with werkzeug (threaded) on
+Serves moto's WSGI app wrapped in :class:`RegionApiMiddleware` and :class:`ControlApiMiddleware`
+(Access Analyzer, iam:ListOrganizationsFeatures) with werkzeug (threaded) on
 127.0.0.1, seeds the demo account unless ``--no-seed``, then prints exactly one JSON line
 on stdout::
 
@@ -30,6 +31,9 @@ from datetime import UTC, datetime
 from types import FrameType
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
+from tui.demo.analyzers import AnalyzerStandIn
+from tui.demo.controlapi import ControlApiMiddleware
+from tui.demo.orgfeatures import OrgFeaturesStandIn, OrgView
 from tui.demo.regionapi import RegionApiMiddleware
 from tui.demo.regiondata import RegionApiError
 from tui.demo.regions import RegionStandIn
@@ -161,6 +165,30 @@ def _moto_authorizer() -> Any:
     return authorize
 
 
+def _moto_account_of(access_key_id: str) -> str:
+    """The account a moto access key belongs to (an assumed role's key: the role's)."""
+    from moto.iam.models import get_account_id_from
+
+    return str(get_account_id_from(access_key_id))
+
+
+def _moto_organization(account_id: str) -> OrgView:
+    """``account_id``'s place in moto's Organizations backend (for ListOrganizationsFeatures)."""
+    from moto.organizations.models import organizations_backends
+
+    own = organizations_backends[account_id]["aws"].org
+    if own is not None:  # the management account
+        return OrgView(own.id, management=True, all_features=own.feature_set == "ALL")
+    owner = organizations_backends.master_accounts.get(account_id)
+    if owner is None:
+        return OrgView()
+    org = organizations_backends[owner[0]][owner[1]].org
+    if org is None:
+        return OrgView()
+    # moto cannot make an account IAM's delegated administrator: a member is only a member.
+    return OrgView(org.id, management=False, all_features=org.feature_set == "ALL")
+
+
 def become_child() -> TextIO:
     """Set up a server child process; returns the stream for its one JSON line.
 
@@ -203,6 +231,26 @@ def start_http(app: Any, port: int) -> int:
     return bound
 
 
+def build_app(moto_app: Any, args: argparse.Namespace) -> Any:
+    """moto's WSGI app behind the stand-ins: Region calls, Access Analyzer and
+    ListOrganizationsFeatures, each authorized as moto authorizes its own calls."""
+    standin = RegionStandIn(transition_seconds=args.region_delay, extra_regions=args.extra_regions)
+    authorize = _moto_authorizer()
+    frozen: datetime | None = args.frozen_at
+    analyzers = (
+        AnalyzerStandIn(account_id=ACCOUNT_ID)
+        if frozen is None
+        else AnalyzerStandIn(account_id=ACCOUNT_ID, clock=lambda: frozen)
+    )
+    return ControlApiMiddleware(
+        RegionApiMiddleware(moto_app, standin, authorize=authorize),
+        analyzers,
+        OrgFeaturesStandIn(_moto_organization),
+        authorize=authorize,
+        account_of=_moto_account_of,
+    )
+
+
 def serve(argv: Sequence[str] | None = None) -> None:
     """Run the demo server until stdin closes or a signal arrives."""
     args = build_parser().parse_args(argv)
@@ -217,26 +265,29 @@ def serve(argv: Sequence[str] | None = None) -> None:
     from moto.core.authorization import ActionAuthenticatorMixin
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+    from tui.demo.motofix import patch_moto
+
+    patch_moto()
     if args.frozen_at is not None:
         from tui.demo.frozen import pin_moto
 
         pin_moto(args.frozen_at)
 
-    standin = RegionStandIn(transition_seconds=args.region_delay, extra_regions=args.extra_regions)
     moto_app = DomainDispatcherApplication(create_backend_app)
-    app = RegionApiMiddleware(moto_app, standin, authorize=_moto_authorizer())
-    port = start_http(app, args.port)
+    port = start_http(build_app(moto_app, args), args.port)
     endpoint_url = f"http://{HOST}:{port}"
 
     access_key_id, secret_access_key = "testing", "testing"
     if not args.no_seed:
         from tui.demo.seed import seed_account
+        from tui.demo.seed_controls import seed_controls
 
         # The seed's own calls must neither be refused nor use up the N free calls.
         no_auth = settings.INITIAL_NO_AUTH_ACTION_COUNT
         settings.INITIAL_NO_AUTH_ACTION_COUNT = math.inf
         try:
             result = seed_account(endpoint_url, region=REGION, now=args.frozen_at)
+            seed_controls(endpoint_url, result, region=REGION, now=args.frozen_at)
         finally:
             settings.INITIAL_NO_AUTH_ACTION_COUNT = no_auth
             ActionAuthenticatorMixin.request_count = 0

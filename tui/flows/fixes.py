@@ -76,3 +76,7 @@ async def fix(state: AccountState, screens: App[Any], finding: Finding) -> None:
         user = await choose_user(screens, finding)
         if user is not None:
             await move_policies_to_group(state, screens, user)
+    elif action == "create_analyzers":
+        from tui.flows.analyzers import create_analyzers
+
+        await create_analyzers(state, screens, finding)
