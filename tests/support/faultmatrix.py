@@ -126,6 +126,11 @@ POLICY_OPS = ("iam:UpdateAccountPasswordPolicy",)
 REGION_OPS = ("account:EnableRegion", "account:DisableRegion", "account:GetRegionOptStatus")
 DOCUMENT_OPS = ("iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetUserPolicy", "iam:GetGroupPolicy")
 TAG_OPS = ("iam:TagUser", "iam:UntagUser")
+ANALYZER_OPS = (
+    "access-analyzer:CreateAnalyzer",
+    "access-analyzer:GetAnalyzer",
+    "access-analyzer:DeleteAnalyzer",
+)
 
 # Where each operation is driven from: one site per operation (its main use in the app).
 SITES: dict[str, str] = {
@@ -143,6 +148,7 @@ SITES: dict[str, str] = {
     **dict.fromkeys(REGION_OPS, "Regions"),
     **dict.fromkeys(DOCUMENT_OPS, "policy document (v)"),
     **dict.fromkeys(TAG_OPS, "user tags"),
+    **dict.fromkeys(ANALYZER_OPS, "Access Analyzer fix"),
 }
 
 SSC_ID = "ACCAFAULTSSERVICECRED1"

@@ -112,6 +112,21 @@ def _rest_operations(service: str) -> dict[tuple[str, str], str]:
     return table
 
 
+def _rest_operation(service: str, method: str, route: str) -> str:
+    """The operation of a REST request: an exact path, else a templated one
+    (``/analyzer/{analyzerName}`` matches ``/analyzer/acct-tui-external-access``)."""
+    table = _rest_operations(service)
+    exact = table.get((method, route))
+    if exact is not None:
+        return exact
+    for (m, path), name in table.items():
+        if m == method and "{" in path:
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))
+            if re.fullmatch(pattern, route):
+                return name
+    return ""
+
+
 def access_key(headers: Any) -> str:
     """The access key id a SigV4 request is signed with ("" when unsigned)."""
     auth = headers.get("Authorization", "")
@@ -142,7 +157,7 @@ def identify(method: str, path: str, headers: Any, body: bytes) -> tuple[str, st
     if protocol == "json":  # X-Amz-Target: SWBExternalService.ListInstances
         return service, headers.get("X-Amz-Target", "").rpartition(".")[2]
     route = urlsplit(path).path
-    return service, _rest_operations(service).get((method, route), "")
+    return service, _rest_operation(service, method, route)
 
 
 # Response fields that carry a secret, and how an unreadable answer is made.

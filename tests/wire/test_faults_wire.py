@@ -41,10 +41,12 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
+import boto3
 import pytest
 
 from tests.support.faultmatrix import (
     ALIAS_OPS,
+    ANALYZER_OPS,
     ATTEMPTS,
     BASE_ALIAS,
     CREATE_GROUP_OPS,
@@ -455,6 +457,58 @@ def regions(w: Wire) -> None:
         w.check(after == before, f"{code} went {before} → {after} although the call failed")
 
 
+ANALYZER_REGION = "us-west-2"  # an enabled Region the demo leaves without an analyzer
+
+
+def analyzers(w: Wire) -> None:
+    """The create-analyzers plan: CreateAnalyzer faulted; its lost answer read back with a
+    faulted GetAnalyzer; its rollback's DeleteAnalyzer faulted."""
+    upstream: Any = boto3.client(
+        "accessanalyzer",
+        endpoint_url=w.demo.endpoint_url,
+        region_name=ANALYZER_REGION,
+        aws_access_key_id=w.demo.access_key_id,
+        aws_secret_access_key=w.demo.secret_access_key,
+    )
+
+    def names() -> list[str]:
+        return [a["name"] for a in upstream.list_analyzers()["analyzers"]]
+
+    def has(what: str) -> bool | None:
+        return any(name in what for name in names()) if "analyzer" in what else None
+
+    plan = w.service.analyzers_writer.plan_create([ANALYZER_REGION], {ANALYZER_REGION: names()})
+    if w.action == "access-analyzer:DeleteAnalyzer":
+        assert plan.run().ok, "the plan did not run without a fault"
+        w.arm()
+        undone = plan.rollback()
+        w.settle()
+        failure = undone.failure
+        w.error = failure.error if failure else None
+        w.shown = str(undone)
+        check_exists_now(w.problems, undone.exists_now, has)
+    else:
+        background = {"access-analyzer:CreateAnalyzer": "slow"}
+        w.arm(background if w.action == "access-analyzer:GetAnalyzer" else None)
+        result = plan.run()
+        w.settle()
+        check_exists_now(w.problems, result.exists_now, has)
+        if w.action == "access-analyzer:GetAnalyzer":
+            # Reading the account again failed too: the outcome stays unknown, and the
+            # plan must say it may have happened, never that it did not.
+            shown = str(result)
+            w.check("may" in shown, f"a lost create, unreadable after, is not 'may': {shown!r}")
+            w.verified = "the read-back failed: the plan says the analyzer may exist"
+        else:
+            w.shown = str(result)
+            failure = result.failure
+            w.error = failure.error if failure else None
+        plan.rollback()
+    for name in names():
+        if name.startswith("acct-tui"):
+            upstream.delete_analyzer(analyzerName=name)
+
+
 CERT = ""  # a signing certificate for the delete-user cells, made once per run
 
 DRIVES: dict[str, Callable[[Wire], None]] = {
@@ -473,9 +527,10 @@ DRIVES: dict[str, Callable[[Wire], None]] = {
     "account:EnableRegion": regions,
     "account:DisableRegion": regions,
     "account:GetRegionOptStatus": regions,
+    **dict.fromkeys(ANALYZER_OPS, analyzers),
 }
 # Account-wide settings: one cell at a time, or cells would see each other's changes.
-SINGLETONS = frozenset(ALIAS_OPS + POLICY_OPS)
+SINGLETONS = frozenset(ALIAS_OPS + POLICY_OPS + ANALYZER_OPS)
 
 
 def run(w: Wire) -> CellResult:
