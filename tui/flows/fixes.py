@@ -76,3 +76,21 @@ async def fix(state: AccountState, screens: App[Any], finding: Finding) -> None:
         user = await choose_user(screens, finding)
         if user is not None:
             await move_policies_to_group(state, screens, user)
+    elif action == "security_contact":
+        from tui.flows.control_fixes import security_contact
+
+        await security_contact(state, screens)
+    elif action == "support_role":
+        from tui.flows.control_fixes import support_role
+
+        await support_role(state, screens)
+    elif action == "delete_certificates":
+        from tui.flows.control_fixes import delete_certificates
+
+        await delete_certificates(state, screens, finding.subjects)
+    elif action == "remove_console":
+        from tui.flows.passwords import remove_password
+
+        user = await choose_user(screens, finding)
+        if user is not None:
+            await remove_password(state, screens, user)
