@@ -97,6 +97,8 @@ def _forms() -> list[tuple[str, type[DOMNode]]]:
     from tui.screens.forms.create_user import CreateUserScreen
     from tui.screens.forms.password import PasswordScreen
     from tui.screens.forms.password_policy import PasswordPolicyScreen
+    from tui.screens.forms.security_contact import SecurityContactScreen
+    from tui.screens.forms.support_role import SupportRoleScreen
 
     return [
         ("New user", CreateUserScreen),
@@ -104,6 +106,8 @@ def _forms() -> list[tuple[str, type[DOMNode]]]:
         ("Password policy", PasswordPolicyScreen),
         ("Account alias form", AliasScreen),
         ("Console password", PasswordScreen),
+        ("Security contact", SecurityContactScreen),
+        ("Support role", SupportRoleScreen),
     ]
 
 

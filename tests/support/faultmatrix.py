@@ -539,3 +539,65 @@ EXISTING_USER_OPS: dict[str, str] = {
     "iam:DeleteLoginProfile": "remove password",
     "iam:CreateAccessKey": "new key (n)",
 }
+
+
+# -- CIS control fixes: the security contact, a support role, expired certificates -------------
+# Each is driven by its own cells (test_faults_on_control_fixes in both tiers): the contact is
+# account-wide, so its cells run one at a time; roles and certificates have a name per cell.
+CONTACT_OPS = ("account:PutAlternateContact", "account:DeleteAlternateContact")
+ROLE_OPS = (
+    "iam:CreateRole",
+    "iam:GetRole",
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:DeleteRole",
+)
+CERT_OPS = ("iam:DeleteServerCertificate",)
+FIX_OPS = CONTACT_OPS + ROLE_OPS + CERT_OPS
+SITES.update(
+    {
+        **dict.fromkeys(CONTACT_OPS, "security contact"),
+        **dict.fromkeys(ROLE_OPS, "support role"),
+        **dict.fromkeys(CERT_OPS, "expired certificates"),
+    }
+)
+CERT_KEY = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n"
+# GetRole is called only after CreateRole got no answer (the plan reads the role back).
+ROLE_LOST = {"iam:CreateRole": "reset"}
+
+
+def security_contact_name(h: Upstream) -> str | None:
+    try:
+        got = h.account.get_alternate_contact(AlternateContactType="SECURITY")
+    except h.account.exceptions.ResourceNotFoundException:
+        return None
+    return str(got["AlternateContact"]["Name"])
+
+
+def role_has(h: Upstream, role: str, what: str) -> bool | None:
+    """Whether ``what`` (a support-role plan's name for it) exists now."""
+    try:
+        h.iam.get_role(RoleName=role)
+    except h.iam.exceptions.NoSuchEntityException:
+        return False
+    if what.startswith("role "):
+        return True
+    if what == "policy AWSSupportAccess":
+        attached = h.iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]
+        return any(p["PolicyName"] == "AWSSupportAccess" for p in attached)
+    return None
+
+
+def purge_role(h: Upstream, role: str) -> None:
+    with contextlib.suppress(h.iam.exceptions.NoSuchEntityException):
+        for p in h.iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]:
+            h.iam.detach_role_policy(RoleName=role, PolicyArn=p["PolicyArn"])
+        h.iam.delete_role(RoleName=role)
+
+
+def certificate_exists(h: Upstream, name: str) -> bool:
+    try:
+        h.iam.get_server_certificate(ServerCertificateName=name)
+    except h.iam.exceptions.NoSuchEntityException:
+        return False
+    return True

@@ -57,6 +57,9 @@ from tests.support.faultmatrix import (
     ALIAS_OPS,
     ATTEMPTS,
     BASE_ALIAS,
+    CERT_KEY,
+    CERT_OPS,
+    CONTACT_OPS,
     CONTROL_FINDINGS,
     CREATE_GROUP_OPS,
     CREATE_USER_OPS,
@@ -76,6 +79,8 @@ from tests.support.faultmatrix import (
     READ_TIMEOUT,
     READ_TIMEOUTS,
     READONLY_ARN,
+    ROLE_LOST,
+    ROLE_OPS,
     SECRET_LOST,
     SITES,
     SSC_DELETE,
@@ -84,6 +89,7 @@ from tests.support.faultmatrix import (
     OwnLog,
     Upstream,
     certificate,
+    certificate_exists,
     check_exists_now,
     check_secrets,
     current_alias,
@@ -91,8 +97,11 @@ from tests.support.faultmatrix import (
     make_full_user,
     own_log,
     proxy,
+    purge_role,
     region_status,
     regions_moving,
+    role_has,
+    security_contact_name,
     short_waits,
 )
 from tests.support.faultproxy import FAULTS, FaultProxy
@@ -105,6 +114,7 @@ from tui.aws.iam import NewGroup, NewUser, StepState
 from tui.aws.service import AccountService
 from tui.aws.session import CallCounter, Settings
 from tui.demo import DemoEndpoint
+from tui.flows import control_fixes
 from tui.panes import TablePane
 from tui.screens.access_keys import AccessKeysScreen
 from tui.screens.credentials import CredentialField, CredentialsScreen
@@ -115,6 +125,8 @@ from tui.screens.forms.create_group import CreateGroupScreen
 from tui.screens.forms.create_user import CreateUserScreen
 from tui.screens.forms.password import PasswordScreen
 from tui.screens.forms.password_policy import PasswordPolicyScreen
+from tui.screens.forms.security_contact import SecurityContactScreen
+from tui.screens.forms.support_role import SupportRoleScreen
 from tui.screens.forms.tags import TagsScreen
 from tui.screens.mfa import MfaScreen
 from tui.screens.plan import PlanScreen
@@ -1459,3 +1471,97 @@ async def test_faults_on_credentials_of_existing_users(
     finally:
         for result in RESULTS[first:]:
             result.site = EXISTING_USER_OPS.get(result.action, result.site)
+
+
+# -- CIS control fixes: security contact, support role, expired certificates --------------------
+# Operations only a rollback reaches (or only a lost answer): the step before them is faulted
+# in the background so the plan gets there.
+FIX_BACKGROUND = {
+    "account:DeleteAlternateContact": {"account:PutAlternateContact": "reset"},
+    "iam:GetRole": ROLE_LOST,
+    "iam:DetachRolePolicy": {"iam:AttachRolePolicy": "reset"},
+    "iam:DeleteRole": {"iam:AttachRolePolicy": "denied"},
+}
+ROLLED_BACK = ("account:DeleteAlternateContact", "iam:DetachRolePolicy", "iam:DeleteRole")
+
+
+async def fix_plan(h: Harness, cell: Cell, has: Callable[[str], bool | None]) -> None:
+    """The cell's plan fails; a rollback follows (its text is what is shown when the cell's
+    operation is one only a rollback makes); then back to the form, or out."""
+    screen = await plan_outcome(h, cell)
+    if cell.action in ROLLED_BACK:
+        await h.pilot.press("b")
+        await wait_until(h.pilot, lambda: screen.rollback_result is not None, 30)
+        await wait_until(h.pilot, lambda: not screen.running, 30)
+        cell.shown = plain(screen.query_one("#plan-steps", Static)) + plain(
+            screen.query_one("#plan-summary", Static)
+        )
+        assert screen.rollback_result is not None
+        check_exists_now(cell.problems, screen.rollback_result.exists_now, has)
+        await h.pilot.press("enter")
+    elif screen.result is not None and not screen.result.ok:
+        check_exists_now(cell.problems, screen.result.exists_now, has)
+        await h.pilot.press("k")
+
+
+async def drive_contact(h: Harness, cell: Cell) -> None:
+    with contextlib.suppress(h.account.exceptions.ResourceNotFoundException):
+        h.account.delete_alternate_contact(AlternateContactType="SECURITY")
+    await h.refresh()
+    h.arm(cell, background=FIX_BACKGROUND.get(cell.action))
+    h.flow(control_fixes.security_contact(h.app.state, h.app), "security contact")
+    form = await wait_for_screen(h.app, h.pilot, SecurityContactScreen)
+    for field_id, value in (
+        ("contact-name", "Faults Team"),
+        ("contact-title", "Security"),
+        ("contact-email", "sec@example.com"),
+        ("contact-phone", "+1 555 0100"),
+    ):
+        form.query_one(f"#{field_id}", Field).input.value = value
+    await h.pilot.press("ctrl+s")
+    await wait_for_screen(h.app, h.pilot, ReviewScreen)
+    await h.pilot.press("ctrl+s")
+
+    def has(what: str) -> bool | None:
+        return security_contact_name(h) == what.removeprefix("security contact ")
+
+    await fix_plan(h, cell, has)
+    with contextlib.suppress(h.account.exceptions.ResourceNotFoundException):
+        h.account.delete_alternate_contact(AlternateContactType="SECURITY")
+
+
+async def drive_role(h: Harness, cell: Cell) -> None:
+    name = Harness.name("fr")
+    h.arm(cell, background=FIX_BACKGROUND.get(cell.action))
+    h.flow(control_fixes.support_role(h.app.state, h.app), "support role")
+    form = await wait_for_screen(h.app, h.pilot, SupportRoleScreen)
+    form.query_one("#role-name", Field).input.value = name
+    await h.pilot.press("ctrl+s")
+    await wait_for_screen(h.app, h.pilot, ReviewScreen)
+    await h.pilot.press("ctrl+s")
+    await fix_plan(h, cell, lambda what: role_has(h, name, what))
+    purge_role(h, name)
+
+
+async def drive_certificate(h: Harness, cell: Cell) -> None:
+    name = Harness.name("fc")
+    h.iam.upload_server_certificate(
+        ServerCertificateName=name, CertificateBody=certificate(), PrivateKey=CERT_KEY
+    )
+    await h.refresh()
+    h.arm(cell)
+    h.flow(control_fixes.delete_certificates(h.app.state, h.app, (name,)), "certificates")
+    await wait_for_screen(h.app, h.pilot, ConfirmScreen)
+    await h.pilot.press("y")
+    await fix_plan(h, cell, lambda what: certificate_exists(h, what.removeprefix("certificate ")))
+    with contextlib.suppress(h.iam.exceptions.NoSuchEntityException):
+        h.iam.delete_server_certificate(ServerCertificateName=name)
+
+
+async def test_faults_on_control_fixes(proxy: FaultProxy, demo: DemoEndpoint) -> None:
+    cells = (
+        column_major(CONTACT_OPS, drive_contact)
+        + column_major(ROLE_OPS, drive_role)
+        + column_major(CERT_OPS, drive_certificate)
+    )
+    await matrix(proxy, demo, cells)

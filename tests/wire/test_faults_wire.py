@@ -30,6 +30,7 @@ is printed at the end of the run (``pytest -m faults``; ``python -m tests.suppor
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import itertools
@@ -40,6 +41,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import boto3
 import pytest
@@ -49,6 +51,9 @@ from tests.support.faultmatrix import (
     ANALYZER_OPS,
     ATTEMPTS,
     BASE_ALIAS,
+    CERT_KEY,
+    CERT_OPS,
+    CONTACT_OPS,
     CREATE_GROUP_OPS,
     CREATE_USER_OPS,
     DELETE_GROUP_OPS,
@@ -57,6 +62,7 @@ from tests.support.faultmatrix import (
     DELETE_USER_STEPS,
     DOCUMENT_OPS,
     EXISTING_USER_OPS,
+    FIX_OPS,
     GAVE_UP,
     KEY_OPS,
     MFA_OPS,
@@ -66,6 +72,8 @@ from tests.support.faultmatrix import (
     READ_TIMEOUT,
     READ_TIMEOUTS,
     READONLY_ARN,
+    ROLE_LOST,
+    ROLE_OPS,
     SECRET_LOST,
     SITES,
     SSC_DELETE,
@@ -73,6 +81,7 @@ from tests.support.faultmatrix import (
     TAG_OPS,
     Upstream,
     certificate,
+    certificate_exists,
     check_exists_now,
     check_secrets,
     current_alias,
@@ -81,14 +90,19 @@ from tests.support.faultmatrix import (
     operations_in_code,
     own_log,
     proxy,
+    purge_role,
     region_status,
     regions_moving,
+    role_has,
+    security_contact_name,
     short_waits,
 )
 from tests.support.faultproxy import FAULTS, FaultProxy
 from tests.support.faults_table import RESULTS, CellResult
+from tui.aws.control_models import AlternateContact
 from tui.aws.errors import AwsError, AwsFailure
 from tui.aws.iam import NewGroup, NewUser, PasswordChange
+from tui.aws.iam.control_fixes import SupportRole
 from tui.aws.models import AWS_DEFAULT_PASSWORD_POLICY, RegionStatus
 from tui.aws.password_policy import proposed_policy
 from tui.aws.plan import Plan, PlanResult
@@ -634,7 +648,7 @@ def test_every_operation_under_every_fault(proxy: FaultProxy, demo: DemoEndpoint
     def cell(action: str, fault: str) -> CellResult:
         return run(Wire(action, fault, up, proxy, demo))
 
-    pairs = [(a, f) for a in SITES if a not in DOCUMENT_OPS + TAG_OPS for f in FAULTS]
+    pairs = [(a, f) for a in SITES if a not in DOCUMENT_OPS + TAG_OPS + FIX_OPS for f in FAULTS]
     parallel = [p for p in pairs if p[0] not in SINGLETONS]
     serial = [p for p in pairs if p[0] in SINGLETONS]
     gc.collect()
@@ -956,6 +970,126 @@ def test_faults_on_credentials_of_existing_users(proxy: FaultProxy, demo: DemoEn
         with own_log() as log:
             futures = [pool.submit(run_existing, Wire(a, f, up, proxy, demo)) for a, f in pairs]
             results = [finished(future) for future in futures]
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    RESULTS.extend(results)
+    failed = [r for r in results if not r.passed]
+    report = "\n".join(f"{r.action} × {r.fault}: {'; '.join(r.problems)}" for r in failed)
+    assert not failed, f"{len(failed)} of {len(results)} cells failed:\n{report}"
+    leaks = log.leaks(proxy.secrets())
+    assert not leaks, f"acct-tui logged an unreadable answer's body or secret: {leaks[:3]}"
+
+
+# -- CIS control fixes: security contact, support role, expired certificates --------------------
+def contact_cell(w: Wire) -> None:
+    """PutAlternateContact replacing a contact; DeleteAlternateContact rolling a new one back."""
+    old = AlternateContact("Old Team", "Ops", "ops@example.com", "+1 555 0100")
+    new = AlternateContact("New Team", "Security", "sec@example.com", "+1 555 0199")
+    writer = w.service.contacts_writer
+
+    def has(what: str) -> bool | None:
+        return security_contact_name(w.up) == what.removeprefix("security contact ")
+
+    if w.action == "account:PutAlternateContact":
+        w.up.account.put_alternate_contact(
+            AlternateContactType="SECURITY", **contact_params_of(old)
+        )
+        run_plan(w, writer.plan_security_contact(new, old), has)
+        if w.error is not None and not w.error.outcome_unknown:
+            w.check(security_contact_name(w.up) == old.name, "the contact changed on a failure")
+    else:
+        with contextlib.suppress(w.up.account.exceptions.ResourceNotFoundException):
+            w.up.account.delete_alternate_contact(AlternateContactType="SECURITY")
+        plan = writer.plan_security_contact(new, None)
+        plan.run()
+        rolled_back(w, plan, has)
+    with contextlib.suppress(w.up.account.exceptions.ResourceNotFoundException):
+        w.up.account.delete_alternate_contact(AlternateContactType="SECURITY")
+
+
+def contact_params_of(c: AlternateContact) -> dict[str, str]:
+    return {"Name": c.name, "Title": c.title, "EmailAddress": c.email, "PhoneNumber": c.phone}
+
+
+def rolled_back(w: Wire, plan: Plan, has: Callable[[str], bool | None]) -> None:
+    """Arm the cell's fault, roll ``plan`` back, and check what it says."""
+    w.arm()
+    undone = plan.rollback()
+    w.settle()
+    w.shown = str(undone)
+    failure = undone.failure
+    w.error = failure.error if failure else None
+    check_exists_now(w.problems, undone.exists_now, has)
+
+
+def role_cell(w: Wire) -> None:
+    name = f"wr-{w.key[-6:]}"
+    plan = w.service.control_fixes.plan_support_role(SupportRole(name), account_id=ACCOUNT)
+
+    def has(what: str) -> bool | None:
+        return role_has(w.up, name, what)
+
+    if w.action in ("iam:CreateRole", "iam:AttachRolePolicy"):
+        run_plan(w, plan, has)
+        if w.error is not None and not w.error.outcome_unknown and w.action == "iam:CreateRole":
+            w.check(not role_has(w.up, name, f"role {name}"), "a role was made on a failure")
+        undone = plan.rollback()
+        check_exists_now(w.problems, undone.exists_now, has)
+    elif w.action == "iam:GetRole":
+        w.arm(ROLE_LOST)
+        result = plan.run()
+        w.settle()
+        w.shown = str(result)
+        w.check(not plan.can_rollback, "a role not proven to be the plan's is offered for rollback")
+    else:
+        plan.run()
+        rolled_back(w, plan, has)
+    purge_role(w.up, name)
+
+
+def certificate_cell(w: Wire) -> None:
+    name = f"wc-{w.key[-6:]}"
+    w.up.iam.upload_server_certificate(
+        ServerCertificateName=name, CertificateBody=CERT or certificate(), PrivateKey=CERT_KEY
+    )
+    listed = [c for c in w.service.reader.certificates() if c.name == name]
+    plan = w.service.control_fixes.plan_delete_certificates(listed)
+
+    def has(what: str) -> bool | None:
+        return certificate_exists(w.up, what.removeprefix("certificate "))
+
+    run_plan(w, plan, has)
+    if w.error is not None and not w.error.outcome_unknown:
+        w.check(certificate_exists(w.up, name), "the certificate is gone although the call failed")
+    with contextlib.suppress(w.up.iam.exceptions.NoSuchEntityException):
+        w.up.iam.delete_server_certificate(ServerCertificateName=name)
+
+
+DRIVES.update(
+    {
+        **dict.fromkeys(CONTACT_OPS, contact_cell),
+        **dict.fromkeys(ROLE_OPS, role_cell),
+        **dict.fromkeys(CERT_OPS, certificate_cell),
+    }
+)
+
+
+def test_faults_on_control_fixes(proxy: FaultProxy, demo: DemoEndpoint) -> None:
+    """The security contact (one cell at a time: it is account-wide), the support role and
+    expired-certificate plans, × every fault."""
+    up = Upstream(demo)
+    pairs = [(a, f) for a in FIX_OPS for f in FAULTS]
+    serial = [p for p in pairs if p[0] in CONTACT_OPS]
+    pool = ThreadPoolExecutor(max_workers=WORKERS)
+    try:
+        with own_log() as log:
+            futures = [
+                pool.submit(lambda p=p: run(Wire(p[0], p[1], up, proxy, demo)))
+                for p in pairs
+                if p not in serial
+            ]
+            results = [finished(future) for future in futures]
+            results += [run(Wire(a, f, up, proxy, demo)) for a, f in serial]
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     RESULTS.extend(results)

@@ -36,6 +36,16 @@ class Field(StrEnum):
     TAG_VALUE = "tagValueType"
     PASSWORD = "passwordType"
     ALIAS = "accountAliasType"
+    ROLE_NAME = "roleNameType"
+
+
+class ContactField(StrEnum):
+    """The fields of an alternate contact, each tied to its Account model shape."""
+
+    NAME = "Name"
+    TITLE = "Title"
+    EMAIL = "EmailAddress"
+    PHONE = "PhoneNumber"
 
 
 LABELS = {
@@ -46,6 +56,11 @@ LABELS = {
     Field.TAG_VALUE: "Tag value",
     Field.PASSWORD: "Password",
     Field.ALIAS: "Account alias",
+    Field.ROLE_NAME: "Role name",
+    ContactField.NAME: "Name",
+    ContactField.TITLE: "Title",
+    ContactField.EMAIL: "E-mail address",
+    ContactField.PHONE: "Phone number",
 }
 
 
@@ -53,6 +68,13 @@ LABELS = {
 @cache
 def _shapes() -> dict[str, Any]:
     model = create_loader().load_service_model("iam", "service-2")
+    shapes: dict[str, Any] = model["shapes"]
+    return shapes
+
+
+@cache
+def _account_shapes() -> dict[str, Any]:
+    model = create_loader().load_service_model("account", "service-2")
     shapes: dict[str, Any] = model["shapes"]
     return shapes
 
@@ -160,7 +182,11 @@ class _CharClass:
         words = [names.get(c, f"\\p{{{c}}}") for c in self.categories]
         singles: list[str] = []
         for lo, hi in self.ranges:
-            if lo == hi:
+            if (lo, hi) == ("\t", "\r"):
+                continue  # with " ": Java's \s, said as "spaces"
+            if lo == hi == " ":
+                words.append("spaces")
+            elif lo == hi:
                 singles.append(lo)
             elif lo.isalnum() and hi.isalnum():
                 words.append(f"{lo}–{hi}")  # a–z, A–Z, 0–9
@@ -201,6 +227,10 @@ def _single_class(pattern: str) -> _CharClass | None:
             ranges += [("a", "z"), ("A", "Z"), ("0", "9"), ("_", "_")]
             i += 2
             continue
+        if body.startswith("\\s", i):
+            ranges += [(" ", " "), ("\t", "\r")]  # Java's \s: space, \t \n \x0b \f \r
+            i += 2
+            continue
         lo, i = _unescape(body, i)
         if i < len(body) - 1 and body[i] == "-":
             hi, i = _unescape(body, i + 1)
@@ -220,7 +250,7 @@ class Rule:
     model sets none.
     """
 
-    field: Field
+    field: Field | ContactField
     label: str
     min_length: int
     max_length: int
@@ -283,9 +313,11 @@ def shown_char(ch: str) -> str:
 
 
 @cache
-def rule(field: Field) -> Rule:
-    """The :class:`Rule` for ``field``, read from the IAM model (cached)."""
-    shape = _shapes()[field.value]
+def rule(field: Field | ContactField) -> Rule:
+    """The :class:`Rule` for ``field``, read from the IAM model (the Account model for an
+    alternate contact's fields; cached)."""
+    shapes = _account_shapes() if isinstance(field, ContactField) else _shapes()
+    shape = shapes[field.value]
     return Rule(
         field=field,
         label=LABELS[field],

@@ -281,6 +281,32 @@ WRITE_FLOWS: tuple[Flow, ...] = (
         # The account's first analyzer makes the AWSServiceRoleForAccessAnalyzer role.
         implied=("iam:CreateServiceLinkedRole",),
     ),
+    Flow(
+        "security contact",
+        "enter on the security-contact finding (rollback: the previous contact, or none)",
+        ("account:PutAlternateContact", "account:DeleteAlternateContact"),
+    ),
+    Flow(
+        "support role",
+        "enter on the support-role finding",
+        (
+            "iam:CreateRole",
+            "iam:GetRole",
+            "iam:AttachRolePolicy",
+            "iam:DetachRolePolicy",
+            "iam:DeleteRole",
+        ),
+    ),
+    Flow(
+        "expired certificates",
+        "enter on the expired-certificates finding",
+        ("iam:DeleteServerCertificate",),
+    ),
+    Flow(
+        "unused console password",
+        "enter on the unused-passwords finding",
+        ("iam:DeleteLoginProfile",),
+    ),
 )
 
 FLOWS: tuple[Flow, ...] = (*READ_FLOWS, *WRITE_FLOWS)

@@ -12,7 +12,9 @@ from tui.aws.session import Settings
 if TYPE_CHECKING:
     from tui.aws.alias import AliasWriter
     from tui.aws.analyzers import AnalyzerWriter
+    from tui.aws.contacts import ContactWriter
     from tui.aws.iam import IamWriter
+    from tui.aws.iam.control_fixes import ControlFixPlans
     from tui.aws.mfa import MfaWriter
     from tui.aws.models import Part
     from tui.aws.password_policy import PolicyWriter
@@ -137,3 +139,17 @@ class AccountService:
         from tui.aws.analyzers import AnalyzerWriter
 
         return AnalyzerWriter(self.session)
+
+    @cached_property
+    def contacts_writer(self) -> ContactWriter:
+        """The security alternate contact (Account API), as a plan."""
+        from tui.aws.contacts import ContactWriter
+
+        return ContactWriter(self.session)
+
+    @cached_property
+    def control_fixes(self) -> ControlFixPlans:
+        """The support-role and expired-certificate plans (IAM)."""
+        from tui.aws.iam.control_fixes import ControlFixPlans
+
+        return ControlFixPlans(self.session)

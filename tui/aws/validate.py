@@ -12,7 +12,17 @@ import secrets
 import string
 from collections.abc import Iterable, Sequence
 
-from tui.aws.field_rules import LABELS, MAX_TAGS, Field, Rule, max_tags, rule, shown_char, translate
+from tui.aws.field_rules import (
+    LABELS,
+    MAX_TAGS,
+    ContactField,
+    Field,
+    Rule,
+    max_tags,
+    rule,
+    shown_char,
+    translate,
+)
 from tui.aws.models import PasswordPolicy
 
 __all__ = [
@@ -21,14 +31,17 @@ __all__ = [
     "MAX_TAGS",
     "RESERVED_TAG_PREFIX",
     "SAFE_PASSWORD_SYMBOLS",
+    "ContactField",
     "Field",
     "Rule",
     "alias_error",
+    "contact_error",
     "generate_password",
     "group_name_error",
     "max_tags",
     "password_errors",
     "path_error",
+    "role_name_error",
     "rule",
     "tag_errors",
     "translate",
@@ -74,6 +87,23 @@ def group_name_error(name: str, existing: Iterable[str] = ()) -> str | None:
     """Why ``name`` cannot be a new group's name (model rule, unique ignoring case)."""
     try:
         return _name_error(Field.GROUP_NAME, name, existing, "group")
+    except Exception:  # noqa: BLE001
+        return "This value cannot be checked"
+
+
+def role_name_error(name: str) -> str | None:
+    """Why ``name`` cannot be a new role's name (the model's rule; AWS says when it is taken)."""
+    try:
+        return _name_error(Field.ROLE_NAME, name, (), "role")
+    except Exception:  # noqa: BLE001
+        return "This value cannot be checked"
+
+
+def contact_error(field: ContactField, value: str) -> str | None:
+    """Why ``value`` cannot be ``field`` of an alternate contact (the Account model's length
+    and pattern; surrounding spaces are trimmed before it is sent)."""
+    try:
+        return rule(field).error(value.strip())
     except Exception:  # noqa: BLE001
         return "This value cannot be checked"
 

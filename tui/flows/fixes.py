@@ -80,3 +80,21 @@ async def fix(state: AccountState, screens: App[Any], finding: Finding) -> None:
         from tui.flows.analyzers import create_analyzers
 
         await create_analyzers(state, screens, finding)
+    elif action == "security_contact":
+        from tui.flows.control_fixes import security_contact
+
+        await security_contact(state, screens)
+    elif action == "support_role":
+        from tui.flows.control_fixes import support_role
+
+        await support_role(state, screens)
+    elif action == "delete_certificates":
+        from tui.flows.control_fixes import delete_certificates
+
+        await delete_certificates(state, screens, finding.subjects)
+    elif action == "remove_console":
+        from tui.flows.passwords import remove_password
+
+        user = await choose_user(screens, finding)
+        if user is not None:
+            await remove_password(state, screens, user)
