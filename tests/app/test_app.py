@@ -164,7 +164,8 @@ async def test_refresh_rereads_without_blanking(demo: DemoEndpoint) -> None:
         assert users.visible_keys() == before, "old rows stay while the refresh runs"
         await loaded(app, pilot)
         second = app.service.counter.calls() - first
-        assert second["iam:GetAccountAuthorizationDetails"] == 1
+        # users and groups; customer managed policies (CIS 1.15): one call each
+        assert second["iam:GetAccountAuthorizationDetails"] == 2
         assert users.visible_keys() == before
 
 

@@ -249,7 +249,7 @@ WRITE_FLOWS: tuple[Flow, ...] = (
     Flow("user tags", "e on a user's tags", ("iam:TagUser", "iam:UntagUser")),
     Flow(
         "console password",
-        "add, reset or remove a user's console password (the user's details)",
+        "add, reset or remove a console password (user details; the unused-passwords fix)",
         (
             "iam:GetLoginProfile",
             "iam:CreateLoginProfile",
@@ -297,16 +297,7 @@ WRITE_FLOWS: tuple[Flow, ...] = (
             "iam:DeleteRole",
         ),
     ),
-    Flow(
-        "expired certificates",
-        "enter on the expired-certificates finding",
-        ("iam:DeleteServerCertificate",),
-    ),
-    Flow(
-        "unused console password",
-        "enter on the unused-passwords finding",
-        ("iam:DeleteLoginProfile",),
-    ),
+    Flow("expired certificates", "enter on that finding", ("iam:DeleteServerCertificate",)),
 )
 
 FLOWS: tuple[Flow, ...] = (*READ_FLOWS, *WRITE_FLOWS)
