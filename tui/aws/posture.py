@@ -1,4 +1,4 @@
-"""The bulk read: the whole security posture of an account in about a dozen calls.
+"""The bulk read: the whole security posture of an account in a fixed number of calls.
 
 Every read here is account-wide (no per-user calls), so a refresh costs the same for
 10 users as for 5,000, give or take a page. Each part fails on its own.
