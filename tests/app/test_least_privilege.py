@@ -11,8 +11,9 @@ stand-in's included. sts:GetCallerIdentity is never checked, as in AWS.
 What moto cannot check: iam:TagUser (AWS requires it for CreateUser with tags; moto
 does not) and iam:DeleteServiceSpecificCredential (moto has no service-specific
 credentials: its ListServiceSpecificCredentials answers 500, which the delete plan
-reports as a note). ``UNTESTED`` lists both, and the coverage test fails if anything else
-in the list is never called.
+reports as a note), and iam:CreateServiceLinkedRole (implied by an account's first
+CreateAnalyzer; moto does not check it). ``UNTESTED`` lists what no client calls, and the
+coverage test fails if anything else in the list is never called.
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ from tests.support.pilot import (
     wait_until,
 )
 from tui.app import AcctApp
+from tui.aws.analyzers import ANALYZER_NAME
+from tui.aws.control_models import AlternateContact
 from tui.aws.iam import NewGroup, NewUser, PasswordChange
+from tui.aws.iam.control_fixes import SupportRole
 from tui.aws.iam.rotation import KeyRotation
 from tui.aws.mfa import NotRoot
 from tui.aws.models import ADMIN_POLICY_ARN, RegionStatus
@@ -85,7 +89,10 @@ ACCOUNT = "123456789012"
 READONLY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 # Free calls for the set-up (it makes about 40); reset to 0 right after it.
 SETUP_ALLOWANCE = 200
-UNTESTED = frozenset({"iam:DeleteServiceSpecificCredential"})
+# DeleteServiceSpecificCredential: moto has no service-specific credentials.
+# CreateServiceLinkedRole: implied, AWS checks it on an account's first CreateAnalyzer; no
+# client calls it (moto does not check it).
+UNTESTED = frozenset({"iam:DeleteServiceSpecificCredential", "iam:CreateServiceLinkedRole"})
 ADMIN_HINT = f"policies/{ADMIN_POLICY}"
 
 
@@ -259,6 +266,18 @@ def _calls(service: AccountService) -> set[str]:
     return set(service.counter.calls())
 
 
+CONTROL_PARTS = (
+    "contacts",
+    "mfa_devices",
+    "certificates",
+    "analyzers",
+    "entities",
+    "local_policies",
+    "org_root",
+    "federation",
+)
+
+
 def _read_flows(service: AccountService) -> dict[str, set[str]]:
     """Run every read flow once through the AWS layer; the actions each one called."""
     counted: dict[str, set[str]] = {}
@@ -271,7 +290,16 @@ def _read_flows(service: AccountService) -> dict[str, set[str]]:
     assert regions is not None and regions.source == "account", posture.regions.error
     moving = next(r.code for r in regions.regions if r.status is RegionStatus.ENABLING)
     assert service.regions_writer.status(moving) is RegionStatus.ENABLING  # the polling
-    counted["refresh"] = _calls(service)
+    # The CIS controls' parts: each loaded, every Region's analyzers listed.
+    for name in CONTROL_PARTS:
+        part = getattr(posture, name)
+        assert part.loaded and part.error is None, f"{name}: {part.error}"
+    scan = posture.analyzers.value
+    assert scan is not None and scan.regions and not scan.unreadable, scan
+    calls = _calls(service)
+    controls = set(flow("CIS controls").actions)
+    counted["CIS controls"] = calls & controls
+    counted["refresh"] = calls - controls
     service.counter.reset()
     assert service.mfa.list_devices("carol")
     keys = service.writer.list_access_keys("bob")
@@ -843,6 +871,34 @@ def test_every_flow_works_under_the_admin_policy(enforced: Enforced) -> None:
     assert rotation.plan().run().ok
     assert rotation.plan_delete().run().ok
     ran("rotate access key")
+
+    # The CIS controls' fixes (issue 16): the seeded demo account fails each of them.
+    posture = service.reader.read_all()
+    service.counter.reset()
+    contact = AlternateContact("Sec Team", "CISO", "security@example.com", "+1 555 0100")
+    plan = service.contacts_writer.plan_security_contact(contact, None)
+    assert plan.run().ok
+    assert plan.rollback().ok
+    ran("security contact")
+    plan = service.control_fixes.plan_support_role(SupportRole("lp-support"), account_id=ACCOUNT)
+    assert plan.run().ok
+    # The read a lost CreateRole answer is proven with (the plan makes it only then).
+    service.session.iam().get_role(RoleName="lp-support")
+    assert plan.rollback().ok
+    ran("support role")
+    expired = posture.certificates.value
+    assert expired, posture.certificates.error
+    assert service.control_fixes.plan_delete_certificates(expired[:1]).run().ok
+    ran("expired certificates")
+    scan = posture.analyzers.value
+    assert scan is not None and scan.lacking
+    plan = service.analyzers_writer.plan_create(scan.lacking[:1])
+    assert plan.run().ok
+    # The read a lost CreateAnalyzer answer is proven with (the plan makes it only then).
+    analyzers = service.session.access_analyzer(scan.lacking[0])
+    analyzers.get_analyzer(analyzerName=ANALYZER_NAME)
+    assert plan.rollback().ok
+    ran("create analyzers")
 
     assert {f.name for f in FLOWS} == set(counted)
     never = set(ADMIN_ACTIONS) - set().union(*counted.values()) - {"ec2:DescribeRegions"}

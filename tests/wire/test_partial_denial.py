@@ -197,8 +197,10 @@ def test_details_denied_while_the_other_parts_load(denied_account: DeniedAccount
     assert posture.password_policy.value.minimum_length == 16
     assert posture.regions.value is not None
     assert posture.regions.value.source == "account"  # the demo's Account API stand-in
-    # Nothing was retried: AccessDenied is final.
-    assert session.counter.attempts()[f"{DENIED_ACTION}"] == 1
+    # The customer-policies part (CIS 1.15) makes the same call: denied too, alone.
+    assert posture.local_policies.error is not None and posture.local_policies.error.denied
+    # Nothing was retried: AccessDenied is final (one attempt by each of the two parts).
+    assert session.counter.attempts()[f"{DENIED_ACTION}"] == 2
 
 
 def _text(widget: Static) -> str:
