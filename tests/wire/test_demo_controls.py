@@ -5,6 +5,7 @@ account's CIS controls; and the create-analyzers plan against it."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,13 +13,14 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, ReadTimeoutError
 
 from tests.support.pilot import reset_auth
 from tui.aws.analyzers import ANALYZER_NAME
 from tui.aws.checks import evaluate
 from tui.aws.control_models import RootAccessStanding
 from tui.aws.findings import Status
+from tui.aws.plan import StepState
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
 from tui.demo import DemoEndpoint, DemoServer
@@ -326,3 +328,43 @@ def test_read_only_refuses_create_analyzer_at_the_wire(demo: DemoEndpoint) -> No
     assert "read-only" in failure.error.message
     assert client(demo, "accessanalyzer", "us-west-1").list_analyzers()["analyzers"] == []
     assert svc.counter.refused()["access-analyzer:CreateAnalyzer"] == 1
+
+
+class _LostCreate:
+    """An Access Analyzer client whose CreateAnalyzer answer is lost (a read timeout: the
+    request may or may not have reached AWS); every other call goes through."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def create_analyzer(self, **_: Any) -> None:
+        raise ReadTimeoutError(endpoint_url="http://127.0.0.1/analyzer")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def test_a_lost_create_never_rolls_back_an_analyzer_that_was_there(
+    demo: DemoEndpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scan is stale: someone made an analyzer of acct-tui's name in us-west-1 since.
+    CreateAnalyzer gets no answer, GetAnalyzer finds the analyzer: it is not this plan's
+    (made before the plan started), so no rollback offered, none run, and it is still there."""
+    theirs = client(demo, "accessanalyzer", "us-west-1")
+    theirs.create_analyzer(analyzerName=ANALYZER_NAME, type="ACCOUNT")
+    try:
+        time.sleep(2.5)  # AWS's createdAt has one-second steps; the plan starts clearly later
+        svc = service(demo)
+        writer = svc.analyzers_writer
+        real = writer._client
+        monkeypatch.setattr(writer, "_client", lambda region: _LostCreate(real(region)))
+        plan = writer.plan_create(["us-west-1"])  # taken: nothing known in us-west-1
+        result = plan.run()
+        assert result.reports[0].state is StepState.UNKNOWN, str(result)
+        assert not plan.can_rollback, [s.description for s in plan.rollback_steps()]
+        plan.rollback()
+        names = [a["name"] for a in theirs.list_analyzers()["analyzers"]]
+        assert names == [ANALYZER_NAME]
+        assert any("existed before this plan" in line for line in result.exists_now), result
+    finally:
+        theirs.delete_analyzer(analyzerName=ANALYZER_NAME)

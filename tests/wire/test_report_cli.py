@@ -53,7 +53,11 @@ SECRET = "hunter2-not-for-logs"
 
 
 def report(
-    *args: str, key: tuple[str, str] | None = ("testing", "testing"), cwd: Path | None = None
+    *args: str,
+    key: tuple[str, str] | None = ("testing", "testing"),
+    cwd: Path | None = None,
+    stdout: int = subprocess.PIPE,
+    shell_prefix: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
     """``acct-tui report ARGS`` with no terminal, signed with ``key`` from the environment."""
     assert ACCT_TUI.exists(), f"the console script is not installed: {ACCT_TUI}"
@@ -63,9 +67,10 @@ def report(
     if key is not None:
         env.update(AWS_ACCESS_KEY_ID=key[0], AWS_SECRET_ACCESS_KEY=key[1])
     return subprocess.run(
-        [str(ACCT_TUI), "report", *args],
+        [*shell_prefix, str(ACCT_TUI), "report", *args],
         stdin=subprocess.DEVNULL,
-        capture_output=True,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
         text=True,
         env=env,
         cwd=cwd or ROOT,
@@ -168,6 +173,31 @@ def test_output_file_is_written_whole_and_never_over_a_file(stubbed: str, tmp_pa
     forced = report("--endpoint-url", stubbed, "--output", str(target), "--force")
     assert forced.returncode == 1, forced.stderr
     assert target.read_text().startswith("acct-tui ")
+
+
+def test_a_reader_gone_from_the_pipe_is_exit_2_not_a_traceback(stubbed: str) -> None:
+    """``acct-tui report | head -1`` with a report longer than a pipe holds, or a
+    consumer that died: the report cannot be delivered, so exit 2 (as for --output),
+    one line on stderr, no traceback (which would also say 1, "failing")."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the report is written
+    try:
+        result = report("--format", "json", "--endpoint-url", stubbed, stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "Exception ignored" not in result.stderr, result.stderr
+    assert result.returncode == 2, result.stderr
+    assert "acct-tui: cannot write the report to standard output" in result.stderr
+
+
+def test_a_closed_standard_output_is_exit_2_not_a_traceback(stubbed: str) -> None:
+    """Run as ``acct-tui report >&-`` (cron with stdout closed): no traceback."""
+    closed = ("/bin/sh", "-c", 'exec "$@" >&-', "sh")
+    result = report("--endpoint-url", stubbed, shell_prefix=closed)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2, result.stderr
+    assert "acct-tui: cannot write the report to standard output" in result.stderr
 
 
 # ----------------------------------------------------------------------------- exit 2

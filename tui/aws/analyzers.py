@@ -14,10 +14,12 @@ from __future__ import annotations
 import shlex
 import time
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Final, Literal
 
 from botocore.exceptions import ClientError
 
+from tui.aws.iam.steps import CLOCK_SLACK, on_aws_clock, stamp
 from tui.aws.plan import Operation, Plan, Recovery, Step
 from tui.aws.session import AwsSession
 from tui.aws.writer import RETRY_DELAYS
@@ -88,8 +90,10 @@ class AnalyzerWriter:
 
     def _create(self, region: str, name: str) -> Operation:
         what = f"analyzer {name} in {region}"
+        started: list[datetime] = []
 
         def call() -> None:
+            stamp(started)
             self._client(region).create_analyzer(analyzerName=name, type=ANALYZER_TYPE)
 
         def undo() -> None:
@@ -100,12 +104,24 @@ class AnalyzerWriter:
                     raise  # not there: the goal of the undo is reached
 
         def recover() -> Recovery:
+            """After a CreateAnalyzer with no answer: this plan's only if created after
+            the plan started (on AWS's clock); an older one is someone else's, never
+            rolled back (the Region's scan may be stale)."""
             try:
-                self._client(region).get_analyzer(analyzerName=name)
+                response = self._client(region).get_analyzer(analyzerName=name)
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
                     return Recovery(False)
                 raise
+            created = response.get("analyzer", {}).get("createdAt")
+            if not started or not isinstance(created, datetime):
+                return Recovery(None, f"whether {what} is this plan's is unknown")
+            if created < on_aws_clock(started[0], response) - CLOCK_SLACK:
+                return Recovery(
+                    False,
+                    f"{what} existed before this plan (created {created:%Y-%m-%d %H:%M} UTC): "
+                    "not made by acct-tui, left alone (never rolled back)",
+                )
             return Recovery(True)
 
         step = Step(
@@ -121,4 +137,11 @@ class AnalyzerWriter:
             _cli("delete-analyzer", region, name),
             undoes=step.id,
         )
-        return Operation(step, call, what, undo=Operation(undo_step, undo, what), recover=recover)
+        return Operation(
+            step,
+            call,
+            what,
+            undo=Operation(undo_step, undo, what),
+            recover=recover,
+            undo_needs_proof=True,
+        )

@@ -148,16 +148,17 @@ class PolicyEntities:
 
 @dataclass(frozen=True)
 class LocalPolicy:
-    """A customer managed policy and its default version's document."""
+    """A customer managed policy and its default version's document (None when the
+    answer did not include it: what the policy allows is then unknown)."""
 
     name: str
     arn: str
     attachments: int
-    document: dict[str, Any] = field(default_factory=dict)
+    document: dict[str, Any] | None = field(default_factory=dict)
 
     def full_admin_statements(self) -> tuple[dict[str, Any], ...]:
         """Statements that allow ``"*"`` actions on ``"*"`` resources (CIS 1.15)."""
-        return full_admin_statements(self.document)
+        return full_admin_statements(self.document or {})
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -166,13 +167,33 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
+# The action or resource that stands for all of them ("*:*" is how some write "*").
+_EVERY_ACTION = frozenset({"*", "*:*"})
+
+
+def _every(statement: dict[str, Any], key: str, wildcards: frozenset[str]) -> bool:
+    """True when ``statement`` covers every action (``key`` "Action") or resource
+    ("Resource"): a wildcard in ``key``, or ``Not<key>`` with anything but a wildcard
+    (everything except a few is everything AWS adds later, and IAM does not check the
+    names a NotAction lists: "everything but a made-up action" is "*")."""
+    if any(v in wildcards for v in _as_list(statement.get(key))):
+        return True
+    excluded = _as_list(statement.get(f"Not{key}"))
+    return bool(excluded) and not any(v in wildcards for v in excluded)
+
+
 def full_admin_statements(document: dict[str, Any]) -> tuple[dict[str, Any], ...]:
-    """The Allow statements of ``document`` with Action ``*`` and Resource ``*``."""
+    """The Allow statements of ``document`` that grant every action on every resource:
+    ``"*"`` (in a list or not) on ``"*"``, or all actions but those a NotAction lists
+    on ``"*"``, or ``"*"`` on all resources but those a NotResource lists. Narrower
+    grants ("iam:*" on "*", anything on named resources) are not CIS 1.15's concern."""
     found = []
     for statement in _as_list(document.get("Statement")):
         if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
             continue
-        if "*" in _as_list(statement.get("Action")) and "*" in _as_list(statement.get("Resource")):
+        if _every(statement, "Action", _EVERY_ACTION) and _every(
+            statement, "Resource", frozenset({"*"})
+        ):
             found.append(statement)
     return tuple(found)
 

@@ -196,14 +196,19 @@ class ControlReads:
         return Federation(saml, oidc, tuple(instances), self.session.region)
 
 
-def _default_document(policy: Any) -> dict[str, Any]:
+def _default_document(policy: Any) -> dict[str, Any] | None:
+    """The default version's document, or None when the answer lacks it or it is not
+    a JSON object (what the policy allows is then unknown, never assumed harmless)."""
+    import json
+    from urllib.parse import unquote
+
     for version in policy.get("PolicyVersionList", []):
         if version.get("IsDefaultVersion"):
             document = version.get("Document")
             if isinstance(document, str):
-                import json
-                from urllib.parse import unquote
-
-                document = json.loads(unquote(document))
-            return document if isinstance(document, dict) else {}
-    return {}
+                try:
+                    document = json.loads(unquote(document))
+                except ValueError:
+                    return None
+            return document if isinstance(document, dict) else None
+    return None

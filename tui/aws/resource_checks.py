@@ -53,7 +53,20 @@ def check_admin_policies(p: Posture, now: datetime) -> Finding:
     part = p.local_policies
     if part.value is None:
         return unknown_finding("admin-policies", title, Severity.HIGH, part, fix)
-    bad = [pol for pol in part.value.policies if pol.attachments and pol.full_admin_statements()]
+    attached = [pol for pol in part.value.policies if pol.attachments]
+    bad = [pol for pol in attached if pol.full_admin_statements()]
+    unread = [pol.name for pol in attached if pol.document is None]
+    if not bad and unread:
+        return Finding(
+            "admin-policies",
+            title,
+            Severity.HIGH,
+            Status.UNKNOWN,
+            f"Cannot tell for {name_list(unread)}: the answer did not include the document "
+            "of its default version (r reads it again)",
+            fix,
+            tuple(unread),
+        )
     if not bad:
         return Finding(
             "admin-policies",
@@ -116,6 +129,16 @@ def check_expired_certificates(p: Posture, now: datetime) -> Finding:
     if part.value is None:
         return unknown_finding("expired-certificates", title, Severity.MEDIUM, part, fix)
     expired = [c for c in part.value if c.expires is not None and c.expires < now]
+    undated = [c.name for c in part.value if c.expires is None]
+    if undated and not expired:
+        return Finding(
+            "expired-certificates",
+            title,
+            Severity.MEDIUM,
+            Status.UNKNOWN,
+            f"Cannot tell for {name_list(undated)}: IAM listed no expiration date",
+            fix,
+        )
     if expired:
         names = [f"{c.name} ({days_since(now, c.expires)} d ago)" for c in expired]
         return Finding(

@@ -12,7 +12,8 @@ Exit status:
 - 1: one does;
 - 2: a usage error, no usable credentials, or nothing at all could be read from the
   account (an unreachable endpoint, every call refused); also when ``--output`` names a
-  file that exists (without ``--force``) or cannot be written.
+  file that exists (without ``--force``) or cannot be written, or when standard output is
+  closed or its reader has gone (the report was not delivered).
 
 Imports no Textual or Rich at all, and no boto3 before the arguments are parsed.
 """
@@ -191,9 +192,8 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
             write_atomically(Path(args.output), text, replace=args.force)
         except OSError as exc:
             return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    elif not write_stdout(text):
+        return _fail("cannot write the report to standard output (closed, or its reader left)")
     from tui.aws.findings import Severity
     from tui.cli.report_data import exit_status
 
@@ -228,6 +228,25 @@ def renderers() -> dict[str, Callable[[Report], str]]:
         "sarif": render_sarif,
         "csv": render_csv,
     }
+
+
+def write_stdout(text: str) -> bool:
+    """Write ``text`` to standard output; False when it is closed or its reader has gone
+    (``acct-tui report | head -1``). Then standard output is pointed at the null device,
+    so Python's own flush at exit cannot fail again with a traceback."""
+    stream = sys.stdout
+    if stream is None:  # started with standard output closed (``>&-``)
+        return False
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+        return False
+    return True
 
 
 def write_atomically(target: Path, text: str, *, replace: bool) -> None:
