@@ -66,6 +66,9 @@ REGIONS_PAGE = 50
 NAIVE_PER_USER = ("list_mfa_devices", "list_access_keys", "list_groups_for_user")
 NAIVE_PER_USER += ("list_attached_user_policies",)
 PARTS = ("caller", "summary", "details", "report", "aliases", "password_policy", "regions")
+PARTS += ("contacts", "mfa_devices", "certificates", "analyzers", "entities", "local_policies")
+PARTS += ("org_root", "federation")  # the CIS controls' parts
+MANAGED = ("AWSSupportAccess", "AWSCloudShellFullAccess")
 
 
 def groups_for(users: int) -> int:
@@ -212,8 +215,25 @@ class Raw:
         self.iam = session.client("iam", endpoint_url=self.endpoint_url, config=config)
         self.sts = session.client("sts", endpoint_url=self.endpoint_url, config=config)
         self.account = session.client("account", endpoint_url=self.endpoint_url, config=config)
-        for client in (self.iam, self.sts, self.account):
+        self.sso = session.client("sso-admin", endpoint_url=self.endpoint_url, config=config)
+        self.session, self.config = session, config
+        self.analyzer_clients: dict[str, Any] = {}
+        for client in (self.iam, self.sts, self.account, self.sso):
             client.meta.events.register("before-call", self._count)
+
+    def analyzer_client(self, region: str) -> Any:
+        with self.lock:
+            client = self.analyzer_clients.get(region)
+            if client is None:
+                client = self.session.client(
+                    "accessanalyzer",
+                    endpoint_url=self.endpoint_url,
+                    region_name=region,
+                    config=self.config,
+                )
+                client.meta.events.register("before-call", self._count)
+                self.analyzer_clients[region] = client
+            return client
 
     def _count(self, model: Any, **_: Any) -> None:
         with self.lock:
@@ -252,6 +272,65 @@ class Raw:
     def regions(self) -> Any:
         paginator = self.account.get_paginator("list_regions")
         return list(paginator.paginate(PaginationConfig={"PageSize": REGIONS_PAGE}))
+
+    # The CIS controls' parts (tui/aws/control_reads.py), call for call.
+    def contacts(self) -> Any:
+        try:
+            return self.account.get_alternate_contact(AlternateContactType="SECURITY")
+        except self.account.exceptions.ResourceNotFoundException:
+            return None
+
+    def mfa_devices(self) -> Any:
+        paginator = self.iam.get_paginator("list_virtual_mfa_devices")
+        return list(paginator.paginate(AssignmentStatus="Any"))
+
+    def certificates(self) -> Any:
+        return list(self.iam.get_paginator("list_server_certificates").paginate())
+
+    def analyzers(self) -> Any:
+        on = ("ENABLED", "ENABLED_BY_DEFAULT")
+        regions = [
+            r["RegionName"]
+            for page in self.regions()
+            for r in page["Regions"]
+            if r["RegionOptStatus"] in on
+        ]
+
+        def listed(region: str) -> Any:
+            paginator = self.analyzer_client(region).get_paginator("list_analyzers")
+            return list(paginator.paginate())
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            return list(pool.map(listed, regions))
+
+    def entities(self) -> Any:
+        paginator = self.iam.get_paginator("list_entities_for_policy")
+        return [
+            list(paginator.paginate(PolicyArn=f"arn:aws:iam::aws:policy/{name}"))
+            for name in MANAGED
+        ]
+
+    def local_policies(self) -> Any:
+        paginator = self.iam.get_paginator("get_account_authorization_details")
+        pages = paginator.paginate(
+            Filter=["LocalManagedPolicy"], PaginationConfig={"PageSize": AUTH_PAGE}
+        )
+        return list(pages)
+
+    def org_root(self) -> Any:
+        from botocore.exceptions import ClientError
+
+        try:
+            return self.iam.list_organizations_features()
+        except ClientError:
+            return None  # not in an organization: an answer, as for the app
+
+    def federation(self) -> Any:
+        return (
+            self.iam.list_saml_providers(),
+            self.iam.list_open_id_connect_providers(),
+            list(self.sso.get_paginator("list_instances").paginate()),
+        )
 
     def floor(self, concurrent: bool) -> float:
         readers: list[Callable[[], Any]] = [getattr(self, name) for name in PARTS]
@@ -666,12 +745,18 @@ def evaluate_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         return f"{s['users']} users"
 
     big = by_users.get(5000, largest)
+
+    def counted(kind: str) -> int:
+        # every call but the credential report's polls (how often is up to AWS's pace)
+        ops = big["calls"][kind]["by_operation"]
+        return sum(n for op, n in ops.items() if not op.endswith("GenerateCredentialReport"))
+
     target(
-        "calls per refresh ≤ 15",
+        "calls per refresh = the floor's (fixed, + ListAnalyzers per enabled Region)",
         at(big),
-        int(big["calls"]["app"]["total"]["max"]),
-        15,
-        big["calls"]["app"]["total"]["max"] <= 15,
+        counted("app"),
+        counted("floor"),
+        counted("app") <= counted("floor"),
     )
     pages = {
         s["users"]: s["calls"]["app"]["by_operation"].get("iam:GetAccountAuthorizationDetails", 0)

@@ -247,8 +247,12 @@ def serve(argv: Sequence[str] | None = None) -> None:
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+    from tui.demo.analyzers import AnalyzerStandIn
+    from tui.demo.controlapi import ControlApiMiddleware
+    from tui.demo.orgfeatures import OrgFeaturesStandIn
     from tui.demo.regionapi import RegionApiMiddleware
     from tui.demo.regions import RegionStandIn
+    from tui.demo.server import ACCOUNT_ID, _moto_account_of, _moto_organization
 
     install_auth_details_paging()
     t0 = time.perf_counter()
@@ -257,7 +261,13 @@ def serve(argv: Sequence[str] | None = None) -> None:
 
     # No Region in transit: an ENABLING one would make the app poll in the background.
     standin = RegionStandIn(initial_statuses={"me-south-1": "ENABLED"}, transition_seconds=0)
-    app = RegionApiMiddleware(DomainDispatcherApplication(create_backend_app), standin)
+    # and the CIS controls' stand-ins (Access Analyzer, ListOrganizationsFeatures), as the demo
+    app = ControlApiMiddleware(
+        RegionApiMiddleware(DomainDispatcherApplication(create_backend_app), standin),
+        AnalyzerStandIn(account_id=ACCOUNT_ID),
+        OrgFeaturesStandIn(_moto_organization),
+        account_of=_moto_account_of,
+    )
     port = start_http(app, args.port)
 
     line = {

@@ -177,7 +177,9 @@ async def test_every_screen_is_readable(
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, GuideScreen))
         panes = {
-            "1": ("Security recommendations", "✗ fix", "critical", "✓ ok"),
+            # (24 checks: the passing ones are below the fold at 80×24; every status is
+            # checked on rendered rows at 160×60, test_status_and_severity_are_words…)
+            "1": ("Security recommendations", "✗ fix", "critical", "medium"),
             "2": ("Users", "bob", "✗ no", "✓ yes"),
             "3": ("Groups", "developers"),
             "4": ("Account alias", "No alias set", "Sign-in"),
@@ -322,7 +324,12 @@ def test_readable_colours_reach_aa_on_every_builtin_theme(theme: str) -> None:
 # ------------------------------------------------------------------------------ never by colour
 # What each state must say in words or symbols, written out here rather than read from the
 # app: a status made colour-only (or two states made to look alike) fails below.
-FINDING_STATUS = {Status.FAIL: "✗ fix", Status.UNKNOWN: "? unknown", Status.PASS: "✓ ok"}
+FINDING_STATUS = {
+    Status.FAIL: "✗ fix",
+    Status.UNKNOWN: "? unknown",
+    Status.INFO: "i note",
+    Status.PASS: "✓ ok",
+}
 SEVERITY_WORD = {s: s.name.lower() for s in Severity}
 GUIDE_LABEL = {
     StepState.DONE: "✓ done",

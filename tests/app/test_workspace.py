@@ -143,7 +143,8 @@ async def test_changes_started_here_show_when_they_end(demo: DemoEndpoint) -> No
         await wait_until(pilot, lambda: app.generation > generation and not app.refreshing, 30)
         ws = await open_user(app, pilot, "bob")
         policies = ws.query_one("#user-policies", DataTable)
-        assert len(rows(ws, "user-policies")) == 2
+        # the two, and AWSCloudShellFullAccess (the demo's CIS 1.21 failure)
+        assert len(rows(ws, "user-policies")) == 3
         policies.focus()
         await pilot.press("down")
         second = rows(ws, "user-policies")[1][0]

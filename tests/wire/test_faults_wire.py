@@ -99,6 +99,7 @@ from tests.support.faultmatrix import (
 )
 from tests.support.faultproxy import FAULTS, FaultProxy
 from tests.support.faults_table import RESULTS, CellResult
+from tui.aws.analyzers import ANALYZER_NAME
 from tui.aws.control_models import AlternateContact
 from tui.aws.errors import AwsError, AwsFailure
 from tui.aws.iam import NewGroup, NewUser, PasswordChange
@@ -476,7 +477,8 @@ ANALYZER_REGION = "us-west-2"  # an enabled Region the demo leaves without an an
 
 def analyzers(w: Wire) -> None:
     """The create-analyzers plan: CreateAnalyzer faulted; its lost answer read back with a
-    faulted GetAnalyzer; its rollback's DeleteAnalyzer faulted."""
+    faulted GetAnalyzer; its rollback's DeleteAnalyzer faulted. Cells run side by side in
+    one Region, each with an analyzer name of its own (the plan's "-N" suffix)."""
     upstream: Any = boto3.client(
         "accessanalyzer",
         endpoint_url=w.demo.endpoint_url,
@@ -484,14 +486,19 @@ def analyzers(w: Wire) -> None:
         aws_access_key_id=w.demo.access_key_id,
         aws_secret_access_key=w.demo.secret_access_key,
     )
+    # Names taken up to this cell's number, so the plan picks "acct-tui-external-access-N".
+    number = 2 + int(w.key[-6:])  # each cell's key is numbered apart
+    taken = [ANALYZER_NAME, *(f"{ANALYZER_NAME}-{n}" for n in range(2, number))]
+    mine = f"{ANALYZER_NAME}-{number}"
 
-    def names() -> list[str]:
-        return [a["name"] for a in upstream.list_analyzers()["analyzers"]]
+    def exists() -> bool:
+        return any(a["name"] == mine for a in upstream.list_analyzers()["analyzers"])
 
     def has(what: str) -> bool | None:
-        return any(name in what for name in names()) if "analyzer" in what else None
+        return exists() if mine in what else None
 
-    plan = w.service.analyzers_writer.plan_create([ANALYZER_REGION], {ANALYZER_REGION: names()})
+    plan = w.service.analyzers_writer.plan_create([ANALYZER_REGION], {ANALYZER_REGION: taken})
+    assert mine in plan.steps[0].id, plan.steps[0].id
     if w.action == "access-analyzer:DeleteAnalyzer":
         assert plan.run().ok, "the plan did not run without a fault"
         w.arm()
@@ -502,7 +509,8 @@ def analyzers(w: Wire) -> None:
         w.shown = str(undone)
         check_exists_now(w.problems, undone.exists_now, has)
     else:
-        background = {"access-analyzer:CreateAnalyzer": "slow"}
+        # GetAnalyzer reads back a create whose answer was lost (the connection reset).
+        background = {"access-analyzer:CreateAnalyzer": "reset"}
         w.arm(background if w.action == "access-analyzer:GetAnalyzer" else None)
         result = plan.run()
         w.settle()
@@ -518,9 +526,8 @@ def analyzers(w: Wire) -> None:
             failure = result.failure
             w.error = failure.error if failure else None
         plan.rollback()
-    for name in names():
-        if name.startswith("acct-tui"):
-            upstream.delete_analyzer(analyzerName=name)
+    if exists():
+        upstream.delete_analyzer(analyzerName=mine)
 
 
 CERT = ""  # a signing certificate for the delete-user cells, made once per run
@@ -544,7 +551,7 @@ DRIVES: dict[str, Callable[[Wire], None]] = {
     **dict.fromkeys(ANALYZER_OPS, analyzers),
 }
 # Account-wide settings: one cell at a time, or cells would see each other's changes.
-SINGLETONS = frozenset(ALIAS_OPS + POLICY_OPS + ANALYZER_OPS)
+SINGLETONS = frozenset(ALIAS_OPS + POLICY_OPS)
 
 
 def run(w: Wire) -> CellResult:

@@ -153,7 +153,7 @@ def check_unused_passwords(p: Posture, now: datetime) -> Finding:
 
 
 def check_root_central(p: Posture, now: datetime) -> Finding:
-    title = "Root credentials are managed centrally (Organizations)"
+    title = "Root credentials managed centrally (Organizations)"
     fix = Fix(
         "Enable centralized root access in the organization's management account",
         console_steps=(

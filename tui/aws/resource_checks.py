@@ -161,7 +161,7 @@ def check_expired_certificates(p: Posture, now: datetime) -> Finding:
 
 
 def check_access_analyzer(p: Posture, now: datetime) -> Finding:
-    title = "Access Analyzer (external access) in every enabled Region"
+    title = "Access Analyzer in every enabled Region"
     fix = Fix(
         "Create an external-access analyzer in each Region that lacks one",
         action="create_analyzers",
