@@ -378,6 +378,9 @@ async def test_status_and_severity_are_words_on_the_rendered_rows(
         assert {f.status for f in findings} >= {Status.FAIL, Status.PASS}
         assert len({f.severity for f in findings}) >= 3
         for f in findings:
+            # (24 rows: bring each into view first)
+            recs.table.move_cursor(row=recs.table.get_row_index(f.id))
+            await pilot.pause(0.05)
             line = row_text(app, recs, f.id)
             status, severity = FINDING_STATUS[f.status], SEVERITY_WORD[f.severity]
             assert re.search(rf"{re.escape(status)}\s+{severity}\b", line), (f.id, line)
