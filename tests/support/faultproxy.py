@@ -323,8 +323,11 @@ class _Handler(BaseHTTPRequestHandler):
         """Hold the answer back; True as soon as the client closes its end (it gave up),
         False when ``slow_seconds`` pass first or the proxy stops."""
         deadline = time.monotonic() + proxy.slow_seconds
+        # poll, not select: a long test process can hold descriptors past select's 1024
+        watch = select.poll()
+        watch.register(self.connection, select.POLLIN | select.POLLHUP | select.POLLERR)
         while not proxy._stopping.is_set() and time.monotonic() < deadline:
-            readable, _, _ = select.select([self.connection], [], [], 0.05)
+            readable = watch.poll(50)
             if not readable:
                 continue
             try:
