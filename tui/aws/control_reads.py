@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from tui.aws.session import AwsSession
 
 AUTH_DETAILS_PAGE_SIZE = 1000
+# The largest page IAM's listings allow (a virtual MFA device per user: pages, not calls
+# per user).
+LISTING_PAGE_SIZE = 1000
 # At most this many Regions are asked for their analyzers at once.
 ANALYZER_READS_AT_ONCE = 8
 _ENABLED = (RegionStatus.ENABLED, RegionStatus.ENABLED_BY_DEFAULT)
@@ -81,7 +84,9 @@ class ControlReads:
         devices: list[VirtualMfa] = []
         paginator = self.session.iam().get_paginator("list_virtual_mfa_devices")
         with aws_call("iam", "ListVirtualMFADevices"):
-            for page in paginator.paginate(AssignmentStatus="Any"):
+            for page in paginator.paginate(
+                AssignmentStatus="Any", PaginationConfig={"PageSize": LISTING_PAGE_SIZE}
+            ):
                 for d in page.get("VirtualMFADevices", []):
                     user = d.get("User")
                     devices.append(VirtualMfa(d["SerialNumber"], user["Arn"] if user else None))
