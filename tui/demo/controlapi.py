@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 
 from tui.demo.analyzers import AnalyzerStandIn, ApiError, invalid
 from tui.demo.orgfeatures import OrgFeaturesError, OrgFeaturesStandIn
-from tui.demo.regionapi import Authorizer
+from tui.demo.regionapi import Authorizer, read_body
 
 #: Control endpoint (not an AWS API): POST a JSON body
 #: ``{"trusted_access": true, "features": ["RootCredentialsManagement"]}``.
@@ -97,7 +97,7 @@ class ControlApiMiddleware:
             self.analyzers.reset()
             self.org.reset()
         if service == "iam" and method == "POST":
-            body = _read_body(environ)
+            body = read_body(environ)
             # moto reads the body again: hand it a fresh stream with the same bytes.
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
@@ -111,7 +111,7 @@ class ControlApiMiddleware:
         self, environ: WSGIEnvironment, start_response: StartResponse, region: str
     ) -> Iterable[bytes]:
         try:
-            body = _read_body(environ)
+            body = read_body(environ)
             operation, name = _route(environ)
             if self.authorize is not None:
                 denied = self.authorize(environ, operation, body)
@@ -177,7 +177,7 @@ class ControlApiMiddleware:
 
     def _configure(self, environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
         try:
-            params = _parse_json(_read_body(environ))
+            params = _parse_json(read_body(environ))
             features = params.get("features", [])
             if not isinstance(features, list):
                 raise ValueError("features must be a list")
@@ -207,18 +207,6 @@ def _route(environ: WSGIEnvironment) -> tuple[str, str]:
     error = invalid("operation", f"The demo does not implement {method} {path}")
     error.fields["reason"] = "unknownOperation"
     raise error
-
-
-def _read_body(environ: WSGIEnvironment) -> bytes:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    stream = environ.get("wsgi.input")
-    if length <= 0 or stream is None:
-        return b""
-    data = stream.read(length)
-    return data if isinstance(data, bytes) else bytes(data)
 
 
 def _parse_json(body: bytes) -> dict[str, Any]:

@@ -75,7 +75,7 @@ class RegionApiMiddleware:
         self, operation: str, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
         try:
-            body = _read_body(environ)
+            body = read_body(environ)
             if self.authorize is not None:
                 denied = self.authorize(environ, operation, body)
                 if denied is not None:
@@ -151,7 +151,7 @@ class RegionApiMiddleware:
 
     def _inject(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         try:
-            params = _parse_json(_read_body(environ))
+            params = _parse_json(read_body(environ))
             operation, code = params["operation"], params["code"]
             count = int(params.get("count", 1))
             message = params.get("message")
@@ -163,7 +163,8 @@ class RegionApiMiddleware:
         return _respond(start_response, 200, {"status": "ok"})
 
 
-def _read_body(environ: WSGIEnvironment) -> bytes:
+def read_body(environ: WSGIEnvironment) -> bytes:
+    """The request's body (its Content-Length bytes; none when absent or bad)."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
