@@ -182,9 +182,14 @@ class Session:
     def filter(self, text: str) -> None:
         self.term.send("/")
         self.term.wait_for("filter…", WAIT)
+        self.term.wait_footer(has="Filter", lacks="Refresh")  # the filter field has focus
         self.term.type(text)
         self.term.wait_for(" match", WAIT)
         self.term.send("Enter")
+        # Back on the table before the next key: an enter sent while the field still has focus
+        # submits the filter again instead of opening the row. (A text field takes `r`, so the
+        # footer offers Refresh only once the table has focus; `q Quit` may be cut at 80 columns.)
+        self.term.wait_footer(has="Refresh")
 
     def clear_filter(self, text: str) -> None:
         """Escape on the table: the filter row (``text`` alone at the pane's top) goes.
