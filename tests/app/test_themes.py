@@ -86,13 +86,15 @@ def crop(cells: list[list[Paint]], widget: Widget | None) -> list[list[Paint]]:
 
 
 def hide_marks(cells: list[list[Paint]], *, unticked_only: bool) -> None:
-    """Blank the marks of tick boxes ("▐X▌" in a checkbox or a selection list, "▐●▌" in a
-    radio button). An unticked mark is faint on purpose (its absence says "off"), so it is
-    no text to measure; a ticked one is measured like text, but is no status either."""
+    """Blank the marks of tick boxes ("[x]" in a checkbox or a selection list, "(•)" in a
+    radio button; Textual's own "▐X▌"/"▐●▌"). An unticked mark is faint on purpose (its
+    absence says "off"), so it is no text to measure; a ticked one is measured like text,
+    but is no status either."""
     for row in cells:
         for x in range(1, len(row) - 1):
             mark = row[x]
-            boxed = row[x - 1].char == "▐" and row[x + 1].char == "▌" and mark.char in "X●"
+            sides = (row[x - 1].char, row[x + 1].char)
+            boxed = sides in (("▐", "▌"), ("[", "]"), ("(", ")")) and mark.char in "X●x•"
             if boxed and (not unticked_only or contrast(mark.fg, mark.bg) < 2):
                 row[x] = replace(mark, char=" ")
 
@@ -215,8 +217,8 @@ async def test_every_screen_is_readable(
         await pilot.press(*"my-corp")
         await pilot.pause(0.2)
         check(app, "alias form", alias.query_one(".form"), "Sign-in URL: https://my-corp")
-        await pilot.press("escape")
-        await wait_until(pilot, lambda: not isinstance(app.screen, AliasScreen))
+        await pilot.press("escape", "y")  # typed into: escape asks before discarding
+        await wait_until(pilot, lambda: alias not in app.screen_stack)
         # a user: the MFA modal (its QR is decoded in tests/app/test_qr.py), access keys, details
         await open_user(pilot, "bob")
         await pilot.press("m")

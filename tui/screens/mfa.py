@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -31,7 +31,8 @@ from textual.worker import get_current_worker
 
 from tui.aws.errors import AwsFailure
 from tui.aws.mfa import MfaEnableFailed, VirtualMfa, format_seed
-from tui.aws.totp import verify_pair
+from tui.aws.totp import DIGITS, Problem, verify_pair
+from tui.screens.forms.discard import DiscardGuard
 from tui.support import qr
 from tui.support.visible import visible
 from tui.widgets.colours import FAIL, MUTED, SUCCESS, WARNING
@@ -40,7 +41,15 @@ if TYPE_CHECKING:
     from tui.state import AccountState
 
 TEXT_COLUMNS = 35
+"""The narrowest the text beside the QR code may be (80×24 shows both)."""
+WIDEST_TEXT = 60
+"""Wider terminals give the text up to this many columns, then centre the whole screen."""
 MASK = "•" * 16
+HINTS = {
+    "code1": "enter: next code · ctrl+t show secret · ctrl+y copy it · escape: cancel",
+    "code2": "enter: check & enable · ctrl+t show secret · ctrl+y copy it · escape: cancel",
+}
+"""The hint under the codes, for the field that has the focus: what enter does there."""
 
 
 @dataclass
@@ -51,7 +60,7 @@ class _Enabled(Message):
     discarded: bool = False
 
 
-class MfaScreen(ModalScreen[str | None]):
+class MfaScreen(DiscardGuard, ModalScreen[str | None]):
     """Returns "enabled", "retry" (start over with a new device) or None (cancelled)."""
 
     # Focused as the screen opens, so keys typed ahead (over SSH) are never lost.
@@ -72,6 +81,8 @@ class MfaScreen(ModalScreen[str | None]):
         self.busy = False
         self.failed = False  # the device was discarded after an AWS error
         self.enabled = False
+        self.error_field: int | None = None  # the code the message is about (0: both)
+        self.format_error = False  # ... and it is about its shape (not 6 digits)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="mfa"):
@@ -81,18 +92,16 @@ class MfaScreen(ModalScreen[str | None]):
                 yield Static(id="mfa-help", markup=False)
                 yield Static(id="mfa-secret", markup=False)
                 yield Label("Code 1")
-                yield Input(placeholder="123456", max_length=6, restrict=r"[0-9]*", id="code1")
+                yield Input(placeholder="6 digits", max_length=6, restrict=r"[0-9]*", id="code1")
                 yield Label("Code 2 (the next one)")
-                yield Input(placeholder="654321", max_length=6, restrict=r"[0-9]*", id="code2")
-                yield Static(id="mfa-message", markup=False)
-                yield Static(
-                    Content.styled(
-                        "enter: check & enable · ctrl+t show secret · ctrl+y copy it · "
-                        "escape: cancel",
-                        MUTED,
-                    ),
-                    markup=False,
+                yield Input(
+                    placeholder="6 digits, the next code",
+                    max_length=6,
+                    restrict=r"[0-9]*",
+                    id="code2",
                 )
+                yield Static(id="mfa-message", markup=False)
+                yield Static(Content.styled(HINTS["code1"], MUTED), id="mfa-hint", markup=False)
 
     def on_mount(self) -> None:
         self._draw()
@@ -107,7 +116,11 @@ class MfaScreen(ModalScreen[str | None]):
         qr_box = self.query_one("#mfa-qr", Static)
         help_text = self.query_one("#mfa-help", Static)
         room = (size.width - TEXT_COLUMNS, size.height - 1)
-        if qr.fits(self.device.uri, *room):
+        fits = qr.fits(self.device.uri, *room)
+        beside = qr.qr_size(self.device.uri)[0] if fits else 0
+        text = self.query_one("#mfa-text")
+        text.styles.width = max(min(WIDEST_TEXT, size.width - beside), min(size.width, 20))
+        if fits:
             invert = self.colourless and qr.invert_for_theme(dark=self.app.current_theme.dark)
             qr_box.update("\n".join(qr.qr_lines(self.device.uri, invert=invert)))
             qr_box.display = True
@@ -145,6 +158,27 @@ class MfaScreen(ModalScreen[str | None]):
     def _say(self, message: str, *, error: bool = True) -> None:
         box = self.query_one("#mfa-message", Static)
         box.update(Content.styled(message, FAIL if error else SUCCESS))
+        if not error:
+            self.error_field = None
+
+    @on(events.DescendantFocus)
+    def _hint(self, event: events.DescendantFocus) -> None:
+        hint = HINTS.get(event.widget.id or "")
+        if hint is not None:
+            self.query_one("#mfa-hint", Static).update(Content.styled(hint, MUTED))
+
+    @on(Input.Changed, "#code1, #code2")
+    def _corrected(self, event: Input.Changed) -> None:
+        """An error goes as soon as the code it is about is corrected: a shape error once
+        the code is 6 digits, any other (the codes do not match) once the code changes."""
+        changed = 1 if event.input.id == "code1" else 2
+        if self.error_field is None or self.error_field not in (0, changed):
+            return
+        value = event.value
+        if self.format_error and not (len(value) == DIGITS and value.isdigit()):
+            return
+        self.error_field = None
+        self.query_one("#mfa-message", Static).update("")
 
     # -- actions ------------------------------------------------------------------------------
     def action_reveal(self) -> None:
@@ -170,6 +204,8 @@ class MfaScreen(ModalScreen[str | None]):
         verdict = verify_pair(self.device.seed, code1, code2, now=time.time())
         if not verdict.ok:
             self._say(verdict.message)
+            self.error_field = verdict.field or 0
+            self.format_error = verdict.problem is Problem.FORMAT
             self.query_one(f"#code{verdict.field or 1}", Input).focus()
             return
         self.busy = True
@@ -211,6 +247,11 @@ class MfaScreen(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         if self.busy:
             return  # EnableMFADevice is in flight: wait for its answer
+        if not self.enabled and self.ask_to_discard(self._cancel):
+            return  # codes typed: ask before throwing them away
+        self._cancel()
+
+    def _cancel(self) -> None:
         self._forget()
         self.dismiss(None)
 

@@ -25,7 +25,11 @@ class RuleValidator(Validator):
 
 
 class Field(Vertical):
-    """Label, input, and an error line that AWS errors can also be written to."""
+    """Label, input, and an error line that AWS errors can also be written to.
+
+    A ``placeholder`` is a hint, never a plausible value: write it "e.g. …" (or say what is
+    expected, "6 digits") and never use a name that exists; it is drawn italic (app.tcss).
+    """
 
     DEFAULT_CSS = """
     Field { height: auto; margin: 0 0 0 0; }

@@ -15,6 +15,7 @@ from textual.widgets.selection_list import Selection
 from tui.aws.iam import ManagedPolicy
 from tui.support.visible import visible
 from tui.widgets.colours import ERROR
+from tui.widgets.toggles import TickList
 
 MAX_SHOWN = 200
 
@@ -45,7 +46,7 @@ class PolicyPicker(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search policies, e.g. admin", id="policy-search")
-        yield SelectionList[str](id="policy-list")
+        yield TickList[str](id="policy-list")
         yield Static("Loading managed policies…", classes="picked", markup=False)
 
     def set_policies(self, policies: Sequence[ManagedPolicy]) -> None:

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from tui.support.visible import visible
+from tui.widgets.toggles import Tick
 
 if TYPE_CHECKING:
     from tui.aws.selfguard import SelfHarm
@@ -68,7 +69,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with VerticalScroll(id="confirm-lines"):
                 yield Static(Text("\n".join(map(visible, self.lines))), markup=False)
             if self.option_label:
-                yield Checkbox(self.option_label, id="confirm-option")
+                yield Tick(self.option_label, id="confirm-option")
             if self.typed is not None:
                 yield Label(
                     Text(f"Type {visible(self.typed)} to confirm:"), id="confirm-typed-label"

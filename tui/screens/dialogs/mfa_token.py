@@ -29,7 +29,7 @@ class MfaTokenScreen(ModalScreen[str | None]):
             box.border_title = "MFA code needed"
             yield Label(self.prompt, markup=False)
             yield Input(
-                placeholder="123456",
+                placeholder="6 digits",
                 max_length=6,
                 restrict=r"[0-9]*",
                 validators=[Regex(r"^[0-9]{6}$", failure_description="six digits")],

@@ -16,6 +16,7 @@ from textual.widgets.selection_list import Selection
 
 from tui.support.visible import visible
 from tui.widgets.colours import ERROR
+from tui.widgets.toggles import TickList
 
 
 class PickManyScreen(ModalScreen[tuple[str, ...] | None]):
@@ -50,7 +51,7 @@ class PickManyScreen(ModalScreen[tuple[str, ...] | None]):
             box.border_title = Text(visible(self.title_text))
             box.border_subtitle = "space choose · ctrl+s continue · escape cancel"
             yield Label(Text(self.prompt))
-            yield SelectionList[str](
+            yield TickList[str](
                 *(Selection(Text(visible(item)), item) for item in self.items), id="pick-list"
             )
             yield Static("", id="pick-error", markup=False)

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from tui.aws import validate
 from tui.aws.models import sign_in_url
 from tui.runtime.workers import failure_text, in_thread
+from tui.screens.forms.discard import DiscardGuard
 from tui.support.visible import visible
 from tui.widgets.colours import SUCCESS, WARNING
 from tui.widgets.fields import Field
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from tui.state import AccountState
 
 
-class AliasScreen(ModalScreen[str | None]):
+class AliasScreen(DiscardGuard, ModalScreen[str | None]):
     """Sets the alias (one per account; a new one replaces the old). Returns it, or None."""
 
     # Focused as the screen opens, so keys typed ahead (over SSH) are never lost.

@@ -16,11 +16,12 @@ from textual.worker import get_current_worker
 from tui.aws.iam import ManagedPolicy, Plan
 from tui.aws.writer import InvalidRequest
 from tui.runtime.workers import failure_text
+from tui.screens.forms.discard import DiscardGuard
 from tui.support.visible import visible
 from tui.widgets.policy_picker import PolicyPicker
 
 
-class AttachPoliciesScreen(ModalScreen[tuple[str, ...] | None]):
+class AttachPoliciesScreen(DiscardGuard, ModalScreen[tuple[str, ...] | None]):
     """The searchable picker (AWS- and customer-managed policies); ``ctrl+s`` reviews the
     plan and returns the chosen ARNs once confirmed, None when cancelled."""
 

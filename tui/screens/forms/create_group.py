@@ -16,11 +16,12 @@ from textual.worker import get_current_worker
 from tui.aws import validate
 from tui.aws.iam import ManagedPolicy, NewGroup, Plan
 from tui.runtime.workers import failure_text
+from tui.screens.forms.discard import DiscardGuard
 from tui.widgets.fields import Field
 from tui.widgets.policy_picker import PolicyPicker
 
 
-class CreateGroupScreen(ModalScreen[NewGroup | None]):
+class CreateGroupScreen(DiscardGuard, ModalScreen[NewGroup | None]):
     """Returns the reviewed :class:`NewGroup`, or None when cancelled."""
 
     # Focused as the screen opens, so keys typed ahead (over SSH) are never lost.
@@ -59,7 +60,7 @@ class CreateGroupScreen(ModalScreen[NewGroup | None]):
                     "Group name",
                     id="name",
                     value=p.name,
-                    placeholder="administrators",
+                    placeholder="e.g. security-auditors",
                     check=lambda v: validate.group_name_error(v, self.existing),
                 )
                 yield Field("Path", id="path", value=p.path, check=validate.path_error)

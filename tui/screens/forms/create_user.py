@@ -17,8 +17,10 @@ from textual.widgets.selection_list import Selection
 from tui.aws import validate
 from tui.aws.iam import NewUser, Plan, needs_change_password_policy
 from tui.aws.models import PasswordPolicy
+from tui.screens.forms.discard import DiscardGuard
 from tui.support.visible import visible
 from tui.widgets.fields import Field
+from tui.widgets.toggles import Radio, Tick, TickList
 
 
 def parse_tags(text: str) -> list[tuple[str, str]]:
@@ -43,7 +45,7 @@ def tag_problem(text: str) -> str | None:
     return f"line {index + 1} ({part}): {message}"
 
 
-class CreateUserScreen(ModalScreen[NewUser | None]):
+class CreateUserScreen(DiscardGuard, ModalScreen[NewUser | None]):
     """Returns the reviewed :class:`NewUser`, or None when cancelled.
 
     ``prefill``/``errors`` bring the user back to what they typed, with AWS's complaint
@@ -90,14 +92,14 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
                     "User name",
                     id="name",
                     value=p.name,
-                    placeholder="alice",
+                    placeholder="e.g. dana.lee",
                     check=lambda v: validate.user_name_error(v, self.existing),
                 )
                 yield Field("Path", id="path", value=p.path, check=validate.path_error)
-                yield Checkbox("Console access (password)", p.console, id="console")
+                yield Tick("Console access (password)", p.console, id="console")
                 with RadioSet(id="password-mode"):
-                    yield RadioButton("Auto-generate a password", p.password is None, id="auto")
-                    yield RadioButton("Type a password", p.password is not None, id="typed")
+                    yield Radio("Auto-generate a password", p.password is None, id="auto")
+                    yield Radio("Type a password", p.password is not None, id="typed")
                 yield Field(
                     "Password",
                     id="password",
@@ -105,13 +107,11 @@ class CreateUserScreen(ModalScreen[NewUser | None]):
                     password=True,
                     check=self._password_problem,
                 )
-                yield Checkbox(
-                    "Require a new password at first sign-in", p.require_reset, id="reset"
-                )
+                yield Tick("Require a new password at first sign-in", p.require_reset, id="reset")
                 yield Static("", id="reset-note", markup=False)
-                yield Checkbox("Access key (programmatic access)", p.access_key, id="access-key")
+                yield Tick("Access key (programmatic access)", p.access_key, id="access-key")
                 yield Label("Groups (space to pick)")
-                yield SelectionList[str](
+                yield TickList[str](
                     *(Selection(Text(visible(g)), g, g in p.groups) for g in self.groups),
                     id="groups",
                 )

@@ -28,11 +28,13 @@ from tui.aws.iam import (
     needs_change_password_policy,
 )
 from tui.aws.models import PasswordPolicy
+from tui.screens.forms.discard import DiscardGuard
 from tui.support.visible import visible
 from tui.widgets.fields import Field
+from tui.widgets.toggles import Radio, Tick
 
 
-class PasswordScreen(ModalScreen[PasswordChange | None]):
+class PasswordScreen(DiscardGuard, ModalScreen[PasswordChange | None]):
     """Returns the reviewed :class:`PasswordChange`, or None when cancelled.
 
     ``prefill``/``errors`` bring the user back to what they chose, with AWS's complaint
@@ -85,8 +87,8 @@ class PasswordScreen(ModalScreen[PasswordChange | None]):
             box.border_title = Text(visible(self.title_text))
             box.border_subtitle = "tab next · space toggles · ctrl+s review · escape cancel"
             with RadioSet(id="password-mode"):
-                yield RadioButton("Auto-generate a password", p.password is None, id="auto")
-                yield RadioButton("Type a password", p.password is not None, id="typed")
+                yield Radio("Auto-generate a password", p.password is None, id="auto")
+                yield Radio("Type a password", p.password is not None, id="typed")
             yield Field(
                 "Password",
                 id="password",
@@ -94,7 +96,7 @@ class PasswordScreen(ModalScreen[PasswordChange | None]):
                 password=True,
                 check=self._password_problem,
             )
-            yield Checkbox("Require a new password at next sign-in", p.require_reset, id="reset")
+            yield Tick("Require a new password at next sign-in", p.require_reset, id="reset")
             yield Static("", id="reset-note", markup=False)
             yield Static(Text(_policy_line(self.policy)), id="policy-note", markup=False)
 

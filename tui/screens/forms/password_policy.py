@@ -17,13 +17,14 @@ from textual.widgets import Static
 from tui.aws.models import PasswordPolicy
 from tui.aws.password_policy import PolicyWriter, diff, proposed_policy
 from tui.runtime.workers import failure_text, in_thread
+from tui.screens.forms.discard import DiscardGuard
 from tui.widgets.colours import FAIL, INFO, MUTED, SUCCESS
 
 if TYPE_CHECKING:
     from tui.state import AccountState
 
 
-class PasswordPolicyScreen(ModalScreen[PasswordPolicy | None]):
+class PasswordPolicyScreen(DiscardGuard, ModalScreen[PasswordPolicy | None]):
     """Shows what changes; ``ctrl+s`` sends the whole proposed policy (no partial update).
 
     Returns the policy now in force, or None when cancelled.

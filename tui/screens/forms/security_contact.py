@@ -18,6 +18,7 @@ from tui.aws.control_models import AlternateContact
 from tui.aws.iam import Plan
 from tui.aws.validate import ContactField, contact_error, rule
 from tui.aws.writer import InvalidRequest
+from tui.screens.forms.discard import DiscardGuard
 from tui.widgets.fields import Field
 
 _LABELS = {
@@ -32,7 +33,7 @@ def _check(field: ContactField) -> Callable[[str], str | None]:
     return lambda value: contact_error(field, value)
 
 
-class SecurityContactScreen(ModalScreen[AlternateContact | None]):
+class SecurityContactScreen(DiscardGuard, ModalScreen[AlternateContact | None]):
     """Returns the reviewed contact, or None when cancelled. Every field is checked against
     the Account model as typed and again on ``ctrl+s``: nothing is sent while one is bad."""
 
@@ -80,7 +81,7 @@ class SecurityContactScreen(ModalScreen[AlternateContact | None]):
                         label,
                         id=field_id,
                         value=getattr(self.prefill, attribute) if self.prefill else "",
-                        placeholder=example,
+                        placeholder=f"e.g. {example}",
                         check=_check(field),
                         max_length=rule(field).max_length,
                     )

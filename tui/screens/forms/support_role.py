@@ -21,12 +21,14 @@ from tui.aws.iam.control_fixes import FIELD_ROLE_NAME, SupportRole, trust_policy
 from tui.aws.validate import Field as Rules
 from tui.aws.validate import role_name_error, rule
 from tui.aws.writer import InvalidRequest
+from tui.screens.forms.discard import DiscardGuard
 from tui.support.visible import visible
 from tui.widgets.colours import INFO
 from tui.widgets.fields import Field
+from tui.widgets.toggles import Tick
 
 
-class SupportRoleScreen(ModalScreen[SupportRole | None]):
+class SupportRoleScreen(DiscardGuard, ModalScreen[SupportRole | None]):
     """Returns the reviewed :class:`SupportRole`, or None when cancelled."""
 
     AUTO_FOCUS = "#role-name-input"
@@ -72,7 +74,7 @@ class SupportRoleScreen(ModalScreen[SupportRole | None]):
                     check=role_name_error,
                     max_length=rule(Rules.ROLE_NAME).max_length,
                 )
-                yield Checkbox(
+                yield Tick(
                     "Only with MFA (aws:MultiFactorAuthPresent)",
                     self.prefill.require_mfa,
                     id="role-mfa",

@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 from tui.aws import validate
 from tui.aws.iam import Plan
 from tui.aws.writer import InvalidRequest
+from tui.screens.forms.discard import DiscardGuard
 from tui.support.visible import visible
 from tui.widgets.colours import ERROR
 
@@ -49,8 +50,10 @@ class TagRow(Vertical):
         locked = self.locked
         key, value = (visible(self.key), visible(self.value)) if locked else (self.key, self.value)
         with Horizontal():
-            yield Input(key, placeholder="key", classes="tag-key", disabled=locked)
-            yield Input(value, placeholder="value", classes="tag-value", disabled=locked)
+            yield Input(key, placeholder="key, e.g. team", classes="tag-key", disabled=locked)
+            yield Input(
+                value, placeholder="value, e.g. platform", classes="tag-value", disabled=locked
+            )
         note = "kept as it is: it holds characters that cannot be edited here" if locked else ""
         yield Static(note, classes="tag-error", markup=False)
 
@@ -68,7 +71,7 @@ class TagRow(Vertical):
             error.display = bool(message)
 
 
-class TagsScreen(ModalScreen[Tags | None]):
+class TagsScreen(DiscardGuard, ModalScreen[Tags | None]):
     """Returns the reviewed tags (empty rows dropped), or None when cancelled.
 
     Checked as typed with :func:`tui.aws.validate.tag_errors` (at most 50 tags, key 128
