@@ -113,6 +113,8 @@ def test_a_fifo_as_config_toml_does_not_hang_start_up(tmp_path: Path) -> None:
             60,
         )
         term.wait_for("Getting started —", 60)
+        term.send("Escape")  # q quits only from the main screen
+        term.wait_gone("Getting started —", 30)
         term.send("q")
         assert term.exit_status(30) == 0
     finally:
