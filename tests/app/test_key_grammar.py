@@ -292,6 +292,27 @@ async def test_j_and_k_move_in_panes_workspace_and_guide_and_scroll_help(
             await pilot.press("j")
             assert policies.cursor_row == 1
         await pilot.press("escape")
+        # pick lists (one and several)
+        from textual.widgets import OptionList, SelectionList
+
+        from tui.screens.dialogs.choose import ChooseScreen
+        from tui.screens.dialogs.pick_many import PickManyScreen
+
+        for dialog, kind in (
+            (ChooseScreen("Choose", "one of", ["a", "b", "c"]), OptionList),
+            (PickManyScreen("Pick", "some of", ["a", "b", "c"]), SelectionList),
+        ):
+            app.push_screen(dialog)
+            await wait_for_screen(app, pilot, type(dialog))
+            options = dialog.query_one(kind)
+            await wait_until(pilot, lambda o=options: o.has_focus)
+            await pilot.press("j", "j")
+            assert options.highlighted in (1, 2), type(dialog).__name__
+            moved = options.highlighted
+            await pilot.press("k")
+            assert options.highlighted == moved - 1
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
         # help scrolls
         await pilot.press("question_mark")
         help_screen = await wait_for_screen(app, pilot, HelpScreen)
@@ -343,7 +364,7 @@ def fingerprint(app: AcctApp) -> tuple[object, ...]:
         tuple(id(s) for s in app.screen_stack),
         id(focused),
         row,
-        len(app._notifications),
+        len(SAID),  # every notification asked for (toasts also expire by themselves)
         app.clipboard,
         app.generation,
         app.refreshing,
@@ -373,11 +394,23 @@ async def press_and_see(app: AcctApp, pilot: Any, key: str, where: str) -> None:
 
 
 PRESSED: list[str] = []
+SAID: list[str] = []
+
+
+def record_notifications(app: AcctApp) -> None:
+    shown = app.notify
+
+    def notify(message: str, **kwargs: Any) -> None:
+        SAID.append(message)
+        shown(message, **kwargs)
+
+    app.notify = notify  # type: ignore[method-assign]
 
 
 async def test_every_footer_key_does_something(demo: DemoEndpoint) -> None:
     PRESSED.clear()
     app = make_app(demo)
+    record_notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(app, pilot)
         for pane in "12345":

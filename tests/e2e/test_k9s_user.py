@@ -32,34 +32,50 @@ def running(term: Tmux) -> bool:
     return not (status.exists() and status.read_text().strip())
 
 
-def body(screen: str) -> str:
-    """The screen without its footer line."""
-    return screen.rstrip("\n").rsplit("\n", 1)[0]
+def guide_reason(screen: str) -> list[str]:
+    """The start of each line of the guide's reason box (below the steps; the right part of
+    the screen is left out, where a toast may show)."""
+    lines = screen.splitlines()
+    top = next(i for i, line in enumerate(lines) if "Getting started —" in line)
+    rule = next(i for i in range(top, len(lines)) if "──────────" in lines[i][:20])
+    end = next(i for i in range(rule, len(lines)) if "escape close" in lines[i])
+    return [line[:36] for line in lines[rule + 1 : end]]
+
+
+def user_names(screen: str) -> list[str]:
+    """The names in the Users table, top to bottom."""
+    lines = screen.splitlines()
+    header = next((i for i, line in enumerate(lines) if "User" in line and "Console" in line), None)
+    if header is None:
+        return []
+    names = []
+    for line in lines[header + 1 :]:
+        cells = line.strip("│ ").split()
+        if not cells or cells[0].startswith(("─", "╰")):
+            break
+        names.append(cells[0])
+    return names
 
 
 def test_k9s_user_keys(term: Tmux, tmp_path: Path) -> None:
     term.start([*acct_tui(), "--demo"], terminal_env(tmp_path))
 
-    # Getting started opens by itself: q does nothing there, j moves its step cursor.
-    guide = term.wait_for("Getting started —", WAIT)
+    # Getting started opens by itself: q does nothing there, j/k move its step cursor (the
+    # reason under the steps is the highlighted step's).
+    term.wait_for("Getting started —", WAIT)
     term.wait_footer(has="Close")
+    reason = guide_reason(term.screen())
     term.send("q")
-    term.send("j")  # handled after q: the highlighted step (its reason below) changes
-    term.wait_until(lambda s: body(s) != body(guide), "the guide's cursor moved", WAIT)
+    term.send("j")  # handled after q: the highlighted step changes
+    term.wait_until(lambda s: guide_reason(s) != reason, "j moved the guide's cursor", WAIT)
     assert running(term) and "Getting started —" in term.screen()
+    term.send("k")
+    term.wait_until(lambda s: guide_reason(s) == reason, "k moved it back", WAIT)
     term.send("Escape")
     term.wait_gone("Getting started —", WAIT)
 
-    # j/k on the recommendations: the finding explained under the table follows the cursor.
-    term.wait_footer(has="q Quit")
-    first = term.screen()
-    term.send("j")
-    second = term.wait_until(lambda s: body(s) != body(first), "j moved the cursor", WAIT)
-    term.send("k")
-    term.wait_until(lambda s: body(s) == body(first), "k moved it back", WAIT)
-    assert body(second) != body(first)
-
     # Help: q does nothing, / filters the keys, escape clears the search, then closes help.
+    term.wait_footer(has="q Quit")
     term.send("?")
     term.wait_for("Keys (remap by id", WAIT)
     term.send("q")
@@ -80,16 +96,22 @@ def test_k9s_user_keys(term: Tmux, tmp_path: Path) -> None:
     term.send("Escape")
     term.wait_gone("Keys (remap by id", WAIT)
 
-    # A user's workspace: q does nothing, escape backs out.
+    # Users: j j k highlights the second user, whose workspace enter opens; there q does
+    # nothing and escape backs out.
     term.wait_footer(has="q Quit")
     term.send("2")
     term.wait_footer(has="n New user")
+    second = user_names(term.wait_until(lambda s: len(user_names(s)) > 2, "users", WAIT))[1]
+    term.send("j")
+    term.send("j")
+    term.send("k")
     term.send("Enter")
+    term.wait_for(f"User {second} ", WAIT)
     term.wait_footer(has="Set password")
     term.send("q")
     term.send("Tab")  # handled after q: the next section (MFA) takes the focus
     term.wait_footer(has="Add MFA")
-    assert running(term)
+    assert running(term) and f"User {second} " in term.screen()
     term.send("Escape")
     term.wait_footer(has="n New user")
 

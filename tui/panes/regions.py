@@ -28,7 +28,7 @@ class RegionsPane(TablePane[RegionList]):
         Binding(
             "enter",
             "change_region",
-            "Enable/disable",
+            "On/off",  # short: the footer at 80 columns keeps "q Quit" in view
             priority=True,
             id="regions.change",
             tooltip="Enable the highlighted Region if DISABLED, disable it if ENABLED "

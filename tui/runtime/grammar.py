@@ -15,7 +15,6 @@ from textual.app import App
 from textual.widget import Widget
 
 from tui.runtime.regions import RegionWatcher
-from tui.runtime.workers import FLOW_IO
 
 if TYPE_CHECKING:
     from tui.aws.models import RegionList
@@ -27,7 +26,7 @@ MOVES: dict[str, tuple[str, str]] = {
     "list_up": ("cursor_up", "scroll_up"),
 }
 # Workers whose end the user waits for: a flow (form → review → plan) and a plan's calls.
-CHANGE_GROUPS = frozenset({"flow", "plan", FLOW_IO})
+CHANGE_GROUPS = frozenset({"flow", "plan"})
 # Keys the main screen still takes while a flow runs (AcctApp.on_event holds back the rest).
 KEYS_DURING_FLOWS = frozenset({"q", "ctrl+c", "ctrl+q"})
 
@@ -88,7 +87,7 @@ class KeyGrammarApp(App[None]):
             return
         question = ConfirmScreen(
             "Quit acct-tui?",
-            [*running, "Quitting now stops acct-tui watching it; AWS keeps what was done."],
+            [*running, "Quitting now stops it where it is; AWS keeps what was already done."],
             confirm_label="Quit",
         )
         self.push_screen(question, lambda yes: self.exit() if yes else None)
