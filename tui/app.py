@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -23,10 +23,10 @@ from tui.aws.models import Posture
 from tui.runtime import read_only
 from tui.runtime.display import Display
 from tui.runtime.executor import DaemonExecutor
+from tui.runtime.grammar import KEYS_DURING_FLOWS, KeyGrammarApp, UserRegionWatcher
 from tui.runtime.idle import IdleCollector
 from tui.runtime.messages import PartLoaded, RegionPolled, ViewsPrepared
 from tui.runtime.refresh import Reads
-from tui.runtime.regions import RegionWatcher
 from tui.runtime.workers import FLOW_IO
 from tui.screens.main import APP_BINDINGS, MainScreen
 from tui.state import AccountState
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from tui.support.vault import Vault
 
 
-class AcctApp(App[None]):
+class AcctApp(KeyGrammarApp):
     """The acct-tui console. It receives its :class:`AccountService`; tests pass their own."""
 
     CSS_PATH = "app.tcss"
@@ -72,7 +72,9 @@ class AcctApp(App[None]):
         self.pipeline = Display(
             self, self.state, self.main, shown=self._maybe_open_guide, settled=self._finished
         )
-        self.region_watch = RegionWatcher(self, self.state, lambda: self.pipeline.redraw("regions"))
+        self.region_watch = UserRegionWatcher(
+            self, self.state, lambda: self.pipeline.redraw("regions")
+        )
         self.reads = Reads(self, self.state, self.pipeline, self.region_watch, self.idle_gc)
         self.state.connect(
             show=self.pipeline.show_all, refresh=self.reads.refresh, regions=self.region_watch
@@ -168,15 +170,6 @@ class AcctApp(App[None]):
     def on_resize(self, event: events.Resize) -> None:
         self.main.check_size(event.size)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from tui.screens.dialogs.too_small import TooSmallScreen
-
-        # Behind the too-small notice only quitting works (no palette, help or refresh).
-        return action == "quit" or not isinstance(self.screen, TooSmallScreen)
-
-    # Keys the main screen still takes while a flow runs.
-    _KEYS_DURING_FLOWS = frozenset({"q", "ctrl+c", "ctrl+q"})
-
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self.idle_gc.input_seen()
@@ -186,7 +179,7 @@ class AcctApp(App[None]):
         if (
             isinstance(event, events.Key)
             and len(self.screen_stack) == 1
-            and event.key not in self._KEYS_DURING_FLOWS
+            and event.key not in KEYS_DURING_FLOWS
             and any(w.group == "flow" and w.is_running for w in self.workers)
         ):
             event.stop()

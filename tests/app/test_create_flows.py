@@ -230,7 +230,7 @@ async def test_deactivate_an_access_key(demo: DemoEndpoint) -> None:
     app = make_app(demo)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
-        await pilot.press("2", "slash", *"rotator", "enter", "k")
+        await pilot.press("2", "slash", *"rotator", "enter", "a")
         keys = await wait_for_screen(app, pilot, AccessKeysScreen)
         assert key_id in screen_text(app)
         await pilot.press("d")

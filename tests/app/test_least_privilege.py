@@ -465,9 +465,9 @@ async def test_key_and_mfa_changes_under_the_read_policy_name_the_action(
     app = make_app(enforced.as_endpoint(enforced.reader))
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
-        # k lists the keys (ListAccessKeys is in the read policy); changing one is denied
+        # a lists the keys (ListAccessKeys is in the read policy); changing one is denied
         await _open(pilot, "2", "bob")
-        await pilot.press("k")
+        await pilot.press("a")
         keys = await wait_for_screen(app, pilot, AccessKeysScreen)
         note = keys.query_one("#keys-note", Static)
         await pilot.press("d")
@@ -608,11 +608,11 @@ async def test_read_only_session_sends_no_change_and_says_so(enforced: Enforced)
         for key in ("n", "m", "k", "c", "ctrl+d"):
             await s.press(key)  # nothing bound here: nothing happens
 
-        # 2 Users: every refused key; k and enter on users with keys, MFA, neither
+        # 2 Users: every refused key; a and enter on users with keys, MFA, neither
         await s.press("2")
         for name in ("bob", "carol", "dave"):
             s.select("users", name)
-            await s.press("k")
+            await s.press("a")
             keys = await wait_for_screen(app, pilot, AccessKeysScreen)
             await s.refuse("n")
             if keys.keys:

@@ -146,7 +146,7 @@ async def test_deactivating_the_key_in_use_needs_the_name(demo: DemoEndpoint) ->
     app = make_app(demo)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(app, pilot)
-        await pilot.press("2", "slash", *CALLER, "enter", "k")
+        await pilot.press("2", "slash", *CALLER, "enter", "a")
         await wait_for_screen(app, pilot, AccessKeysScreen)
         await pilot.press("d")
         confirm = await wait_for_screen(app, pilot, ConfirmScreen)
@@ -166,7 +166,7 @@ async def test_another_users_key_needs_only_y(demo: DemoEndpoint) -> None:
     app = make_app(demo)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(app, pilot)
-        await pilot.press("2", "slash", *"spare", "enter", "k")
+        await pilot.press("2", "slash", *"spare", "enter", "a")
         await wait_for_screen(app, pilot, AccessKeysScreen)
         await pilot.press("d")
         confirm = await wait_for_screen(app, pilot, ConfirmScreen)

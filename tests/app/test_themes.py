@@ -227,7 +227,7 @@ async def test_every_screen_is_readable(
         check(app, "MFA modal", mfa.query_one("#mfa-text"), "MFA for bob", "Secret", MASK)
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, MfaScreen))
-        await pilot.press("k")
+        await pilot.press("a")
         keys = await wait_for_screen(app, pilot, AccessKeysScreen)
         await pilot.pause(0.2)
         check(app, "access keys", keys.query_one("#access-keys"), "Access keys of bob", "Active")

@@ -266,7 +266,7 @@ def view_document(term: Tmux) -> None:
 
 def quit_cleanly(term: Tmux) -> None:
     term.wait_footer(has="a Attach policies")  # back in the workspace
-    term.send("q")  # closes the workspace
+    term.send("Escape")  # closes the workspace (q does nothing there)
     term.wait_footer(has="n New user")
     term.send("q")
     status = term.exit_status(WAIT)

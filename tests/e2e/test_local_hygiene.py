@@ -113,6 +113,8 @@ def test_a_fifo_as_config_toml_does_not_hang_start_up(tmp_path: Path) -> None:
             60,
         )
         term.wait_for("Getting started —", 60)
+        term.send("Escape")  # q quits only from the main screen
+        term.wait_gone("Getting started —", 30)
         term.send("q")
         assert term.exit_status(30) == 0
     finally:
@@ -183,6 +185,8 @@ def test_the_running_app_has_no_core_file_limit_left(term: Tmux, tmp_path: Path)
     limits = Path(f"/proc/{app[0]}/limits").read_text()
     line = next(x for x in limits.splitlines() if x.startswith("Max core file size"))
     assert line.split()[4:6] == ["0", "0"], line
+    term.send("Escape")  # q quits only from the main screen
+    term.wait_gone("Getting started —", 30)
     term.send("q")
     assert term.exit_status(30) == 0
 

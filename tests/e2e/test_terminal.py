@@ -84,7 +84,7 @@ def test_copy_reaches_tmux_through_osc52(term: Tmux, tmp_path: Path) -> None:
     term.send("-l", "bob")
     term.send("Enter")
     term.wait_for("1 of ")
-    term.send("k")
+    term.send("a")
     screen = term.wait_for("Access keys of bob")
     key_ids = [w for w in screen.split() if w.startswith("AKIA")]
     assert len(key_ids) == 1, screen

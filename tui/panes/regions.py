@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.content import Content
 
 from tui.aws.models import Posture, Region, RegionList, RegionStatus
@@ -22,6 +23,18 @@ class RegionsPane(TablePane[RegionList]):
     PARTS = frozenset({"regions"})
     COLUMNS: ClassVar[tuple[str, ...]] = ("Region", "Opt-in status", "Name")
     status_column = "Opt-in status"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # The table's own enter does the same; this one is here to say so in the footer.
+        Binding(
+            "enter",
+            "change_region",
+            "On/off",  # short: the footer at 80 columns keeps "q Quit" in view
+            priority=True,
+            id="regions.change",
+            tooltip="Enable the highlighted Region if DISABLED, disable it if ENABLED "
+            "(other Regions: details)",
+        ),
+    ]
 
     def __init__(self, state: AccountState, *, id: str) -> None:  # noqa: A002
         super().__init__(state, id=id)
@@ -63,6 +76,15 @@ class RegionsPane(TablePane[RegionList]):
     def accept(self, data: RegionList) -> None:
         self.regions = {r.code: r for r in data.regions}
         self.source = data.source
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "change_region":
+            # On the table only (not in the filter box), and only where a Region can change.
+            return self.table.has_focus and self.source == "account" and not self.state.read_only
+        return super().check_action(action, parameters)
+
+    def action_change_region(self) -> None:
+        self.action_open_selected()
 
     def open_row(self, key: str) -> None:
         """``enter``: enable a DISABLED opt-in Region, disable an ENABLED one, else details."""

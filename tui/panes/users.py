@@ -23,7 +23,7 @@ class UsersPane(TablePane[dict[str, UserView]]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New user", id="users.new", tooltip="Create an IAM user"),
         Binding("ctrl+d", "delete", "Delete", id="users.delete", tooltip="Delete the user"),
-        Binding("k", "keys", "Keys", id="users.keys", tooltip="Access keys of the user"),
+        Binding("a", "keys", "Access keys", id="users.keys", tooltip="Access keys of the user"),
         Binding("m", "mfa", "MFA", id="users.mfa", tooltip="Enroll a virtual MFA device"),
         Binding("c", "copy_arn", "Copy ARN", id="users.copy", tooltip="Copy the user's ARN"),
     ]

@@ -37,7 +37,7 @@ class GroupScreen(ModalScreen[None]):
     #group-summary, #group-members-empty, #group-policies-empty { height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss(None)", "Close", id="group.close"),
+        Binding("escape", "dismiss(None)", "Close", id="group.close"),
         Binding("a", "add_members", "Add members", id="group.add_members"),
         Binding("p", "attach", "Attach policy", id="group.attach"),
         Binding("ctrl+d,x", "remove", "Remove/detach", id="group.remove"),

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Footer, Static
 
 from tui.aws import guide
 from tui.aws.checks import Finding, evaluate
@@ -44,13 +44,13 @@ PANE_KEYS = ("recommendations", "users", "groups", "alias", "regions")
 
 
 class GuideScreen(ModalScreen[None]):
-    """The guided set-up. ``enter`` opens a step; ``1``-``5`` close it and show a pane."""
+    """The guided set-up. ``enter`` opens a step; ``1``-``5`` close it and show a pane;
+    ``escape`` closes it (``q`` does nothing here: it quits only from the main screen)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,g", "close", "Close", id="guide.close", tooltip="Back to the panes"),
         Binding("r", "app.refresh", "Refresh", id="guide.refresh", tooltip="Read it all again"),
         Binding("question_mark", "app.help", "Help", show=False, id="guide.help"),
-        Binding("q", "app.quit", "Quit", show=False, id="guide.quit"),
         *(
             Binding(
                 str(n),
@@ -72,7 +72,7 @@ class GuideScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="guide") as box:
             box.border_title = "Getting started"
-            box.border_subtitle = "↑↓ step · enter open · r refresh · escape close"
+            box.border_subtitle = "↑↓/jk step · enter open · r refresh · escape close"
             yield Static(
                 Text("The tutorial's steps, each status read live from the account."),
                 id="guide-intro",
@@ -85,6 +85,7 @@ class GuideScreen(ModalScreen[None]):
             table.add_column("Step", key="step")
             yield table
             yield Static(id="guide-reason", markup=False)
+        yield Footer()  # its own keys: the main screen's footer is hidden under it
 
     def on_mount(self) -> None:
         self.state.posture_changed.subscribe(self, self.show)

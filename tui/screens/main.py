@@ -63,7 +63,33 @@ APP_BINDINGS: list[BindingType] = [
         tooltip="The guided set-up: the tutorial's steps with their live status",
     ),
     Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
-    Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit acct-tui"),
+    Binding(
+        "q",
+        "quit_main",
+        "Quit",
+        id="app.quit",
+        tooltip="Quit acct-tui (main screen only; asks first while a change is running)",
+    ),
+    # j/k move in the focused list or text, unless it has its own use for the key (see
+    # tui/runtime/grammar.py); priority, so that they reach a list inside any modal.
+    Binding(
+        "j",
+        "list_down",
+        "Down",
+        show=False,
+        priority=True,
+        id="app.down",
+        tooltip="Down in the focused list, or scroll text",
+    ),
+    Binding(
+        "k",
+        "list_up",
+        "Up",
+        show=False,
+        priority=True,
+        id="app.up",
+        tooltip="Up in the focused list, or scroll text",
+    ),
 ]
 
 
@@ -103,6 +129,14 @@ class MainScreen(Screen[None]):
         with Container(id="panes"):
             yield from self.panes.values()
         yield Footer()
+
+    def on_screen_suspend(self) -> None:
+        # Another screen is on top: its keys are not these, so this footer must not show
+        # through (a screen that has keys to show brings its own footer).
+        self.query_one(Footer).display = False
+
+    def on_screen_resume(self) -> None:
+        self.query_one(Footer).display = True
 
     def on_mount(self) -> None:
         self.recommendations.add_class("-active")

@@ -77,7 +77,8 @@ class PlanScreen(ModalScreen[PlanOutcome]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b", "rollback", "Roll back", id="plan.rollback"),
         Binding("k,escape", "keep", "Keep and fix", id="plan.keep"),
-        Binding("enter", "close", "Close", id="plan.close"),
+        # After a roll back, escape closes too (before it, escape keeps: both back out).
+        Binding("enter,escape", "close", "Close", id="plan.close"),
     ]
 
     def __init__(self, title: str, plan: Plan) -> None:

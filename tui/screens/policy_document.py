@@ -30,7 +30,7 @@ class PolicyDocumentScreen(ModalScreen[None]):
     #policy-about { color: $text-muted; height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss(None)", "Close", id="policy.close"),
+        Binding("escape", "dismiss(None)", "Close", id="policy.close"),
         Binding("c", "copy", "Copy JSON", id="policy.copy", tooltip="Copy the document"),
     ]
 

@@ -57,7 +57,7 @@ class UserScreen(ModalScreen[None]):
     """The workspace of one user. ``tab`` moves between sections; ``escape`` closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "dismiss(None)", "Close", id="user.close"),
+        Binding("escape", "dismiss(None)", "Close", id="user.close"),
         Binding("c", "copy_arn", "Copy ARN", id="user.copy_arn"),
     ]
 

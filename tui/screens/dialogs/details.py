@@ -22,7 +22,7 @@ class DetailsScreen(ModalScreen[None]):
     """Shows one user, group, Region or finding; ``escape`` or ``enter`` closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,enter,q", "dismiss(None)", "Close", id="details.close"),
+        Binding("escape,enter", "dismiss(None)", "Close", id="details.close"),
     ]
 
     def __init__(self, title: str, lines: list[tuple[str, str]]) -> None:
