@@ -96,7 +96,7 @@ async def pick_policy(app: AcctApp, pilot: Any, name: str) -> None:
     await pilot.press(*name)
     box = form.query_one("#policy-list", SelectionList)
     await wait_until(pilot, lambda: box.option_count > 0)
-    await pilot.press("tab", "down", "space", "ctrl+s")
+    await pilot.press("tab", "space", "ctrl+s")
     review = await wait_for_screen(app, pilot, ReviewScreen)
     assert "attach-" in plain(review.query_one(Static))
     await pilot.press("ctrl+s")

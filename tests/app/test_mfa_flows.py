@@ -196,7 +196,7 @@ async def test_root_mfa_guide_checks_again(demo: DemoEndpoint) -> None:
         recs.table.move_cursor(row=recs.table.get_row_index("root-mfa"))
         await pilot.press("1", "enter")
         guide = await wait_for_screen(app, pilot, RootMfaScreen)
-        assert "signin.aws.amazon.com/console" in app.export_screenshot()
+        assert "https://console.aws.amazon.com/" in app.export_screenshot()  # root signs in there
         calls = app.service.counter.calls()["iam:GetAccountSummary"]
         await pilot.press("r")
         state = guide.query_one("#root-mfa-state", Static)

@@ -165,7 +165,7 @@ def test_root_mfa_enabled_passes() -> None:
     assert_status(checks.check_root_mfa(p, NOW), Status.PASS)
 
 
-def test_root_without_mfa_fails_critical_with_console_steps_for_this_account() -> None:
+def test_root_without_mfa_fails_critical_with_console_steps_at_root_sign_in() -> None:
     p = posture(
         caller=IAM_CALLER,
         aliases=("acme-prod",),
@@ -175,12 +175,12 @@ def test_root_without_mfa_fails_critical_with_console_steps_for_this_account() -
     assert_status(f, Status.FAIL)
     assert f.severity is Severity.CRITICAL
     assert f.fix is not None
-    # The API cannot enable root MFA: the fix is a guide of console steps with this
-    # account's URL (and a "check again"), not an API call.
+    # The API cannot enable root MFA: the fix is a guide of console steps starting at the
+    # root sign-in page (and a "check again"), not an API call. The account's sign-in URL
+    # is the IAM users' form, not root's.
     assert f.fix.action == "root_mfa_guide"
-    assert any(
-        "https://acme-prod.signin.aws.amazon.com/console" in step for step in f.fix.console_steps
-    )
+    assert any("https://console.aws.amazon.com/" in step for step in f.fix.console_steps)
+    assert not any("signin.aws.amazon.com" in step for step in f.fix.console_steps)
 
 
 def test_root_access_keys_present_fails_and_absent_passes() -> None:

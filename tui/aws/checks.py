@@ -39,7 +39,7 @@ from tui.aws.findings import (
     verdict,
 )
 from tui.aws.key_checks import check_old_keys, check_two_keys, check_unused_keys
-from tui.aws.models import ADMIN_POLICY_ARN, Posture, sign_in_url, utcnow
+from tui.aws.models import ADMIN_POLICY_ARN, ROOT_SIGN_IN_URL, Posture, utcnow
 from tui.aws.resource_checks import (
     check_access_analyzer,
     check_admin_policies,
@@ -77,12 +77,11 @@ ROOT_CREDENTIALS_URL = "https://console.aws.amazon.com/iam/home#/security_creden
 # -- root -----------------------------------------------------------------------------------
 def check_root_mfa(p: Posture, now: datetime) -> Finding:
     title = "Root user has MFA"
-    account = p.caller.value.account_id if p.caller.value else "<account-id>"
     fix = Fix(
         "Enable MFA for root in the console (the API cannot)",
         action="root_mfa_guide",
         console_steps=(
-            f"Sign in as root at {sign_in_url(account, p.alias)} (choose 'Root user')",
+            f"Sign in as root at {ROOT_SIGN_IN_URL} (choose 'Root user', then the e-mail)",
             "Open Security credentials → Multi-factor authentication → Assign MFA device",
             "Choose Authenticator app, scan the QR code, enter two codes, Add MFA",
             "Come back and refresh (r)",

@@ -364,8 +364,14 @@ class Posture:
 PART_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Posture))
 
 
+# Where the root user signs in: AWS's documented start page ("Open the AWS Management
+# Console, choose Root user, enter the account's e-mail address"). The account's own
+# sign-in URL (sign_in_url) opens the IAM user form, which root cannot use directly.
+ROOT_SIGN_IN_URL = "https://console.aws.amazon.com/"
+
+
 def sign_in_url(account_id: str, alias: str | None = None) -> str:
-    """The console sign-in URL, in its alias form when there is an alias."""
+    """The console sign-in URL of IAM users, in its alias form when there is an alias."""
     return f"https://{alias or account_id}.signin.aws.amazon.com/console"
 
 

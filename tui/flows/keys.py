@@ -52,6 +52,7 @@ async def create_access_key(state: AccountState, screens: App[Any], user: str) -
         return
     outcome = await screens.push_screen_wait(PlanScreen(f"Creating an access key for {user}", plan))
     kept = plan.credentials
+    new_key = kept.access_key_id if kept is not None else None
     if kept is not None and kept.has_access_key:
         screen = CredentialsScreen(state, kept, merge=True)
         del kept  # the screen is now the only holder
@@ -61,7 +62,8 @@ async def create_access_key(state: AccountState, screens: App[Any], user: str) -
         return
     pairs = [(k.active, k.created) for k in keys] + [(True, utcnow())]
     state.apply_posture(state.posture.with_user_keys(user, pairs))
-    state.notify(f"New access key created for {user}.", title=TITLE)
+    made = f"Key {fmt.short_key_id(new_key)} created" if new_key else "New access key created"
+    state.notify(f"{made} for {user}.", title=TITLE)
 
 
 def _choices(keys: tuple[AccessKey, ...]) -> dict[str, tuple[AccessKey, bool]]:
@@ -113,5 +115,5 @@ async def _make_room(
         state.notify(failure_text(exc), title=f"{TITLE} of {user}", severity="error")
         state.refresh_if_unknown(exc)
         return False
-    state.notify(f"Access key {key.key_id} {verb.lower()}d.", title=TITLE)
+    state.notify(fmt.key_result(key.key_id, f"{verb.lower()}d"), title=TITLE)
     return True

@@ -87,6 +87,13 @@ class Pane(Vertical, can_focus=False):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
+    def set_freshness(self, text: str) -> None:
+        """The title with how far a refresh is, or how old the data is ("read 5 s ago");
+        changed only when that text changes (the title, never the rows, is redrawn)."""
+        title = f"{self.TITLE} · {text}" if text else self.TITLE
+        if self.border_title != title:
+            self.border_title = title
+
     def set_status(self, text: Content | str | None) -> None:
         status = self.query_one("#status", Static)
         status.update(text or "")

@@ -13,6 +13,16 @@ def date(value: datetime | None, empty: str = "—") -> str:
     return value.strftime("%Y-%m-%d") if value else empty
 
 
+def short_key_id(key_id: str) -> str:
+    """An access key id as results name it: ``AKIA…WXYZ`` (enough to tell keys apart)."""
+    return key_id if len(key_id) <= 12 else f"{key_id[:4]}…{key_id[-4:]}"
+
+
+def key_result(key_id: str, verb: str) -> str:
+    """What a change of one key did, e.g. "Key AKIA…WXYZ deactivated." (no secret)."""
+    return f"Key {short_key_id(key_id)} {verb}."
+
+
 def ago(value: datetime | None, now: datetime | None = None, empty: str = "never") -> str:
     if value is None:
         return empty

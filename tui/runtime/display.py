@@ -75,6 +75,11 @@ class Display:
             return
         self._display_parts(names)
 
+    def show_freshness(self, text: str) -> None:
+        """Say in every pane's title how far the refresh is, or how old the posture is."""
+        for pane in self._main.panes.values():
+            pane.set_freshness(text)
+
     def redraw(self, pane_id: str) -> None:
         self._main.panes[pane_id].update_from(self._state.posture)
 

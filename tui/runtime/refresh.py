@@ -8,6 +8,11 @@ redraw would wait for the interpreter behind them (a 40 ms frame took 100–150 
 users). A snapshot at once also never shows this refresh's users beside the last
 refresh's credential report. (The first read still shows each part as it arrives: there is
 nothing older to keep on screen.)
+
+The panes' titles say how far a refresh is ("reading 3/15 parts…") from the moment ``r`` is
+pressed, and afterwards how old what they show is ("read 40 s ago", on the app's clock, so
+a frozen screenshot says "read just now"): one interval timer every AGE_TICK seconds, which
+touches the titles only when their text changes (never the tables).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.worker import get_current_worker
 
+from tui.aws import clock
 from tui.aws.models import PART_NAMES
 from tui.runtime.messages import PartLoaded, RefreshFinished
 from tui.runtime.workers import in_background
@@ -34,6 +40,7 @@ class Reads:
     """The refresh cycle: generations, reads in flight, the hold, the end of a refresh."""
 
     HOLD_DISPLAY = 5.0
+    AGE_TICK = 5.0  # how often "read N s ago" is brought up to date
 
     def __init__(
         self,
@@ -58,6 +65,8 @@ class Reads:
         self._reread: set[str] = set()  # parts to read again once that read returns
         self._holding = False  # parts arriving now wait for the others (_display_held)
         self._held: set[str] = set()
+        self._read_at: float | None = None  # when the last refresh finished (clock.monotonic)
+        self._ageing = False  # the AGE_TICK timer runs (started once, at the first finish)
 
     def refresh(self) -> None:
         """Read every part of the posture again, each in its own thread worker.
@@ -71,6 +80,7 @@ class Reads:
         self._started = time.monotonic()
         self._idle.own_full_collections()
         self._pending = set(PART_NAMES)
+        self._show_progress()
         if all(getattr(self._state.posture, name).loaded for name in PART_NAMES):
             self._holding = True  # the whole posture is on screen: swap it at once
             self._app.set_timer(self.HOLD_DISPLAY, partial(self._hold_expired, self.generation))
@@ -111,6 +121,7 @@ class Reads:
         if message.name == "regions":
             self._regions.read(state.posture.regions.value)
         self._pending.discard(message.name)
+        self._show_progress()
         self._held.add(message.name)
         if not self._holding or not self._pending:
             self._display_held()
@@ -133,8 +144,31 @@ class Reads:
         if self.refreshing and not self._pending and not self._display.deriving:
             self.refreshing = False
             self.last_refresh_seconds = time.monotonic() - self._started
+            # The age of what is on screen; none when every read failed (AWS was not
+            # reached: the panes say why, and nothing shown is "read").
+            posture = self._state.posture
+            answered = any(getattr(posture, n).error is None for n in PART_NAMES)
+            self._read_at = clock.monotonic() if answered else None
+            self._show_age()
+            if not self._ageing:
+                self._ageing = True
+                self._app.set_interval(self.AGE_TICK, self._show_age, name="read age")
             self._app.post_message(RefreshFinished(self.generation, self.last_refresh_seconds))
             self._idle.due()
+
+    def _show_progress(self) -> None:
+        done = len(PART_NAMES) - len(self._pending)
+        self._display.show_freshness(f"reading {done}/{len(PART_NAMES)} parts…")
+
+    def _show_age(self) -> None:
+        """How old the posture on screen is, in the panes' titles (unless a refresh is
+        running: that shows its progress)."""
+        if self.refreshing:
+            return
+        if self._read_at is None:
+            self._display.show_freshness("")
+            return
+        self._display.show_freshness(age_text(clock.monotonic() - self._read_at))
 
     def _ask_mfa_token(self, prompt: str) -> None:
         self._idle.due()  # the refresh waits for the user, for however long
@@ -154,3 +188,14 @@ class Reads:
                 )
 
         self._app.push_screen(MfaTokenScreen(prompt), answered)
+
+
+def age_text(seconds: float) -> str:
+    """How old a read is, in words that change at most every few seconds."""
+    if seconds < 5:
+        return "read just now"
+    if seconds < 60:
+        return f"read {int(seconds) // 5 * 5} s ago"
+    if seconds < 3600:
+        return f"read {int(seconds // 60)} min ago"
+    return f"read {int(seconds // 3600)} h ago"

@@ -191,7 +191,7 @@ class AccessKeysScreen(ModalScreen[bool]):
         except Exception as exc:  # noqa: BLE001
             await self._failed(exc)
             return
-        await self._reload()
+        await self._reload(fmt.key_result(key.key_id, "deactivated" if key.active else "activated"))
 
     @work(exclusive=True, exit_on_error=False, group="keys")
     async def action_delete(self) -> None:
@@ -213,7 +213,7 @@ class AccessKeysScreen(ModalScreen[bool]):
         except Exception as exc:  # noqa: BLE001
             await self._failed(exc)
             return
-        await self._reload()
+        await self._reload(fmt.key_result(key.key_id, "deleted"))
 
     async def _failed(self, exc: BaseException) -> None:
         """Say what failed; when AWS did not answer, list the keys again to show the truth."""
@@ -221,7 +221,8 @@ class AccessKeysScreen(ModalScreen[bool]):
             await self._reload(done="")
         self._note(exc)
 
-    async def _reload(self, done: str = "Done.") -> None:
+    async def _reload(self, done: str) -> None:
+        """List the keys again; ``done`` says what changed (empty: nothing to say)."""
         self.changed = True
         writer = self.state.service.writer
         try:

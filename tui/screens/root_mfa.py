@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.aws.checks import ROOT_CREDENTIALS_URL
-from tui.aws.models import AccountSummary, sign_in_url
+from tui.aws.models import ROOT_SIGN_IN_URL, AccountSummary
 from tui.runtime.workers import in_thread
 from tui.widgets.colours import ERROR, FAIL, MUTED, SUCCESS
 
@@ -37,9 +37,8 @@ class RootMfaScreen(ModalScreen[bool]):
     def __init__(self, state: AccountState) -> None:
         super().__init__()
         self.state = state
-        caller = state.posture.caller.value
-        account = caller.account_id if caller else "<account-id>"
-        self.url = sign_in_url(account, state.posture.alias)
+        # Root's sign-in page, not the account's IAM user sign-in URL.
+        self.url = ROOT_SIGN_IN_URL
         self.enabled = False
 
     def compose(self) -> ComposeResult:
@@ -48,7 +47,7 @@ class RootMfaScreen(ModalScreen[bool]):
         for n, line in enumerate(
             (
                 f"Open {self.url} in a browser and sign in as the root user "
-                "(choose 'Root user', then the account's e-mail address).",
+                "(choose 'Root user', then type the account's e-mail address).",
                 f"Go to Security credentials ({ROOT_CREDENTIALS_URL}).",
                 "Under Multi-factor authentication (MFA), choose Assign MFA device.",
                 "Name the device, choose Authenticator app (or a security key), Next.",
@@ -70,7 +69,7 @@ class RootMfaScreen(ModalScreen[bool]):
                 yield Static("", id="root-mfa-state", markup=False)
 
     def action_copy(self) -> None:
-        self.state.copy_text(self.url, "the sign-in URL")
+        self.state.copy_text(self.url, "the root sign-in URL")
 
     @work(exclusive=True, exit_on_error=False, group="root-mfa")
     async def action_check(self) -> None:

@@ -23,11 +23,26 @@ from tui.widgets.policy_picker import PolicyPicker
 
 class AttachPoliciesScreen(DiscardGuard, ModalScreen[tuple[str, ...] | None]):
     """The searchable picker (AWS- and customer-managed policies); ``ctrl+s`` reviews the
-    plan and returns the chosen ARNs once confirmed, None when cancelled."""
+    plan and returns the chosen ARNs once confirmed, None when cancelled.
+
+    ``space`` alone chooses a policy. ``enter`` never does: in the search box it goes to
+    the list, in the list it reviews (as ``ctrl+s``), so a row is not chosen by the key
+    that submits every other form."""
 
     AUTO_FOCUS = "#policy-search"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Review", id="attach_form.submit"),
+        # Ahead of the list's own enter, which would toggle the highlighted row.
+        Binding(
+            "enter",
+            "enter",
+            "To the list / review",
+            show=False,
+            priority=True,
+            id="attach_form.enter",
+        ),
+        # The list's own ↓ moves its cursor: this one acts from the search box only.
+        Binding("down", "to_list", "To the list", show=False, id="attach_form.to_list"),
         Binding("escape", "dismiss(None)", "Cancel", id="attach_form.cancel"),
     ]
 
@@ -51,7 +66,9 @@ class AttachPoliciesScreen(DiscardGuard, ModalScreen[tuple[str, ...] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="attach-form", classes="form") as box:
             box.border_title = Text(visible(self.title_text))
-            box.border_subtitle = "type to search · space choose · ctrl+s review · escape cancel"
+            box.border_subtitle = (
+                "type to search · ↓ list · space choose · enter review · escape cancel"
+            )
             yield PolicyPicker(id="policies")
 
     def on_mount(self) -> None:
@@ -69,6 +86,16 @@ class AttachPoliciesScreen(DiscardGuard, ModalScreen[tuple[str, ...] | None]):
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(picker.set_policies, policies)
+
+    def action_enter(self) -> None:
+        """In the search box: go to the list. In the list: review (never toggles)."""
+        if self.focused is not None and self.focused.id == "policy-search":
+            self.action_to_list()
+        else:
+            self.action_submit()
+
+    def action_to_list(self) -> None:
+        self.query_one(PolicyPicker).focus_list()
 
     def action_submit(self) -> None:
         if not self.reviewing:
