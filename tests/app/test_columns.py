@@ -52,3 +52,32 @@ async def test_users_at_80x24_move_one_whole_column_per_press(demo: Any) -> None
             await pilot.press("left")
         await pilot.pause()
         assert header_columns(table, names) == before, "← goes back to the first columns"
+
+
+async def test_a_key_turned_inactive_reads_inactive_whole(demo: Any) -> None:
+    from textual.widgets import DataTable
+
+    from tests.support.pilot import wait_for_screen, wait_until
+    from tests.support.render import cells_text, screen_cells
+    from tui.screens.access_keys import AccessKeysScreen
+    from tui.screens.dialogs.confirm import ConfirmScreen
+
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "end", "k")  # the last user has one active key
+        keys = await wait_for_screen(app, pilot, AccessKeysScreen)
+        table = keys.query_one(DataTable)
+        await wait_until(pilot, lambda: table.row_count == 1)
+        await pilot.press("d")
+        await wait_for_screen(app, pilot, ConfirmScreen)
+        await pilot.press("y")
+
+        def status() -> str:
+            cell = table.get_row_at(0)[1] if table.row_count else ""
+            return str(getattr(cell, "plain", cell))
+
+        await wait_until(pilot, lambda: app.screen is keys and status() == "Inactive", 60)
+        await pilot.pause(0.2)
+        row = next(line for line in cells_text(screen_cells(app)).splitlines() if "AKIA" in line)
+        assert " Inactive " in row, row

@@ -8,6 +8,10 @@ from tui.aws.models import CredentialRow, KeyInfo, utcnow
 from tui.widgets.colours import FAIL, MUTED, SUCCESS
 from tui.widgets.rowdata import Cell
 
+# An access key's status column is as wide as its longest word: "Inactive" is never cut.
+KEY_STATUSES = ("Active", "Inactive")
+KEY_STATUS_WIDTH = max(len(s) for s in KEY_STATUSES)
+
 
 def date(value: datetime | None, empty: str = "—") -> str:
     return value.strftime("%Y-%m-%d") if value else empty
