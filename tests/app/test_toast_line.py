@@ -1,4 +1,7 @@
-"""Notifications never cover the MFA QR code or a form's fields: a status line takes them."""
+"""Notifications never cover the MFA QR code or a form's fields: a status line takes them.
+
+(Toasts are drawn here: ``run_test(notifications=True)``, which Textual turns off by default.)
+"""
 
 from __future__ import annotations
 
@@ -53,7 +56,7 @@ async def test_a_notification_never_covers_the_qr_code() -> None:
         seed=FAKE_SEED,
         uri=otpauth_uri(FAKE_SEED, ACCOUNT, "alice"),
     )
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await loaded(app, pilot)
         screen = MfaScreen(app.state, device)
         await app.push_screen(screen)
@@ -65,7 +68,7 @@ async def test_a_notification_never_covers_the_qr_code() -> None:
 
 async def test_a_notification_never_covers_a_forms_fields() -> None:
     app = make_app(OFFLINE_URL)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await loaded(app, pilot)
         form = CreateUserScreen(existing=(), groups=(), policy=PasswordPolicy(), planner=print)
         await app.push_screen(form)
