@@ -59,6 +59,35 @@ def keys_cell(row: CredentialRow | None, now: datetime) -> Cell:
     )
 
 
+def break_after(text: str, width: int, marks: str = "/.") -> list[str]:
+    """``text`` (a URL, an ARN) in lines of at most ``width`` cells, each ending after one of
+    ``marks``: the parts stay whole, so the text reads, and copies, as it is. A part longer
+    than a whole line is cut where it must."""
+    if width <= 0 or len(text) <= width:
+        return [text]
+    parts: list[str] = []
+    start = 0
+    for i, char in enumerate(text):
+        if char in marks:
+            parts.append(text[start : i + 1])
+            start = i + 1
+    if start < len(text):
+        parts.append(text[start:])
+    lines: list[str] = []
+    line = ""
+    for part in parts:
+        if line and len(line) + len(part) > width:
+            lines.append(line)
+            line = ""
+        line += part
+        while len(line) > width:
+            lines.append(line[:width])
+            line = line[width:]
+    if line:
+        lines.append(line)
+    return lines
+
+
 def elapsed(seconds: float) -> str:
     """``75`` → ``"1m 15s"``."""
     minutes, secs = divmod(int(seconds), 60)

@@ -26,14 +26,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.widgets.rowcolumns import (
-    Shown,
-    cell_segments,
-    hidden_right,
-    mark_header,
-    next_first,
-    shown_columns,
-)
+import tui.widgets.rowcolumns as cols
 from tui.widgets.rowdata import Cell, CellValue, Row, cell_width
 
 # Widest a column grows; longer values end in "…" (the details screen shows them whole).
@@ -192,12 +185,16 @@ class RowTable(ScrollView, can_focus=True):
         self._index = {row.key: i for i, row in enumerate(self._rows)}
         self._widths = widths if widths is not None else self.column_widths(self._rows)
         self._strips.clear()
-        # Columns move a whole column at a time (first_column), never by cells: no
-        # horizontal scrolling, so the view is as wide as the widget.
+        # ←/→ move whole columns (first_column): no cell scrolling, no wider virtual view.
         self.virtual_size = Size(0, len(self._rows) + 1)
         index = self._index.get(selected, self.cursor_row) if selected is not None else 0
         self.cursor_row = index
         self.refresh()
+
+    @property
+    def content_width(self) -> int:
+        """Cells every column needs whole, side by side (the widest a pane wants it)."""
+        return sum(self._widths) + cols.GAP * len(self._widths)
 
     @property
     def row_count(self) -> int:
@@ -293,11 +290,11 @@ class RowTable(ScrollView, can_focus=True):
         self.cursor_row = len(self._rows) - 1
 
     # -- columns ---------------------------------------------------------------------------
-    def shown_columns(self, width: int | None = None) -> Shown:
+    def shown_columns(self, width: int | None = None) -> cols.Shown:
         """(index, width) of each column in view (see :mod:`tui.widgets.rowcolumns`)."""
         if width is None:
             width = self.scrollable_content_region.width
-        return shown_columns(self._widths, self.fixed_columns, self.first_column, width)
+        return cols.shown_columns(self._widths, self.fixed_columns, self.first_column, width)
 
     def validate_first_column(self, value: int) -> int:
         return max(self.fixed_columns, min(value, len(self.columns) - 1))
@@ -309,7 +306,9 @@ class RowTable(ScrollView, can_focus=True):
     def action_column_right(self) -> None:
         """Bring the next hidden column fully into view, dropping columns on the left."""
         width = self.scrollable_content_region.width
-        self.first_column = next_first(self._widths, self.fixed_columns, self.first_column, width)
+        self.first_column = cols.next_first(
+            self._widths, self.fixed_columns, self.first_column, width
+        )
 
     def action_column_left(self) -> None:
         self.first_column -= 1
@@ -387,10 +386,10 @@ class RowTable(ScrollView, can_focus=True):
                 extra = (
                     self._cell_style(cell.style) if isinstance(cell, Cell) and cell.style else None
                 )
-                segments.extend(cell_segments(cell, w, style, extra, cursor, self.app.console))
+                segments.extend(cols.cell_segments(cell, w, style, extra, cursor, self.app.console))
         strip = Strip(segments)
         if header:
             left = self.first_column > self.fixed_columns
-            right = hidden_right(self._widths, shown)
-            strip = mark_header(strip, shown[: self.fixed_columns], width, style, left, right)
+            right = cols.hidden_right(self._widths, shown)
+            strip = cols.mark_header(strip, shown[: self.fixed_columns], width, style, left, right)
         return strip
