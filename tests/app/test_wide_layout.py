@@ -72,3 +72,25 @@ async def test_sign_in_urls_break_only_after_slash_or_dot(demo: Any, size: tuple
                 got.append(fragments.pop(0))
             for piece in got[:-1]:
                 assert piece[-1] in "/.", f"{url} broken mid-word: {got}"
+
+
+async def test_header_keeps_the_callers_identity_at_80_with_a_long_alias(demo: Any) -> None:
+    from tests.support.render import cells_text, screen_cells
+
+    app = make_app(demo)
+    alias = "a-very-long-account-alias-for-the-production-workloads"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        caller = app.state.posture.caller.value
+        assert caller is not None
+        app.state.apply_posture(app.state.posture.with_aliases((alias,)))
+
+        def header() -> str:
+            return cells_text(screen_cells(app)).splitlines()[0]
+
+        await wait_until(pilot, lambda: alias[:8] in header())
+        line = header()
+        name = caller.arn.rsplit("/", 1)[-1]
+        assert f"user/{name} " in line + " ", f"the caller is not shown whole: {line!r}"
+        assert caller.account_id in line, line
+        assert "…" in line, "the alias is shortened (and says so)"
