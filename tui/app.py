@@ -33,6 +33,7 @@ from tui.state import AccountState
 from tui.support.config import Config
 from tui.support.visible import visible
 from tui.widgets.colours import readable_variables
+from tui.widgets.toastline import route
 
 if TYPE_CHECKING:
     # Imported where used: they pull in boto3, which the first frame does not need.
@@ -283,10 +284,6 @@ class AcctApp(KeyGrammarApp):
         markup: bool = False,
     ) -> None:
         """Notifications carry AWS names and error messages: never markup, never controls."""
-        super().notify(
-            visible(message, multiline=True),
-            title=visible(title),
-            severity=severity,
-            timeout=timeout,
-            markup=False,
-        )
+        text, heading = visible(message, multiline=True), visible(title)
+        route(self, text, heading, severity, timeout or self.NOTIFICATION_TIMEOUT)
+        super().notify(text, title=heading, severity=severity, timeout=timeout, markup=False)

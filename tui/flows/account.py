@@ -61,7 +61,7 @@ _REGION_CHANGES = {
         "Enable",
         [
             "Enable {name} ({code}) for this account.",
-            "AWS takes from a few minutes to a few hours; acct-tui shows the status as it",
+            "AWS takes from a few minutes to a few hours; acct-tui shows the status as it "
             "changes, and you can keep working meanwhile.",
         ],
     ),
@@ -69,7 +69,7 @@ _REGION_CHANGES = {
         "Disable",
         [
             "Disable {name} ({code}).",
-            "IAM principals lose access to resources in this Region. The resources are not",
+            "IAM principals lose access to resources in this Region. The resources are not "
             "deleted and may still cost money; re-enabling gives access back.",
         ],
     ),

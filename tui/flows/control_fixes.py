@@ -141,8 +141,8 @@ async def delete_certificates(
     lines = [
         *(f"  • {_label(c)}" for c in chosen),
         "",
-        "This cannot be undone: IAM deletes the certificate with its private key, and",
-        "nothing can bring it back. A load balancer or CloudFront distribution that still",
+        "This cannot be undone: IAM deletes the certificate with its private key, and "
+        "nothing can bring it back. A load balancer or CloudFront distribution that still "
         "uses one stops serving HTTPS with it.",
         "",
         *(s.cli for s in plan.steps),

@@ -100,9 +100,9 @@ def _confirm(caller: Caller, user: str, key_id: str) -> ConfirmScreen:
     return confirm_screen(
         f"Work as {user}?",
         [
-            f"acct-tui will sign every call with {user}'s access key {key_id}, read from the",
+            f"acct-tui will sign every call with {user}'s access key {key_id}, read from the "
             f"OS keyring, instead of {caller.arn}.",
-            "The endpoint and Region stay the same. The whole account is read again, so every",
+            "The endpoint and Region stay the same. The whole account is read again, so every "
             f"recommendation is re-checked as {user}.",
             "",
             "To go back to the previous identity, quit and start acct-tui again.",
@@ -110,7 +110,11 @@ def _confirm(caller: Caller, user: str, key_id: str) -> ConfirmScreen:
         selfguard.switch_identity(Identity(caller), user),
         confirm_label="Switch",
         danger=False,
-        option=f"Also add an AWS CLI profile for {user} (credential_process: no secret on disk)",
+        option="Also add an AWS CLI profile (no secret on disk)",
+        option_note=(
+            f"The profile runs acct-tui credentials get {user} as its credential_process: "
+            "the key is read from the OS keyring when the CLI needs it."
+        ),
     )
 
 

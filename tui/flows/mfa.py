@@ -66,10 +66,10 @@ def _discard_quietly(mfa: MfaWriter, serial: str) -> None:
 async def delete_root_keys(state: AccountState, screens: App[Any]) -> None:
     mfa = state.service.mfa
     lines = [
-        "Every access key of the root user will be deleted. Root keys are never needed for",
+        "Every access key of the root user will be deleted. Root keys are never needed for "
         "daily work; use an IAM user's keys instead.",
         "",
-        "If acct-tui itself is signed in with a root access key, this session stops working",
+        "If acct-tui itself is signed in with a root access key, this session stops working "
         "once that key is gone (it is deleted last): restart with an IAM user's profile.",
     ]
     account, _ = state.account()

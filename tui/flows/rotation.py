@@ -183,7 +183,7 @@ async def _delete_old(state: AccountState, screens: App[Any], rotation: KeyRotat
         [
             *rotation.exists_now()[:3],
             "",
-            f"Delete {old} now (y), or keep it inactive (n) while you check that nothing",
+            f"Delete {old} now (y), or keep it inactive (n) while you check that nothing "
             "still uses it: it can be activated again from the user's access keys.",
         ],
         None,

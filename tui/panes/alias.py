@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Static
 
+import tui.panes.format as fmt
 from tui.aws.models import Posture, sign_in_url
 from tui.panes.base import Pane, error_text
 from tui.support.visible import visible
@@ -16,6 +17,8 @@ from tui.widgets.colours import MUTED, WARNING
 
 if TYPE_CHECKING:
     from tui.state import AccountState
+
+INDENT = " " * len("Sign-in   ")  # the labels' column
 
 
 class AliasPane(Pane, can_focus=True):
@@ -43,6 +46,7 @@ class AliasPane(Pane, can_focus=True):
     def __init__(self, state: AccountState, *, id: str) -> None:  # noqa: A002
         super().__init__(state, id=id)
         self.url: str | None = None
+        self._shown: Posture | None = None
 
     def action_copy_url(self) -> None:
         if self.url:
@@ -51,7 +55,18 @@ class AliasPane(Pane, can_focus=True):
     def compose_body(self) -> ComposeResult:
         yield Static(id="alias-body", markup=False)
 
+    def _url(self, url: str) -> str:
+        """``url`` in lines that fit the pane beside the labels, broken only after a ``/``
+        or a ``.`` (never mid-word, as wrapping would), then a line end."""
+        width = self.query_one("#alias-body", Static).content_region.width - len(INDENT)
+        return ("\n" + INDENT).join(fmt.break_after(visible(url), width)) + "\n"
+
+    def on_resize(self) -> None:
+        if self._shown is not None:  # the URL's lines follow the pane's width
+            self.update_from(self._shown)
+
     def update_from(self, posture: Posture) -> None:
+        self._shown = posture
         body = self.query_one("#alias-body", Static)
         if posture.aliases.error is not None:
             self.set_status(error_text(posture.aliases.error))
@@ -70,9 +85,9 @@ class AliasPane(Pane, can_focus=True):
         if caller is not None:
             self.url = sign_in_url(caller.account_id, posture.alias)
             parts += [("Account   ", "bold"), visible(caller.account_id) + "\n"]
-            parts += [("Sign-in   ", "bold"), visible(self.url) + "\n"]
+            parts += [("Sign-in   ", "bold"), self._url(self.url)]
             if posture.alias:
-                parts.append("          " + visible(sign_in_url(caller.account_id)) + "\n")
+                parts.append(INDENT + self._url(sign_in_url(caller.account_id)))
         elif posture.caller.error is not None:
             parts.append(error_text(posture.caller.error))
         body.update(Content.assemble(*parts))

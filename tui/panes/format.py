@@ -8,6 +8,10 @@ from tui.aws.models import CredentialRow, KeyInfo, utcnow
 from tui.widgets.colours import FAIL, MUTED, SUCCESS
 from tui.widgets.rowdata import Cell
 
+# An access key's status column is as wide as its longest word: "Inactive" is never cut.
+KEY_STATUSES = ("Active", "Inactive")
+KEY_STATUS_WIDTH = max(len(s) for s in KEY_STATUSES)
+
 
 def date(value: datetime | None, empty: str = "—") -> str:
     return value.strftime("%Y-%m-%d") if value else empty
@@ -63,6 +67,35 @@ def keys_cell(row: CredentialRow | None, now: datetime) -> Cell:
     return Cell(
         f"{len(row.keys)} · {oldest}d · " + ", ".join(ago(k.last_used, now) for k in row.keys)
     )
+
+
+def break_after(text: str, width: int, marks: str = "/.") -> list[str]:
+    """``text`` (a URL, an ARN) in lines of at most ``width`` cells, each ending after one of
+    ``marks``: the parts stay whole, so the text reads, and copies, as it is. A part longer
+    than a whole line is cut where it must."""
+    if width <= 0 or len(text) <= width:
+        return [text]
+    parts: list[str] = []
+    start = 0
+    for i, char in enumerate(text):
+        if char in marks:
+            parts.append(text[start : i + 1])
+            start = i + 1
+    if start < len(text):
+        parts.append(text[start:])
+    lines: list[str] = []
+    line = ""
+    for part in parts:
+        if line and len(line) + len(part) > width:
+            lines.append(line)
+            line = ""
+        line += part
+        while len(line) > width:
+            lines.append(line[:width])
+            line = line[width:]
+    if line:
+        lines.append(line)
+    return lines
 
 
 def elapsed(seconds: float) -> str:

@@ -97,6 +97,10 @@ class RecommendationsPane(TablePane[dict[str, Finding]]):
     def show(self, posture: Posture, prepared: Prepared[dict[str, Finding]] | None) -> None:
         super().show(posture, prepared)
         self._show_reason(self.table.cursor_key)
+        # The wide layout gives this pane the width its check names need (MainScreen).
+        fit_columns = getattr(self.screen, "fit_columns", None)
+        if prepared is not None and fit_columns is not None:
+            fit_columns()
 
     def _refused(self, finding: Finding) -> bool:
         """True when ``finding``'s fix would change the account and --read-only forbids it."""

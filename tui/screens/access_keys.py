@@ -84,7 +84,10 @@ class AccessKeysScreen(ModalScreen[bool]):
                 else "n new · d (de)activate · ctrl+d delete · c copy id · escape close"
             )
             table: DataTable[Text | Content] = DataTable(cursor_type="row", id="keys-table")
-            table.add_columns("Access key ID", "Status", "Created", *LAST_USED_COLUMNS)
+            table.add_column("Access key ID")
+            # Sized for its longest word: a key turned inactive later is not cut to "Inacti".
+            table.add_column("Status", width=fmt.KEY_STATUS_WIDTH)
+            table.add_columns("Created", *LAST_USED_COLUMNS)
             yield table
             yield Static("", id="keys-note", markup=False)
 

@@ -327,10 +327,10 @@ class CredentialsScreen(ModalScreen[None]):
                 ConfirmScreen(
                     "Close without keeping the credentials?",
                     [
-                        "The keyring save failed; not every secret was copied or exported.",
-                        "The password and secret access key cannot be shown again:",
-                        "you would have to reset the password or create a new key: enter",
-                        "on the user opens its workspace (p: password, n: new key).",
+                        "The keyring save failed; not every secret was copied or exported. "
+                        "The password and secret access key cannot be shown again: you "
+                        "would have to reset the password or create a new key (enter on "
+                        "the user opens its workspace; p: password, n: new key).",
                     ],
                     confirm_label="Close anyway",
                 )

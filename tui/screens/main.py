@@ -98,6 +98,8 @@ class MainScreen(Screen[None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (35, "-tall")]
+    # A pane's border (2) and its table's vertical scrollbar (2), around the table's columns.
+    PANE_FRAME = 4
 
     active_pane: reactive[str] = reactive("recommendations")
     """The pane that has focus (and, below 120×35, the only one shown)."""
@@ -107,6 +109,7 @@ class MainScreen(Screen[None]):
 
     def __init__(self, state: AccountState, *, insecure: bool = False) -> None:
         super().__init__()
+        self._grid_columns = ""
         self.state = state
         self.insecure = insecure  # plain http to another machine (--allow-insecure-endpoint)
         self.recommendations = RecommendationsPane(state, id="recommendations")
@@ -151,6 +154,22 @@ class MainScreen(Screen[None]):
         self.users.show(posture, views.users)
         self.groups.show(posture, views.groups)
         self.regions.show(posture, views.regions)
+
+    # -- wide layout -----------------------------------------------------------------------
+    def fit_columns(self) -> None:
+        """From 120×35 up: the first column (Security recommendations, Groups) as wide as
+        the check names need, whole, up to 3/5 of the screen and no less than 1/3; the other
+        two (Users; Account alias, Regions) share the rest."""
+        width = self.size.width
+        need = self.recommendations.table.content_width + self.PANE_FRAME
+        first = max(width // 3, min(need, width * 3 // 5))
+        columns = f"{first} 1fr 1fr"
+        if columns != self._grid_columns:
+            self._grid_columns = columns
+            self.query_one("#panes").styles.grid_columns = columns
+
+    def on_resize(self) -> None:
+        self.fit_columns()
 
     # -- which pane ------------------------------------------------------------------------
     def show_pane(self, pane_id: str) -> None:

@@ -99,9 +99,10 @@ class UserScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#user-console", Section).add_columns("Console password", "Last used")
         self.query_one("#mfa-devices", Section).add_columns("Serial", "Kind", "Enabled")
-        self.query_one("#user-keys", Section).add_columns(
-            "Access key ID", "Status", "Created", "Last used, where"
-        )
+        keys = self.query_one("#user-keys", Section)
+        keys.add_column("Access key ID")
+        keys.add_column("Status", width=fmt.KEY_STATUS_WIDTH)  # "Inactive" whole, always
+        keys.add_columns("Created", "Last used, where")
         self.query_one("#user-groups", Section).add_columns("Group")
         self.query_one("#user-policies", Section).add_columns("Policy", "Kind")
         self.query_one("#user-tags", Section).add_columns("Key", "Value")

@@ -11,11 +11,10 @@ DataTable API the panes use (``get_row``, ``get_row_index``, ``move_cursor``, ``
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import ClassVar
 
-from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -27,11 +26,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+import tui.widgets.rowcolumns as cols
 from tui.widgets.rowdata import Cell, CellValue, Row, cell_width
 
 # Widest a column grows; longer values end in "…" (the details screen shows them whole).
 MAX_COLUMN_WIDTH = 64
-GAP = 2  # cells between columns
 
 
 class RowTable(ScrollView, can_focus=True):
@@ -110,19 +109,19 @@ class RowTable(ScrollView, can_focus=True):
         Binding("end", "last", "Last row", show=False, id="rows.last", tooltip="Last row"),
         Binding(
             "left",
-            "scroll_left",
-            "Scroll left",
+            "column_left",
+            "Column left",
             show=False,
             id="rows.scroll_left",
-            tooltip="Scroll the columns left",
+            tooltip="Bring the previous column into view (the first column stays)",
         ),
         Binding(
             "right",
-            "scroll_right",
-            "Scroll right",
+            "column_right",
+            "Column right",
             show=False,
             id="rows.scroll_right",
-            tooltip="Scroll the columns right",
+            tooltip="Bring the next column fully into view (the first column stays)",
         ),
     ]
 
@@ -144,15 +143,20 @@ class RowTable(ScrollView, can_focus=True):
 
     cursor_row: reactive[int] = reactive(0, repaint=False, always_update=True)
     """Index of the highlighted row among the rows shown."""
+    first_column: reactive[int] = reactive(0)
+    """Index of the first column shown after the frozen ones (moved a column at a time)."""
 
     def __init__(
         self,
         columns: Sequence[str],
         *,
         id: str | None = None,  # noqa: A002 - Textual's name
+        fixed_columns: int = 1,
     ) -> None:
-        super().__init__(id=id)
         self.columns: tuple[str, ...] = tuple(columns)
+        # The first column (the name) stays in view while ←/→ move through the others.
+        self.fixed_columns = min(fixed_columns, len(self.columns))
+        super().__init__(id=id)
         self._rows: list[Row] = []
         self._index: dict[str, int] = {}
         self._widths: tuple[int, ...] = tuple(cell_width(c) for c in self.columns)
@@ -181,11 +185,16 @@ class RowTable(ScrollView, can_focus=True):
         self._index = {row.key: i for i, row in enumerate(self._rows)}
         self._widths = widths if widths is not None else self.column_widths(self._rows)
         self._strips.clear()
-        total = sum(self._widths) + GAP * len(self._widths)
-        self.virtual_size = Size(total, len(self._rows) + 1)
+        # ←/→ move whole columns (first_column): no cell scrolling, no wider virtual view.
+        self.virtual_size = Size(0, len(self._rows) + 1)
         index = self._index.get(selected, self.cursor_row) if selected is not None else 0
         self.cursor_row = index
         self.refresh()
+
+    @property
+    def content_width(self) -> int:
+        """Cells every column needs whole, side by side (the widest a pane wants it)."""
+        return sum(self._widths) + cols.GAP * len(self._widths)
 
     @property
     def row_count(self) -> int:
@@ -280,6 +289,30 @@ class RowTable(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.cursor_row = len(self._rows) - 1
 
+    # -- columns ---------------------------------------------------------------------------
+    def shown_columns(self, width: int | None = None) -> cols.Shown:
+        """(index, width) of each column in view (see :mod:`tui.widgets.rowcolumns`)."""
+        if width is None:
+            width = self.scrollable_content_region.width
+        return cols.shown_columns(self._widths, self.fixed_columns, self.first_column, width)
+
+    def validate_first_column(self, value: int) -> int:
+        return max(self.fixed_columns, min(value, len(self.columns) - 1))
+
+    def watch_first_column(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def action_column_right(self) -> None:
+        """Bring the next hidden column fully into view, dropping columns on the left."""
+        width = self.scrollable_content_region.width
+        self.first_column = cols.next_first(
+            self._widths, self.fixed_columns, self.first_column, width
+        )
+
+    def action_column_left(self) -> None:
+        self.first_column -= 1
+
     def action_select_cursor(self) -> None:
         key = self.cursor_key
         if key is not None:
@@ -311,24 +344,22 @@ class RowTable(ScrollView, can_focus=True):
         return style
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
+        scroll_y = self.scroll_offset.y
         width = self.scrollable_content_region.width
         if y == 0:
-            key: tuple[object, ...] = ("header", scroll_x, width)
+            key: tuple[object, ...] = ("header", self.first_column, width)
         else:
             index = scroll_y + y - 1
             if index >= len(self._rows):
                 return Strip.blank(width, self.rich_style)
-            key = (index, index == self.cursor_row, self.has_focus, scroll_x, width)
+            key = (index, index == self.cursor_row, self.has_focus, self.first_column, width)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._render_row(y == 0, key[0]).crop_extend(
-                scroll_x, scroll_x + width, self.rich_style
-            )
+            strip = self._render_row(y == 0, key[0], width).crop_extend(0, width, self.rich_style)
             self._strips[key] = strip
         return strip
 
-    def _render_row(self, header: bool, index: object) -> Strip:
+    def _render_row(self, header: bool, index: object, width: int) -> Strip:
         base = self.rich_style
         if header:
             style = base + self.get_component_rich_style("rowtable--header")
@@ -347,31 +378,18 @@ class RowTable(ScrollView, can_focus=True):
             )
         if cursor is not None:
             style += cursor
+        shown = self.shown_columns(width)
         segments: list[Segment] = []
-        for cell, width in zip(cells, self._widths, strict=False):
-            segments.extend(self._cell_segments(cell, width + GAP, style, cursor))
-        return Strip(segments)
-
-    def _cell_segments(
-        self, cell: CellValue, width: int, style: Style, cursor: Style | None
-    ) -> Iterator[Segment]:
-        inner = width - GAP
-        if isinstance(cell, Cell):
-            text = cell.plain
-            if cell_width(text) > inner:
-                text = set_cell_size(text, inner - 1) + "…"
-            cell_style = style + self._cell_style(cell.style) if cell.style else style
-            if cursor is not None:
-                cell_style += cursor
-            yield Segment(" " + set_cell_size(text, inner) + " ", cell_style)
-            return
-        text_obj = cell.copy()
-        text_obj.no_wrap = True
-        text_obj.truncate(inner, overflow="ellipsis", pad=True)
-        yield Segment(" ", style)
-        for segment in text_obj.render(self.app.console, end=""):
-            seg_style = style + segment.style if segment.style else style
-            if cursor is not None:
-                seg_style += cursor
-            yield Segment(segment.text, seg_style)
-        yield Segment(" ", style)
+        for i, w in shown:
+            if i < len(cells):
+                cell = cells[i]
+                extra = (
+                    self._cell_style(cell.style) if isinstance(cell, Cell) and cell.style else None
+                )
+                segments.extend(cols.cell_segments(cell, w, style, extra, cursor, self.app.console))
+        strip = Strip(segments)
+        if header:
+            left = self.first_column > self.fixed_columns
+            right = cols.hidden_right(self._widths, shown)
+            strip = cols.mark_header(strip, shown[: self.fixed_columns], width, style, left, right)
+        return strip

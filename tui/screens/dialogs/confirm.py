@@ -22,9 +22,11 @@ if TYPE_CHECKING:
 class ConfirmScreen(ModalScreen[bool]):
     """Returns True only when the user presses the confirm button (or ``y``).
 
-    ``lines`` are shown literally (they often hold AWS names). The cancel button has the
+    ``lines`` are paragraphs, shown literally (they often hold AWS names) and wrapped to
+    the dialog's width: never break a sentence over two of them. The cancel button has the
     focus first, so a stray ``enter`` never deletes anything. An optional checkbox (e.g.
-    "also remove the keyring entry") is read back through :attr:`option`.
+    "also remove the keyring entry") is read back through :attr:`option`; its label is one
+    line, so keep it short and put the details in ``option_note`` (a wrapped paragraph).
 
     With ``typed`` (an action that would remove or cripple acct-tui's own identity), the
     ``warning`` lines come first and the user must type ``typed`` exactly: ``y`` and the
@@ -44,10 +46,12 @@ class ConfirmScreen(ModalScreen[bool]):
         confirm_label: str = "Delete",
         danger: bool = True,
         option: str | None = None,
+        option_note: str | None = None,
         typed: str | None = None,
         warning: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
+        self.option_note = option_note
         self.typed = typed
         self.warning = warning
         self.title_text = title
@@ -70,6 +74,8 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Static(Text("\n".join(map(visible, self.lines))), markup=False)
             if self.option_label:
                 yield Tick(self.option_label, id="confirm-option")
+                if self.option_note:  # a checkbox label is one line: the details wrap here
+                    yield Static(Text(visible(self.option_note)), id="confirm-note", markup=False)
             if self.typed is not None:
                 yield Label(
                     Text(f"Type {visible(self.typed)} to confirm:"), id="confirm-typed-label"
@@ -135,6 +141,7 @@ def confirm_screen(
     confirm_label: str = "Delete",
     danger: bool = True,
     option: str | None = None,
+    option_note: str | None = None,
 ) -> ConfirmScreen:
     """A confirmation; when ``harm`` says it hits acct-tui's own identity, it says so first
     and asks for the name typed (``y`` alone is not enough)."""
@@ -148,6 +155,7 @@ def confirm_screen(
         confirm_label=confirm_label,
         danger=danger,
         option=option,
+        option_note=option_note,
         typed=typed,
         warning=warning,
     )
