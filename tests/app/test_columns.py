@@ -65,7 +65,7 @@ async def test_a_key_turned_inactive_reads_inactive_whole(demo: Any) -> None:
     app = make_app(demo)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
-        await pilot.press("2", "end", "k")  # the last user has one active key
+        await pilot.press("2", "end", "a")  # the last user has one active key
         keys = await wait_for_screen(app, pilot, AccessKeysScreen)
         table = keys.query_one(DataTable)
         await wait_until(pilot, lambda: table.row_count == 1)

@@ -118,3 +118,27 @@ async def test_a_click_highlights_then_a_second_click_selects() -> None:
         assert app.selected == []
         await pilot.click(RowTable, offset=(2, 3))
         assert app.selected == ["user-002"]
+
+
+async def test_new_rows_leave_an_unmoved_cursor_on_the_first_row() -> None:
+    """Nobody moved the cursor: when the rows come again in another order, the first row
+    (the most severe finding) stays highlighted and in view instead of the cursor following
+    whichever row happened to be first, out of view."""
+    app = TableApp(rows=5)
+    async with app.run_test(size=(60, 10)) as pilot:
+        table = app.query_one(RowTable)
+        await pilot.pause()
+        assert table.cursor_key == "user-000"
+        table.set_rows(
+            app.rows[1:] * 1
+            + [make_row(f"user-{i:03d}", f"user-{i:03d}", "", "") for i in range(5, 40)]
+            + app.rows[:1]
+        )
+        await pilot.pause()
+        assert table.cursor_row == 0 and table.cursor_key == "user-001"
+        assert table.scroll_offset.y == 0
+        assert screen_lines(app)[1].split()[0] == "user-001"
+        await pilot.press("down", "up")  # the user puts it on user-001: from now on it follows
+        table.set_rows(app.rows[2:] + app.rows[:2])
+        await pilot.pause()
+        assert table.cursor_key == "user-001"

@@ -68,7 +68,8 @@ def client(endpoint: DemoEndpoint) -> Any:
 def row(*cells: str) -> re.Pattern[str]:
     """A row of a workspace section (a table inside the workspace inside the pane), its
     first cells in this order: notifications cover only the right of such a line."""
-    return re.compile(r"│ │  " + r"\s+".join(map(re.escape, cells)) + r"(\s|$)")
+    # (pane frame, workspace frame, then the focus bar a focused table has, or a blank)
+    return re.compile(r"[│┃] │ [┃ ] " + r"\s+".join(map(re.escape, cells)) + r"(\s|$)")
 
 
 def shows(screen: str, pattern: re.Pattern[str]) -> bool:

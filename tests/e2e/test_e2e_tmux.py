@@ -149,7 +149,7 @@ def create_user(term: Tmux) -> str:
     term.wait_for("Close without keeping the credentials?", WAIT)
     term.send("y")
     term.wait_gone(f"Credentials for {USER}", WAIT)
-    term.wait_line(f"│ {USER} ", "yes", timeout=WAIT)  # its row in Users: console yes
+    term.wait_line(f" {USER} ", "yes", timeout=WAIT)  # its row in Users: console yes
     return shown[0]
 
 

@@ -50,11 +50,16 @@ def user_names(screen: str) -> list[str]:
         return []
     names = []
     for line in lines[header + 1 :]:
-        cells = line.strip("│ ").split()
+        cells = line.strip("│┃ ").split()
         if not cells or cells[0].startswith(("─", "╰")):
             break
         names.append(cells[0])
     return names
+
+
+def users_header(screen: str) -> str:
+    """The Users table's header line."""
+    return next(line for line in screen.splitlines() if " User " in line and "Groups" in line)
 
 
 def test_k9s_user_keys(term: Tmux, tmp_path: Path) -> None:
@@ -115,8 +120,24 @@ def test_k9s_user_keys(term: Tmux, tmp_path: Path) -> None:
     term.send("Escape")
     term.wait_footer(has="n New user")
 
-    # TODO(lead, after the layout helper): "→ moves one column" — on the Users table at
-    # 80×24, each → press shows the next whole column (Created appears after a few).
+    # → moves one whole column: on the Users table at 80×24 each press brings exactly one
+    # more column into view, the names stay, and Created appears after a few presses.
+    # (tests/e2e/test_columns_tmux.py follows every column to the last.)
+    line = users_header(term.screen())
+    assert "Created" not in line, line
+    seen = set(line.split())
+    for _ in range(6):
+        term.send("Right")
+        screen = term.wait_until(
+            lambda s, old=line: users_header(s) != old, "→ moved the Users columns", WAIT
+        )
+        line = users_header(screen)
+        assert line.split()[1] == "User", f"the name column scrolled away:\n{screen}"
+        assert len(set(line.split()) - seen) >= 1, screen
+        seen |= set(line.split())
+        if "Created" in line:
+            break
+    assert "Created" in line, term.screen()
 
     # q on the main screen quits (nothing the user started is running).
     term.send("q")

@@ -259,7 +259,9 @@ async def test_resize_to_40x12_and_back_shows_a_notice_then_works_again(account:
         await pilot.resize_terminal(80, 24)
         await wait_until(pilot, lambda: app.screen is form)
         assert form.query_one("#name-input", Input).value == "half-typed", "nothing lost"
-        await pilot.press("escape")
+        await pilot.press("escape")  # typed into: escape asks before discarding it
+        await wait_until(pilot, lambda: app.screen is not form)
+        await pilot.press("y")
         await wait_until(pilot, lambda: len(app.screen_stack) == 1)
 
         await pilot.press("2", "r")  # usable again: panes, keys, a refresh
@@ -312,6 +314,8 @@ def test_quit_while_regions_are_polled_is_clean_and_stops_the_demo(
     term.send("y")
     term.wait_for("af-south-1      ENABLING ·")  # polled, showing how long it has taken
     term.send("r", "r", "q")  # and a refresh just started
+    term.wait_for("Quit acct-tui?")  # the Region change is still running: q asks first
+    term.send("y")
     assert term.exit_status() == 0
     after_exit(term)
     for _ in range(100):

@@ -152,6 +152,14 @@ def quit_cleanly(term: Tmux) -> None:
     assert "Traceback" not in after, after
 
 
+def framed(text: str) -> str:
+    """A pattern for ``text``, where a leading ``╭─ `` matches a round frame's corner or the
+    heavy one a focused pane or screen has."""
+    if text.startswith("╭─ "):
+        return "[╭┏][─━] " + re.escape(text[3:])
+    return re.escape(text)
+
+
 class Session:
     """Keys into the read-only app; each write key must be refused on screen."""
 
@@ -177,7 +185,11 @@ class Session:
 
     def pane(self, number: str, title: str) -> None:
         self.term.send(number)
-        self.term.wait_for(f"╭─ {number} {title}", WAIT)
+        self.wait_frame(f"╭─ {number} {title}")
+
+    def wait_frame(self, text: str) -> None:
+        pattern = framed(text)
+        self.term.wait_until(lambda s: bool(re.search(pattern, s)), repr(text), WAIT)
 
     def filter(self, text: str) -> None:
         self.term.send("/")
@@ -197,13 +209,15 @@ class Session:
         Waiting for that before the next key matters: escape followed at once by a key
         reads as alt+key.
         """
-        row = re.compile(rf"^│ {re.escape(text)}\s*(▌|│|$)", re.MULTILINE)
+        row = re.compile(rf"^[│┃] {re.escape(text)}\s*(▌|│|┃|$)", re.MULTILINE)
         self.term.send("Escape")
         self.term.wait_until(lambda s: not row.search(s), f"the filter {text!r} cleared", WAIT)
 
     def close(self, text: str) -> None:
+        """Escape; ``text`` goes (``╭─ Title``: a frame's title, round or heavy)."""
+        pattern = framed(text)
         self.term.send("Escape")
-        self.term.wait_gone(text, WAIT)
+        self.term.wait_until(lambda s: not re.search(pattern, s), f"{text!r} gone", WAIT)
 
 
 def test_read_only_sends_nothing_but_reads_whatever_is_pressed(
@@ -236,7 +250,7 @@ def test_read_only_sends_nothing_but_reads_whatever_is_pressed(
             s.refuse(by_id(binding_id))
         s.filter("bob")
         term.wait_line("bob", "developers", timeout=WAIT)
-        term.send("k")
+        term.send("a")  # access keys
         term.wait_for("Access keys of bob", WAIT)
         term.wait_line("AKIA", "Active", timeout=WAIT)  # d and ctrl+d need a key
         s.refuse(by_id("keys.new"))
@@ -269,7 +283,7 @@ def test_read_only_sends_nothing_but_reads_whatever_is_pressed(
         s.filter("developers")
         term.wait_line("developers", timeout=WAIT)
         term.send("Enter")
-        term.wait_for("╭─ Group developers", WAIT)
+        s.wait_frame("╭─ Group developers")
         for binding_id in ("group.add_members", "group.attach", "group.remove"):
             s.refuse(by_id(binding_id))
         s.close("╭─ Group developers")
@@ -330,7 +344,7 @@ def test_control_without_the_flag_the_same_check_sees_the_change(
         term.wait_gone("Getting started —", WAIT)
         assert "READ-ONLY" not in term.screen()
         term.send("4")
-        term.wait_for("╭─ 4 Account alias", WAIT)
+        Session(term).wait_frame("╭─ 4 Account alias")
         term.send(tmux_key(write_bindings()["alias.new"].key))
         term.wait_for("Set an alias", WAIT)
         term.type(ALIAS)

@@ -265,15 +265,19 @@ def assert_terminal_safe(shot: Frame) -> None:
 
 
 def assert_box_intact(shot: Frame, widget: Widget) -> None:
-    """``widget``'s round border: four corners and unbroken sides where Textual put them."""
+    """``widget``'s border (round, or heavy while it has the focus): four corners and
+    unbroken sides where Textual put them."""
     region = widget.region
     x0, y0 = region.x, region.y
     x1, y1 = region.right - 1, region.bottom - 1
     corners = (shot.at(x0, y0), shot.at(x1, y0), shot.at(x0, y1), shot.at(x1, y1))
-    assert corners == ("╭", "╮", "╰", "╯"), f"{widget!r} corners are {corners}"
+    side = "┃" if corners == ("┏", "┓", "┗", "┛") else "│"
+    assert corners in (("╭", "╮", "╰", "╯"), ("┏", "┓", "┗", "┛")), (
+        f"{widget!r} corners are {corners}"
+    )
     for y in range(y0 + 1, y1):
         sides = (shot.at(x0, y), shot.at(x1, y))
-        assert sides == ("│", "│"), f"{widget!r} side broken on line {y}: {shot.lines[y]!r}"
+        assert sides == (side, side), f"{widget!r} side broken on line {y}: {shot.lines[y]!r}"
 
 
 # -- fixed data for snapshots ------------------------------------------------------------------

@@ -163,6 +163,10 @@ class RowTable(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._cell_styles: dict[str, Style] = {}
         self._last_highlight: str | None = None
+        # Until the user (or a flow, by move_cursor) puts the cursor somewhere, it stays on the
+        # first row: new rows must not carry it after whichever row happened to be first when
+        # the table filled (the most severe finding would scroll out of view).
+        self._placed = False
 
     # -- data ------------------------------------------------------------------------------
     def column_widths(self, rows: Sequence[Row]) -> tuple[int, ...]:
@@ -188,7 +192,7 @@ class RowTable(ScrollView, can_focus=True):
         # ←/→ move whole columns (first_column): no cell scrolling, no wider virtual view.
         self.virtual_size = Size(0, len(self._rows) + 1)
         index = self._index.get(selected, self.cursor_row) if selected is not None else 0
-        self.cursor_row = index
+        self.cursor_row = index if self._placed else 0
         self.refresh()
 
     @property
@@ -249,6 +253,7 @@ class RowTable(ScrollView, can_focus=True):
             self.post_message(self.RowHighlighted(self, key, new))
 
     def move_cursor(self, *, row: int) -> None:
+        self._placed = True
         self.cursor_row = row
 
     def refresh_row(self, index: int) -> None:
@@ -269,25 +274,25 @@ class RowTable(ScrollView, can_focus=True):
         self._scroll_to_cursor()
 
     def action_cursor_up(self) -> None:
-        self.cursor_row -= 1
+        self.move_cursor(row=self.cursor_row - 1)
 
     def action_cursor_down(self) -> None:
-        self.cursor_row += 1
+        self.move_cursor(row=self.cursor_row + 1)
 
     def _page(self) -> int:
         return max(1, self.scrollable_content_region.height - 2)
 
     def action_page_up(self) -> None:
-        self.cursor_row -= self._page()
+        self.move_cursor(row=self.cursor_row - self._page())
 
     def action_page_down(self) -> None:
-        self.cursor_row += self._page()
+        self.move_cursor(row=self.cursor_row + self._page())
 
     def action_first(self) -> None:
-        self.cursor_row = 0
+        self.move_cursor(row=0)
 
     def action_last(self) -> None:
-        self.cursor_row = len(self._rows) - 1
+        self.move_cursor(row=len(self._rows) - 1)
 
     # -- columns ---------------------------------------------------------------------------
     def shown_columns(self, width: int | None = None) -> cols.Shown:
@@ -328,7 +333,7 @@ class RowTable(ScrollView, can_focus=True):
         if index == self.cursor_row:
             self.action_select_cursor()
         else:
-            self.cursor_row = index
+            self.move_cursor(row=index)
 
     # -- rendering -------------------------------------------------------------------------
     def notify_style_update(self) -> None:
