@@ -45,12 +45,15 @@ async def test_a_dialog_over_user_details_or_the_guide_shows_no_footer_from_belo
         await pilot.press("2", "enter")
         ws = await wait_for_screen(app, pilot, UserScreen)
         await wait_until(pilot, lambda: ws.loaded, 30)
+        # each section's own footer, every label whole at 80 columns (the last one is
+        # "c Copy ARN": it shows whole when nothing before it was cut)
+        for table in ws.query(DataTable):
+            table.focus()
+            await settle(pilot)
+            assert bottom_row(app).endswith("esc Close  c Copy ARN"), (table.id, bottom_row(app))
         ws.query_one("#user-policies", DataTable).focus()
         await settle(pilot)
-        # the section's own footer, every label whole at 80 columns
-        footer = bottom_row(app)
-        assert "a Attach" in footer and "g " in footer, footer
-        assert "Close" in footer, footer
+        assert "a Attach" in bottom_row(app)
         await pilot.press("a")
         await wait_for_screen(app, pilot, AttachPoliciesScreen)
         await settle(pilot)

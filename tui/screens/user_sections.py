@@ -113,7 +113,13 @@ class KeysSection(Section):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_key", "New access key", id="user.new_key"),
         Binding("r", "rotate", "Rotate key", id="user.rotate_key"),
-        Binding("enter", "manage", "Activate, deactivate, delete", id="user.manage_keys"),
+        Binding(
+            "enter",
+            "manage",
+            "Manage",  # short: the section's keys and "esc Close" fit at 80 columns
+            id="user.manage_keys",
+            tooltip="Activate, deactivate, delete",
+        ),
     ]
     MUTATING = frozenset({"new_key", "rotate"})
 
