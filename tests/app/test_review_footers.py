@@ -49,11 +49,12 @@ async def test_a_dialog_over_user_details_or_the_guide_shows_no_footer_from_belo
         # "c Copy ARN": it shows whole when nothing before it was cut)
         for table in ws.query(DataTable):
             table.focus()
-            await settle(pilot)
-            assert bottom_row(app).endswith("esc Close  c Copy ARN"), (table.id, bottom_row(app))
+            try:  # the footer is recomposed for the newly focused section
+                await wait_until(pilot, lambda: bottom_row(app).endswith("esc Close  c Copy ARN"))
+            except AssertionError:
+                raise AssertionError((table.id, bottom_row(app))) from None
         ws.query_one("#user-policies", DataTable).focus()
-        await settle(pilot)
-        assert "a Attach" in bottom_row(app)
+        await wait_until(pilot, lambda: "a Attach" in bottom_row(app))
         await pilot.press("a")
         await wait_for_screen(app, pilot, AttachPoliciesScreen)
         await settle(pilot)
@@ -61,14 +62,12 @@ async def test_a_dialog_over_user_details_or_the_guide_shows_no_footer_from_belo
         assert "Attach" not in under and "Detach" not in under, under
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is ws)
-        await settle(pilot)
-        assert "a Attach" in bottom_row(app)  # back on top: its keys again
+        await wait_until(pilot, lambda: "a Attach" in bottom_row(app))  # its keys again
         await pilot.press("escape")
         # the guide's footer under help
         await pilot.press("g")
         await wait_for_screen(app, pilot, GuideScreen)
-        await settle(pilot)
-        assert "r Refresh" in bottom_row(app)
+        await wait_until(pilot, lambda: "r Refresh" in bottom_row(app))
         await pilot.press("question_mark")
         await wait_for_screen(app, pilot, HelpScreen)
         await settle(pilot)
@@ -91,3 +90,56 @@ async def test_help_search_box_shows_focus_in_characters(demo: DemoEndpoint) -> 
         listing = rows(app)
         line = next(i for i, r in enumerate(typing) if "delete" in r)
         assert typing[line] != listing[line], typing[line]
+
+
+async def test_copying_the_mfa_secret_says_so_on_the_status_line(demo: DemoEndpoint) -> None:
+    """ctrl+y on the MFA screen: the copy's note comes from a worker thread, and the status
+    line that takes notes there must be updated on the app's thread (it failed with
+    "Internal error: copy stopped: RuntimeError: no running event loop")."""
+    from tui.screens.mfa import MfaScreen
+
+    app = make_app(demo)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "j", "m")  # bob: no MFA device
+        screen = await wait_for_screen(app, pilot, MfaScreen)
+        await wait_until(pilot, lambda: screen.query_one("#mfa-qr").region.height > 10)
+        await pilot.press("ctrl+y")
+        await wait_until(
+            pilot,
+            lambda: (
+                any("Copied the MFA secret" in r for r in rows(app))
+                or any("error" in r for r in rows(app))
+            ),
+        )
+        await pilot.pause(0.3)
+        shown = "\n".join(rows(app))
+        failures = [r for r in rows(app) if "Internal error" in r or "RuntimeError" in r]
+        assert not failures, shown
+        assert "Copied the MFA secret" in shown, shown
+        assert app.screen is screen
+        await pilot.press("escape")  # nothing typed: closes without a question
+
+
+async def test_a_long_note_on_the_mfa_screen_leaves_the_whole_qr_code(demo: DemoEndpoint) -> None:
+    """At 80×24 the QR code takes every row: a status line docked at the screen's foot cut
+    its last rows (a cut QR code does not scan). The note goes beside it instead."""
+    from tui.screens.mfa import MfaScreen
+
+    app = make_app(demo)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "j", "m")
+        screen = await wait_for_screen(app, pilot, MfaScreen)
+        qr = screen.query_one("#mfa-qr")
+        await wait_until(pilot, lambda: qr.region.height > 10)
+        await settle(pilot)
+        right = qr.region.right
+        before = [r[:right] for r in rows(app)]
+        note = "Probe note 42: " + "a long note that takes several lines " * 3
+        app.notify(note, severity="warning")
+        await wait_until(pilot, lambda: any("Probe note 42" in r for r in rows(app)))
+        await settle(pilot)
+        assert [r[:right] for r in rows(app)] == before, "\n".join(rows(app))
+        shown = " ".join(r[right:].strip() for r in rows(app))
+        assert "⚠ warning: Probe note 42" in shown, shown
