@@ -143,3 +143,27 @@ async def test_a_long_note_on_the_mfa_screen_leaves_the_whole_qr_code(demo: Demo
         assert [r[:right] for r in rows(app)] == before, "\n".join(rows(app))
         shown = " ".join(r[right:].strip() for r in rows(app))
         assert "⚠ warning: Probe note 42" in shown, shown
+
+
+async def test_new_credentials_show_a_long_sign_in_url_whole(
+    demo: DemoEndpoint,
+) -> None:
+    """With a long alias the sign-in URL did not fit its one-line field and showed blank
+    ("Sign-in URL" and nothing); it now takes more lines, broken only after "/" or "."."""
+    from tui.aws.iam import UserCredentials
+    from tui.screens.credentials import CredentialsScreen
+
+    url = "https://acme-production-payments-platform-eu.signin.aws.amazon.com/console"
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        screen = CredentialsScreen(app.state, UserCredentials(demo.account_id, "kim", url))
+        await app.push_screen(screen)
+        await wait_until(pilot, lambda: any("Sign-in URL" in r for r in rows(app)))
+        await settle(pilot)
+        shown = rows(app)
+        at = next(i for i, r in enumerate(shown) if "Sign-in URL" in r)
+        parts = [shown[at].split("Sign-in URL", 1)[1], shown[at + 1]]
+        joined = "".join(p.strip(" │┃") for p in parts)
+        assert joined == url, "\n".join(shown)
+        assert shown[at].rstrip(" │┃").endswith("."), shown[at]  # broken after a dot
