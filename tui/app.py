@@ -8,6 +8,7 @@ panes in :class:`~tui.screens.main.MainScreen`; the palette's entries in tui/com
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -285,5 +286,12 @@ class AcctApp(KeyGrammarApp):
     ) -> None:
         """Notifications carry AWS names and error messages: never markup, never controls."""
         text, heading = visible(message, multiline=True), visible(title)
-        route(self, text, heading, severity, timeout or self.NOTIFICATION_TIMEOUT)
+        seconds = timeout or self.NOTIFICATION_TIMEOUT
+        loop = self._loop  # noqa: SLF001 - Textual's own event loop
+        if loop is not None and self._thread_id != threading.get_ident():  # noqa: SLF001
+            # From a thread worker (a copy's note): the status line is a widget, touched
+            # only on the app's thread. Textual's own notify below is thread-safe.
+            loop.call_soon_threadsafe(route, self, text, heading, severity, seconds)
+        else:
+            route(self, text, heading, severity, seconds)
         super().notify(text, title=heading, severity=severity, timeout=timeout, markup=False)

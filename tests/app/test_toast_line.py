@@ -20,7 +20,7 @@ from tui.screens.forms.create_user import CreateUserScreen
 from tui.screens.mfa import MfaScreen
 
 ACCOUNT = "123456789012"
-NOTE = "Probe note 42"
+NOTE = "Probe 42"  # short: beside the QR code the line is 33 columns wide
 
 
 def where(app: Any, text: str) -> list[Region]:

@@ -225,7 +225,7 @@ def add_to_group(term: Tmux) -> None:
 def attach_and_detach(term: Tmux) -> None:
     """Policies section: ``a``, search, choose, review; then ``ctrl+d`` on it."""
     term.send("Tab")
-    term.wait_footer(has="a Attach policies")
+    term.wait_footer(has="a Attach ")
     wait_row(term, CHANGE_PASSWORD, "AWS managed")  # the only one: the reset attached it
     term.send("a")
     term.wait_for(f"Attach policies to user {USER}", WAIT)
@@ -266,7 +266,7 @@ def view_document(term: Tmux) -> None:
 
 
 def quit_cleanly(term: Tmux) -> None:
-    term.wait_footer(has="a Attach policies")  # back in the workspace
+    term.wait_footer(has="a Attach ")  # back in the workspace
     term.send("Escape")  # closes the workspace (q does nothing there)
     term.wait_footer(has="n New user")
     term.send("q")

@@ -27,6 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+import tui.panes.format as fmt
 from tui.aws.iam import UserCredentials
 from tui.runtime.workers import in_thread
 from tui.screens.dialogs.confirm import ConfirmScreen
@@ -48,9 +49,10 @@ class CredentialField(Widget, can_focus=True):
     """One labelled value; secrets render masked unless the screen reveals them."""
 
     DEFAULT_CSS = """
-    CredentialField { height: 1; padding: 0 1; }
+    CredentialField { height: auto; padding: 0 1; }
     CredentialField:focus { background: $accent 30%; }
     """
+    LABEL = 15  # the label's column
 
     revealed: reactive[bool] = reactive(False)
     """Whether a secret value is shown in clear."""
@@ -62,10 +64,19 @@ class CredentialField(Widget, can_focus=True):
         self.secret = secret
 
     def render(self) -> Content:
-        label = (f"{self.label:<15}", "bold")
+        label = (f"{self.label:<{self.LABEL}}", "bold")
         if self.secret and not self.revealed:
             return Content.assemble(label, (MASK, HINT), ("  (v reveals)", f"{HINT} italic"))
-        return Content.assemble(label, visible(self.value))
+        # A value wider than the field (a sign-in URL with a long alias) goes on more lines
+        # under its label, broken only after a "/" or a "." (a one-line field showed none
+        # of it: the URL wrapped onto a line it did not have).
+        value = visible(self.value)
+        width = self.content_region.width - self.LABEL
+        lines = fmt.break_after(value, width) if width > 0 else [value]
+        return Content.assemble(label, ("\n" + " " * self.LABEL).join(lines))
+
+    def on_resize(self) -> None:
+        self.refresh(layout=True)  # the value's lines follow the field's width
 
     def forget(self) -> None:
         self.value = ""

@@ -25,6 +25,7 @@ from tui.aws.checks import Finding, evaluate
 from tui.aws.guide import Step, StepState
 from tui.aws.models import Posture
 from tui.runtime.read_only import fix_refused
+from tui.screens.own_footer import OwnFooter
 from tui.widgets.colours import FAIL, MUTED, SUCCESS, WARNING
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ READ_ONLY_REFUSAL = "acct-tui runs with --read-only: this step would change the 
 PANE_KEYS = ("recommendations", "users", "groups", "alias", "regions")
 
 
-class GuideScreen(ModalScreen[None]):
+class GuideScreen(OwnFooter, ModalScreen[None]):
     """The guided set-up. ``enter`` opens a step; ``1``-``5`` close it and show a pane;
     ``escape`` closes it (``q`` does nothing here: it quits only from the main screen)."""
 

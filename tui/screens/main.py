@@ -26,6 +26,7 @@ from tui.panes.recommendations import RecommendationsPane
 from tui.panes.regions import RegionsPane
 from tui.panes.rows import Views
 from tui.panes.users import UsersPane
+from tui.screens.own_footer import OwnFooter
 from tui.widgets.header import AccountHeader
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ APP_BINDINGS: list[BindingType] = [
 ]
 
 
-class MainScreen(Screen[None]):
+class MainScreen(OwnFooter, Screen[None]):
     """The screen under every other one; the app's runtime draws the posture on it."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
@@ -132,14 +133,6 @@ class MainScreen(Screen[None]):
         with Container(id="panes"):
             yield from self.panes.values()
         yield Footer()
-
-    def on_screen_suspend(self) -> None:
-        # Another screen is on top: its keys are not these, so this footer must not show
-        # through (a screen that has keys to show brings its own footer).
-        self.query_one(Footer).display = False
-
-    def on_screen_resume(self) -> None:
-        self.query_one(Footer).display = True
 
     def on_mount(self) -> None:
         self.recommendations.add_class("-active")

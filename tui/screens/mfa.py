@@ -66,6 +66,7 @@ class MfaScreen(DiscardGuard, ModalScreen[str | None]):
     # Focused as the screen opens, so keys typed ahead (over SSH) are never lost.
     AUTO_FOCUS = "#code1"
     TOASTS = "status"  # notifications go to a status line, never over the QR code
+    TOAST_HOST = "#mfa-text"  # beside it: the QR code takes every row at 80×24
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="mfa.cancel"),
         Binding("ctrl+s", "submit", "Enable", id="mfa.submit"),

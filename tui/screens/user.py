@@ -32,6 +32,7 @@ from tui.aws.mfa import MfaDevice
 from tui.aws.models import CredentialRow, IamUser
 from tui.runtime.workers import failure_text, in_thread
 from tui.screens.dialogs.confirm import confirm_screen
+from tui.screens.own_footer import OwnFooter
 from tui.screens.plan import PlanScreen
 from tui.screens.user_sections import (
     ConsoleSection,
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 UNKNOWN = "unknown"
 
 
-class UserScreen(ModalScreen[None]):
+class UserScreen(OwnFooter, ModalScreen[None]):
     """The workspace of one user. ``tab`` moves between sections; ``escape`` closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

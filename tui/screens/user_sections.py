@@ -113,7 +113,13 @@ class KeysSection(Section):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_key", "New access key", id="user.new_key"),
         Binding("r", "rotate", "Rotate key", id="user.rotate_key"),
-        Binding("enter", "manage", "Activate, deactivate, delete", id="user.manage_keys"),
+        Binding(
+            "enter",
+            "manage",
+            "Manage",  # short: the section's keys and "esc Close" fit at 80 columns
+            id="user.manage_keys",
+            tooltip="Activate, deactivate, delete",
+        ),
     ]
     MUTATING = frozenset({"new_key", "rotate"})
 
@@ -160,10 +166,14 @@ class GroupsSection(Section):
 
 class PoliciesSection(Section):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "attach", "Attach policies", id="user.attach"),
-        Binding("ctrl+d", "detach", "Detach policy", id="user.detach"),
-        Binding("enter,v", "view", "View document", id="user.view_policy"),
-        Binding("g", "move", "Move policies to a group", id="user.move_policies"),
+        # Short footer labels (the tooltips, in help and the README, say it whole): at 80
+        # columns the four of them and "esc Close" fit without a word cut.
+        Binding("a", "attach", "Attach", id="user.attach", tooltip="Attach policies"),
+        Binding("ctrl+d", "detach", "Detach", id="user.detach", tooltip="Detach policy"),
+        Binding("enter,v", "view", "View", id="user.view_policy", tooltip="View document"),
+        Binding(
+            "g", "move", "To a group", id="user.move_policies", tooltip="Move policies to a group"
+        ),
     ]
     MUTATING = frozenset({"attach", "detach", "move"})
 

@@ -6,7 +6,9 @@ screen that is the QR code, on a form its fields. A screen that declares
 notifications on a line docked at its bottom instead, which takes its own rows: the screen's
 content is laid out above it, so nothing is covered. The toasts themselves are hidden on that
 screen (app.tcss), still recorded by the app, and shown if still current once the user
-is back on a screen without a status line.
+is back on a screen without a status line. A screen whose content fills every row names
+a column with room in ``TOAST_HOST`` (the MFA screen: the text beside the QR code), and the
+line goes at that column's end.
 """
 
 from __future__ import annotations
@@ -50,6 +52,12 @@ class ToastLine(Static):
         background: $panel;
         color: $foreground;
     }
+    ToastLine.-in-column {
+        dock: none;
+        max-height: 8;
+        margin-top: 1;
+        padding: 0;
+    }
     """
 
     def __init__(self) -> None:
@@ -81,9 +89,15 @@ def route(app: App[Any], message: str, title: str, severity: SeverityLevel, time
     if not screen.is_attached or not wants_status_line(screen):
         return False
     screen.add_class(ROUTED)
-    lines = screen.query(ToastLine)
+    # A screen whose content fills every row (the MFA screen's QR code at 80×24) names a
+    # column with room to spare: the line goes at that column's end, not under everything.
+    place = getattr(type(screen), "TOAST_HOST", None)
+    host = screen.query_one(place) if isinstance(place, str) else screen
+    lines = host.query(ToastLine)
     line = lines.first() if lines else ToastLine()
+    if host is not screen:
+        line.add_class("-in-column")
     if not line.is_attached:
-        screen.mount(line)
+        host.mount(line)
     line.say(message, title, severity, timeout)
     return True

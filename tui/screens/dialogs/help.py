@@ -54,6 +54,14 @@ class HelpScreen(ModalScreen[None]):
     #help-search {
         dock: top;
         display: none;
+        height: 1;
+        margin-bottom: 1;
+        border: none;
+        border-left: blank;
+    }
+    /* Which of the search box and the list has the focus shows in characters too. */
+    #help-search:focus {
+        border-left: heavy $accent;
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
