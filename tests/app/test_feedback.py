@@ -220,13 +220,13 @@ def test_demo_ids_are_shaped_like_iams(demo: DemoEndpoint) -> None:
     policies = client.list_policies(Scope="Local")["Policies"]
     assert users and groups and policies
     for user in users:
-        assert re.fullmatch(r"AIDA[A-Z0-9]{17}", user["UserId"]), user
+        assert re.fullmatch(r"AIDA[A-Z2-7]{17}", user["UserId"]), user
         for key in client.list_access_keys(UserName=user["UserName"])["AccessKeyMetadata"]:
             assert re.fullmatch(r"AKIA[A-Z0-9]{16}", key["AccessKeyId"]), key
     for group in groups:
-        assert re.fullmatch(r"AGPA[A-Z0-9]{17}", group["GroupId"]), group
+        assert re.fullmatch(r"AGPA[A-Z2-7]{17}", group["GroupId"]), group
     for policy in policies:
-        assert re.fullmatch(r"ANPA[A-Z0-9]{17}", policy["PolicyId"]), policy
+        assert re.fullmatch(r"ANPA[A-Z2-7]{17}", policy["PolicyId"]), policy
     for role in client.list_roles()["Roles"]:
         assert re.fullmatch(r"AROA[A-Z0-9]{17}", role["RoleId"]), role
 

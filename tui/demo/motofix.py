@@ -5,10 +5,11 @@ the demo server process (never imported by the app).
   ``PolicyId`` (its serializer looks for ``policy_name``/``policy_id`` on a class whose
   attributes are ``name``/``id``); AWS always sends both.
 - Users and groups get 20 random lowercase letters and digits as ids, managed policies
-  ``A`` and 20 more; IAM's unique ids are a four-letter prefix and 17 uppercase letters
-  and digits: ``AIDA…`` for a user, ``AGPA…`` for a group, ``ANPA…`` for a managed policy
-  (roles, ``AROA…``, and access keys, ``AKIA…``, are shaped so by moto already). They
-  come from moto's own random generator, so a frozen demo (fixed seed) keeps its ids.
+  ``A`` and 20 more; IAM's unique ids are a four-letter prefix and 17 characters of the
+  base32 alphabet (uppercase letters and the digits 2–7, never 0, 1, 8 or 9): ``AIDA…``
+  for a user, ``AGPA…`` for a group, ``ANPA…`` for a managed policy (roles, ``AROA…``,
+  and access keys, ``AKIA…``, are shaped so by moto already). They come from moto's own
+  random generator, so a frozen demo (fixed seed) keeps its ids.
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ def patch_moto() -> None:
 
 
 def unique_id(prefix: str) -> str:
-    """An IAM unique id: ``prefix`` and 17 uppercase letters and digits."""
+    """An IAM unique id: ``prefix`` and 17 characters of the base32 alphabet."""
     from moto.moto_api._internal import mock_random
 
-    alphabet = string.ascii_uppercase + string.digits
+    alphabet = string.ascii_uppercase + "234567"
     return prefix + "".join(mock_random.choice(alphabet) for _ in range(UNIQUE_ID_CHARACTERS))
 
 
