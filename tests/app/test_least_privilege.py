@@ -402,7 +402,10 @@ async def test_forms_under_the_read_policy_show_the_denied_action(enforced: Enfo
         text = plain(field.query_one(".field-error", Static))
         _denied(text, "iam:CreateAccountAlias")
         assert ADMIN_HINT in text
-        await pilot.press("escape")
+        await pilot.press("escape")  # typed into: escape asks before discarding
+        await wait_until(pilot, lambda: app.screen is not alias_form)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: alias_form not in app.screen_stack)
 
         # password policy (the fix behind enter on its finding)
         await pilot.press("1")
