@@ -340,3 +340,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         weight[item.nodeid] = SECONDS.get(test, SECONDS.get(module, DEFAULT_SECONDS))
         item.add_marker(pytest.mark.xdist_group(group))
     items.sort(key=lambda item: -weight[item.nodeid])  # stable: a group keeps its order
+
+
+@pytest.fixture
+def gates() -> Iterator[list[Any]]:
+    """A list to put each :class:`tests.support.gates.Gate` in: all are opened at the end."""
+    made: list[Any] = []
+    yield made
+    for gate in made:  # never leave a worker thread waiting
+        gate.open()

@@ -9,9 +9,7 @@ ago" is exact however busy the machine.
 from __future__ import annotations
 
 import re
-import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +17,7 @@ from textual.widgets import SelectionList, Static
 
 import tui.aws.clock as clock_module
 from tests.support.app import make_app
+from tests.support.gates import Gate
 from tests.support.pilot import iam, loaded, plain, wait_for_screen, wait_until
 from tests.support.render import cells_text, screen_cells
 from tui.app import AcctApp
@@ -30,34 +29,6 @@ from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.review import ReviewScreen
 from tui.screens.forms.attach_policies import AttachPoliciesScreen
 from tui.screens.root_mfa import RootMfaScreen
-
-
-class Gate:
-    """Holds back the reads of ``part`` until :meth:`open` (or 30 s)."""
-
-    def __init__(self, app: AcctApp, part: str) -> None:
-        self.released = threading.Event()
-        self.waiting = threading.Event()
-        read = app.service.read_part
-
-        def gated(name: str) -> Any:
-            if name == part:
-                self.waiting.set()
-                self.released.wait(30)
-            return read(name)
-
-        app.service.read_part = gated  # type: ignore[method-assign]
-
-    def open(self) -> None:
-        self.released.set()
-
-
-@pytest.fixture
-def gates() -> Iterator[list[Gate]]:
-    made: list[Gate] = []
-    yield made
-    for gate in made:  # never leave a worker thread waiting
-        gate.open()
 
 
 class ManualClock:

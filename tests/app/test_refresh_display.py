@@ -15,14 +15,13 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Iterator
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 
 import tui.runtime.idle as idle_module
 from tests.support.app import make_app
+from tests.support.gates import Gate
 from tests.support.pilot import iam, loaded, wait_until
 from tests.support.render import cells_text, screen_cells
 from tui.app import AcctApp
@@ -30,35 +29,6 @@ from tui.demo import DemoEndpoint
 from tui.panes.base import TablePane
 from tui.runtime import memory
 from tui.runtime.memory import limit_arenas, release_free_memory
-
-
-class Gate:
-    """Holds back the reads of ``part`` until :meth:`open` (or 30 s)."""
-
-    def __init__(self, app: AcctApp, part: str) -> None:
-        self.part = part
-        self.released = threading.Event()
-        self.waiting = threading.Event()
-        read = app.service.read_part
-
-        def gated(name: str) -> Any:
-            if name == part:
-                self.waiting.set()
-                self.released.wait(30)
-            return read(name)
-
-        app.service.read_part = gated  # type: ignore[method-assign]
-
-    def open(self) -> None:
-        self.released.set()
-
-
-@pytest.fixture
-def gates() -> Iterator[list[Gate]]:
-    made: list[Gate] = []
-    yield made
-    for gate in made:  # never leave a worker thread waiting
-        gate.open()
 
 
 def users_shown(app: AcctApp) -> list[str]:
