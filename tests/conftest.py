@@ -295,6 +295,8 @@ SECONDS = {
     "tests/wire/test_faults_app.py::test_faults_on_keys_mfa_alias_policy_and_regions": 62,
     "tests/wire/test_faults_app.py::test_faults_creating_users_and_groups": 55,
     "tests/e2e/test_lifecycle.py": 114,
+    "tests/app/test_glyph_states.py": 130,
+    "tests/app/test_key_grammar.py": 100,
     "tests/app/test_least_privilege.py": 108,
     "tests/wire/test_read_only.py": 103,
     "tests/app/test_themes.py": 102,
