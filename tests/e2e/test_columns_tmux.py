@@ -51,16 +51,22 @@ def test_right_arrow_shows_users_columns_one_at_a_time(term: Tmux, tmp_path: Pat
     seen = set(whole_columns(line))
     assert "Created" not in seen, line
     presses = 0
+    shown = seen
     while "Created" not in seen or "Password used" not in seen:
         term.send("Right")
         presses += 1
-        screen = term.wait_until(lambda s, old=line: header(s) != old, "the header to move", WAIT)
+        # A press must change which columns are whole: the header line also changes when the
+        # pane's frame turns heavy with the focus or the "→" mark appears.
+        screen = term.wait_until(
+            lambda s, old=shown: set(whole_columns(header(s))) != old, "the columns to move", WAIT
+        )
         line = header(screen)
         now = whole_columns(line)
         assert now[0] == "User", f"the name column scrolled away:\n{screen}"
         new = set(now) - seen
         assert len(new) == 1, f"press {presses} showed {sorted(new)}:\n{screen}"
         seen |= new
+        shown = set(now)
         assert presses <= len(COLUMNS), screen
         alice = next(row for row in screen.splitlines() if " alice " in row)
         assert alice[1:].startswith(" alice "), f"the user name moved:\n{screen}"

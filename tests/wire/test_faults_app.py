@@ -123,7 +123,6 @@ from tui.screens.dialogs.review import ReviewScreen
 from tui.screens.forms.alias import AliasScreen
 from tui.screens.forms.create_group import CreateGroupScreen
 from tui.screens.forms.create_user import CreateUserScreen
-from tui.screens.forms.discard import DiscardGuard
 from tui.screens.forms.password import PasswordScreen
 from tui.screens.forms.password_policy import PasswordPolicyScreen
 from tui.screens.forms.security_contact import SecurityContactScreen
@@ -303,10 +302,8 @@ class Harness(Upstream):
                 break
             below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
             if isinstance(self.app.screen, ConfirmScreen):
-                # Closing the credentials screen asks first, and so does a typed-into form
-                # ("Discard the form?"): yes to those; any other question: no.
-                done_with = isinstance(below, CredentialsScreen | DiscardGuard)
-                await self.pilot.press("y" if done_with else "n")
+                # Closing the credentials screen asks first; any other question: no.
+                await self.pilot.press("y" if isinstance(below, CredentialsScreen) else "n")
             else:
                 await self.pilot.press("escape")
             await self.pilot.pause(0.05)
