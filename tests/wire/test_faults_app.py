@@ -964,7 +964,10 @@ async def matrix(
                 h.log = None
                 h.stop_ticks()
                 gc.unfreeze()
-            # still up and responsive to keys
+            # still up and responsive to keys, once the last cell's flow has ended (the main
+            # screen holds back pane keys while a flow runs, by design)
+            await wait_until(pilot, lambda: not h.flows_running(), 30)
+            assert len(app.screen_stack) == 1, f"left open: {app.screen!r}"
             await pilot.press("2")
             assert app.active_pane == "users"
     failed = [r for r in RESULTS[first:] if not r.passed]
