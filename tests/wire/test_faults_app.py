@@ -42,6 +42,7 @@ import gc
 import itertools
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -123,6 +124,7 @@ from tui.screens.dialogs.review import ReviewScreen
 from tui.screens.forms.alias import AliasScreen
 from tui.screens.forms.create_group import CreateGroupScreen
 from tui.screens.forms.create_user import CreateUserScreen
+from tui.screens.forms.discard import DISCARD_TITLE
 from tui.screens.forms.password import PasswordScreen
 from tui.screens.forms.password_policy import PasswordPolicyScreen
 from tui.screens.forms.security_contact import SecurityContactScreen
@@ -152,7 +154,9 @@ async def wait_until(pilot: Any, predicate: Callable[[], object], seconds: float
     deadline = time.monotonic() + seconds
     while not predicate():
         if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met in {seconds:g} s")
+            caller = sys._getframe(1)  # noqa: SLF001 - which wait it was, for the report
+            where = f"{caller.f_code.co_name}, line {caller.f_lineno}"
+            raise AssertionError(f"condition not met in {seconds:g} s ({where})")
         await pilot.pause(0.01)
 
 
@@ -302,8 +306,11 @@ class Harness(Upstream):
                 break
             below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
             if isinstance(self.app.screen, ConfirmScreen):
-                # Closing the credentials screen asks first; any other question: no.
-                await self.pilot.press("y" if isinstance(below, CredentialsScreen) else "n")
+                # Closing the credentials screen asks first, and so does a form the cell
+                # typed into ("Discard the form?"): yes. Any other question: no.
+                discard = self.app.screen.title_text == DISCARD_TITLE
+                yes = discard or isinstance(below, CredentialsScreen)
+                await self.pilot.press("y" if yes else "n")
             else:
                 await self.pilot.press("escape")
             await self.pilot.pause(0.05)
@@ -840,9 +847,12 @@ async def drive_alias(h: Harness, cell: Cell) -> None:
         form.query_one("#alias", Field).input.value = new
         await h.pilot.press("ctrl+s")
         field = form.query_one("#alias", Field)
-        await wait_until(
-            h.pilot, lambda: cell.action in plain(field.query_one(".field-error", Static)), 30
-        )
+        error = field.query_one(".field-error", Static)
+        try:
+            await wait_until(h.pilot, lambda: cell.action in plain(error), 30)
+        except AssertionError:
+            busy = "busy" if form.busy else "idle"
+            raise AssertionError(f"the field says {plain(error)!r} (form {busy})") from None
         cell.shown = plain(field.query_one(".field-error", Static))
         await h.pilot.press("escape")
     else:
@@ -966,13 +976,16 @@ async def matrix(
                 gc.unfreeze()
             # still up and responsive to keys, once the last cell's flow has ended (the main
             # screen holds back pane keys while a flow runs, by design)
+            # (the cells' own failures are reported first: they say where it began)
             await wait_until(pilot, lambda: not h.flows_running(), 30)
-            assert len(app.screen_stack) == 1, f"left open: {app.screen!r}"
-            await pilot.press("2")
-            assert app.active_pane == "users"
+            left_open = app.screen_stack[1:]
+            if not left_open:
+                await pilot.press("2")
     failed = [r for r in RESULTS[first:] if not r.passed]
     report = "\n".join(f"{r.action} × {r.fault}: {'; '.join(r.problems)}" for r in failed)
     assert not failed, f"{len(failed)} of {len(RESULTS) - first} cells failed:\n{report}"
+    assert not left_open, f"left open after the last cell: {left_open!r}"
+    assert app.active_pane == "users"
 
 
 @contextlib.contextmanager
