@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tui.aws.org_permissions import ASSUME_ACTION, ORG_POLICY, ORG_READ_ACTIONS, org_document
+
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
 READ_POLICY = "acct-tui-read.json"
 ADMIN_POLICY = "acct-tui-admin.json"
@@ -329,6 +331,8 @@ def flow(name: str) -> Flow:
 
 def policy_for(action: str) -> str:
     """The shipped policy file that grants ``action`` (read if it can, else admin)."""
+    if action in ORG_READ_ACTIONS or action == ASSUME_ACTION:
+        return f"policies/{ORG_POLICY}"
     return f"policies/{READ_POLICY if action in READ_ACTIONS else ADMIN_POLICY}"
 
 
@@ -352,13 +356,8 @@ def documents() -> dict[str, str]:
     """The text of each policy file, by file name, exactly as the repo holds it."""
     read = policy_document([("AcctTuiRead", READ_ACTIONS)])
     admin = policy_document([("AcctTuiRead", READ_ACTIONS), ("AcctTuiWrite", WRITE_ACTIONS)])
-    return {
-        name: json.dumps(doc, indent=2) + "\n"
-        for name, doc in (
-            (READ_POLICY, read),
-            (ADMIN_POLICY, admin),
-        )
-    }
+    docs = ((READ_POLICY, read), (ADMIN_POLICY, admin), (ORG_POLICY, org_document()))
+    return {name: json.dumps(doc, indent=2) + "\n" for name, doc in docs}
 
 
 def stale(directory: Path = POLICY_DIR) -> list[str]:
@@ -374,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``--write`` regenerates the policy files; ``--check`` reports drift (exit 1)."""
     parser = argparse.ArgumentParser(
         prog="python -m tui.aws.permissions",
-        description="Generate or check policies/acct-tui-read.json and acct-tui-admin.json.",
+        description="Generate or check the policy files under policies/.",
     )
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--write", action="store_true", help="write the policy files")

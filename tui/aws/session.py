@@ -16,6 +16,7 @@ from tui.aws.errors import (
     ReadOnlyRefused,
     refuse_unreadable_json,
 )
+from tui.aws.org_permissions import ORG_READ_ACTIONS
 from tui.aws.permissions import READ_ACTIONS
 from tui.aws.redact import install_log_redaction
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from mypy_boto3_account import AccountClient
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_iam import IAMClient
+    from mypy_boto3_organizations import OrganizationsClient
     from mypy_boto3_sso_admin import SSOAdminClient
     from mypy_boto3_sts import STSClient
 
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 # The credential chain is not in it because it never passes here: botocore's providers
 # (assume-role, web identity, SSO) call STS/SSO through clients of their own, made from
 # the botocore session, whose event hooks are not these (see tests/test_read_only.py).
-READ_ONLY_ALLOWED: frozenset[str] = frozenset(READ_ACTIONS)
+READ_ONLY_ALLOWED: frozenset[str] = frozenset((*READ_ACTIONS, *ORG_READ_ACTIONS))
 
 _CONFIGURED_ENDPOINT = "AWS_ENDPOINT_URL*, or a profile's endpoint_url or [services]"
 
@@ -66,6 +68,10 @@ class Settings:
     # --allow-insecure-endpoint: plain http may go to another machine (else refused at
     # the wire, whatever chose the endpoint: see AwsSession._check_transport).
     allow_insecure_endpoint: bool = False
+    # A member account of an organization: act through this role, assumed with the
+    # credentials above (profile, keys or chain) and renewed before it expires.
+    role_arn: str | None = None
+    external_id: str | None = field(default=None, repr=False)
 
 
 class CallCounter:
@@ -151,17 +157,32 @@ class AwsSession:
         import boto3
         import botocore.session
 
+        from tui.aws.role_session import share_loader
+
         core = botocore.session.Session(profile=self.settings.profile)
+        share_loader(core)
         # On the session, not per client: the credential chain's own clients (assume-role,
         # SSO) are made from it and get the check too.
         core.register("before-send", self._check_transport)
         self._install_mfa_prompter(core)
-        return core, boto3.Session(
+        session = boto3.Session(
             botocore_session=core,
             region_name=self.settings.region,
             aws_access_key_id=self.settings.access_key_id,
             aws_secret_access_key=self.settings.secret_access_key,
         )
+        if self.settings.role_arn is None:
+            return core, session
+        from tui.aws.role_session import role_session
+
+        return role_session(
+            core, session, self.settings, self._config, self._check_transport, self._count_only
+        )
+
+    def _count_only(self, model: Any, **_: Any) -> None:
+        """The credential chain's own calls (sts:AssumeRole) are counted, never refused:
+        making credentials changes nothing in any account."""
+        self.counter.record_call(self._action(model))
 
     # -- credentials -------------------------------------------------------------------
     def _install_mfa_prompter(self, core: botocore.session.Session) -> None:
@@ -281,6 +302,25 @@ class AwsSession:
         """IAM Access Analyzer is regional: one client per Region."""
         client: AccessAnalyzerClient = self._client("accessanalyzer", region)
         return client
+
+    def organizations(self) -> OrganizationsClient:
+        """AWS Organizations (global: its endpoint is in us-east-1 in the aws partition)."""
+        client: OrganizationsClient = self._client("organizations", "us-east-1")
+        return client
+
+    def assume(self) -> None:
+        """Make the role session now (a session with ``role_arn``), so that a role that
+        cannot be assumed fails here, as ``sts:AssumeRole``, not in the first read."""
+        credentials = self._session.get_credentials()
+        if credentials is not None:
+            credentials.get_frozen_credentials()
+
+    def close(self) -> None:
+        """Close every client's connections (a member account read once)."""
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
 
     def sso_admin(self) -> SSOAdminClient:
         """IAM Identity Center's admin API, in the session's Region."""
