@@ -20,6 +20,7 @@ sts:AssumeRole) + the ListAccounts pages + the OU tree's pages.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -233,6 +234,8 @@ class OrgScan:
     external_id: str | None = None
     concurrency: int = DEFAULT_CONCURRENCY
     caller_account: str | None = None  # read with the base credentials, no role
+    calls: Counter[str] = field(default_factory=Counter)
+    """Every call the member reads made (sts:AssumeRole included), by action."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def service_for(self, account_id: str) -> AccountService:
@@ -273,6 +276,8 @@ class OrgScan:
             posture = service.reader.read_all()
         finally:
             service.session.close()
+            with self._lock:
+                self.calls.update(service.counter.calls())
         when = now or utcnow()
         unread = posture.caller.error or posture.details.error
         if unread is not None and posture.report.error is not None:
