@@ -22,11 +22,13 @@ from textual.worker import Worker, WorkerState
 from tui import commands
 from tui.aws.models import Posture
 from tui.runtime import read_only
+from tui.runtime.appconfig import apply_config
 from tui.runtime.display import Display
 from tui.runtime.executor import DaemonExecutor
 from tui.runtime.grammar import KEYS_DURING_FLOWS, KeyGrammarApp, UserRegionWatcher
 from tui.runtime.idle import IdleCollector
 from tui.runtime.messages import PartLoaded, RegionPolled, ViewsPrepared
+from tui.runtime.org import OrgOptions, OrgSession
 from tui.runtime.refresh import Reads
 from tui.runtime.workers import FLOW_IO
 from tui.screens.main import APP_BINDINGS, MainScreen
@@ -60,6 +62,7 @@ class AcctApp(KeyGrammarApp):
         open_guide: bool = True,
         config: Config | None = None,
         sandbox: DemoSandbox | None = None,
+        org: OrgOptions | None = None,
     ) -> None:
         super().__init__()
         # The user's config.toml (theme, keymap); the CLI loads it, tests pass their own.
@@ -81,6 +84,8 @@ class AcctApp(KeyGrammarApp):
         self.state.connect(
             show=self.pipeline.show_all, refresh=self.reads.refresh, regions=self.region_watch
         )
+        # The organization's accounts (the Accounts view: o, or --org at start).
+        self.org = self.state.org = OrgSession(self, self.state, org or OrgOptions())
 
     # -- what tests and the benchmark read ---------------------------------------------------
     @property
@@ -123,7 +128,7 @@ class AcctApp(KeyGrammarApp):
         return transport.insecure_host(self.state.service.settings.endpoint_url)
 
     def on_mount(self) -> None:
-        self._apply_config()
+        apply_config(self)
         host = self._insecure_host()
         if host is not None:
             from tui.support import transport
@@ -140,33 +145,12 @@ class AcctApp(KeyGrammarApp):
         limit_arenas()  # before the first worker thread (see tui/runtime/memory.py)
         self.action_refresh()
         self.main.check_size(self.size)
+        if self.org.options.open_at_start:
+            self.main.action_organization()
 
     def on_unmount(self) -> None:
         self.idle_gc.restore()  # (tests run many apps in one process)
-
-    def _apply_config(self) -> None:
-        """Use config.toml's theme and keymap; say what was ignored, and why."""
-        from tui.keys import entries
-
-        config = self.config
-        problems = list(config.problems)
-        where = config.path or "config.toml"
-        if config.theme is not None:
-            if config.theme in self.available_themes:
-                self.theme = config.theme
-            else:
-                known = ", ".join(sorted(self.available_themes))
-                problems.append(f"{where}: no theme {config.theme!r} (known: {known}).")
-        if config.keymap:
-            # (Reading every screen's bindings imports them all: only with a keymap.)
-            known_ids = {e.binding_id for e in entries() if e.binding_id}
-            self.keymap = {k: v for k, v in config.keymap.items() if k in known_ids}
-            for binding_id in sorted(set(config.keymap) - known_ids):
-                problems.append(f"{where}: no key binding with id {binding_id!r} (see ? for ids).")
-            if self.keymap:
-                self.set_keymap(self.keymap)
-        if problems:
-            self.notify("\n".join(problems), title="config.toml", severity="warning", timeout=15)
+        self.org.stop()
 
     # -- keys ----------------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:

@@ -122,6 +122,7 @@ def _screens() -> list[tuple[str, type[DOMNode]]]:
         TablePane,
         UsersPane,
     )
+    from tui.panes.accounts import AccountsPane
     from tui.screens.access_keys import AccessKeysScreen
     from tui.screens.credentials import CredentialsScreen
     from tui.screens.dialogs.choose import ChooseScreen
@@ -132,7 +133,9 @@ def _screens() -> list[tuple[str, type[DOMNode]]]:
     from tui.screens.dialogs.prompt import PromptScreen
     from tui.screens.dialogs.review import ReviewScreen
     from tui.screens.guide import GuideScreen
+    from tui.screens.main import MainScreen
     from tui.screens.mfa import MfaScreen
+    from tui.screens.org import OrgScreen
     from tui.screens.plan import PlanScreen
     from tui.screens.root_mfa import RootMfaScreen
     from tui.widgets.rowtable import RowTable
@@ -146,6 +149,9 @@ def _screens() -> list[tuple[str, type[DOMNode]]]:
         ("Groups", GroupsPane),
         ("Account alias", AliasPane),
         ("Regions", RegionsPane),
+        ("Console", MainScreen),
+        ("Organization", OrgScreen),
+        ("Accounts", AccountsPane),
         ("Getting started", GuideScreen),
         *_forms(),
         ("Review", ReviewScreen),

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from tui.aws.service import AccountService
     from tui.demo.sandbox import DemoSandbox
     from tui.panes.rows import GuideView
+    from tui.runtime.org import OrgSession
     from tui.runtime.regions import RegionTimes, RegionWatcher
     from tui.support.vault import Vault
 
@@ -69,6 +70,8 @@ class AccountState:
         self._show: Callable[[Posture], None] = _nothing
         self._refresh: Callable[[], None] = _nothing
         self._regions: RegionWatcher | None = None
+        self.org: OrgSession | None = None
+        """The organization's accounts, and whose console is open (set by the app)."""
 
     def connect(
         self,
@@ -121,11 +124,17 @@ class AccountState:
         if isinstance(error, AwsError) and error.outcome_unknown:
             self.refresh()
 
-    def use_service(self, service: AccountService) -> None:
-        """Act through ``service`` from now on (another identity) and read everything again."""
+    def use_service(self, service: AccountService, *, fresh: Posture | None = None) -> None:
+        """Act through ``service`` from now on (another identity) and read everything again.
+
+        ``fresh``: another account, whose posture starts from nothing (``Posture()``)
+        instead of the one on screen."""
         self.service = service
         with self._policies_lock:
             self._policies = None
+        if fresh is not None:
+            self.posture = fresh
+            self._show(fresh)
         self.refresh()
 
     def guide_view(self, posture: Posture) -> GuideView | None:

@@ -30,26 +30,11 @@ from typing import TYPE_CHECKING, Any
 from tui.aws.errors import AwsError, AwsFailure, from_exception
 from tui.aws.findings import Finding, Severity, Status, verdict
 from tui.aws.models import ADMIN_POLICY_ARN, Posture, utcnow
-from tui.aws.org_permissions import DEFAULT_ROLE
+from tui.aws.org_permissions import DEFAULT_CONCURRENCY, DEFAULT_ROLE, MAX_CONCURRENCY
 
 if TYPE_CHECKING:
     from tui.aws.service import AccountService
     from tui.aws.session import AwsSession
-
-DEFAULT_CONCURRENCY = 8
-MAX_CONCURRENCY = 64
-# IAM role names: 1-64 of these (the botocore model's pattern for RoleName).
-ROLE_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@_-")
-
-
-def role_name_error(name: str) -> str | None:
-    """Why ``name`` cannot be an IAM role name (None when it can)."""
-    if not 1 <= len(name) <= 64:
-        return "a role name has 1 to 64 characters"
-    bad = sorted(set(name) - ROLE_NAME_CHARS)
-    if bad:
-        return f"a role name cannot contain {''.join(bad)!r} (letters, digits and +=,.@_- only)"
-    return None
 
 
 def role_arn(account_id: str, role: str, partition: str = "aws") -> str:
@@ -240,15 +225,9 @@ class OrgScan:
 
     def service_for(self, account_id: str) -> AccountService:
         """A service acting in ``account_id`` (through the role unless it is the caller's)."""
-        from tui.aws.service import AccountService
-
-        settings = self.base.settings
         if account_id == self.caller_account:
-            return AccountService(settings)
-        settings = replace(
-            settings, role_arn=role_arn(account_id, self.role), external_id=self.external_id
-        )
-        return AccountService(settings)
+            return self.base.through_role(None)
+        return self.base.through_role(role_arn(account_id, self.role), self.external_id)
 
     def read(self, account: MemberAccount, now: datetime | None = None) -> MemberRead:
         """One account's read (never raises: a failure is on the returned row)."""

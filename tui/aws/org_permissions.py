@@ -13,10 +13,41 @@ by the credential chain, which ``--read-only`` never refuses.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 ORG_POLICY = "acct-tui-org-read.json"
+
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
+DEFAULT_CONCURRENCY = 8
+MAX_CONCURRENCY = 64
+# sts:AssumeRole's ExternalId: 2-1224 of these (botocore's model).
+_EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
+# iam roleNameType: 1-64 of these.
+_ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
+
+
+def role_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an IAM role name (None when it can)."""
+    if _ROLE_NAME.fullmatch(name):
+        return None
+    return (
+        f"{name!r} is not an IAM role name (1-64 letters, digits and +=,.@_- characters; "
+        "a name, not an ARN)"
+    )
+
+
+def external_id_problem(value: str) -> str | None:
+    if _EXTERNAL_ID.fullmatch(value):
+        return None
+    return "an external id has 2-1224 letters, digits and +=,.@:/_- characters"
+
+
+def concurrency_problem(value: int) -> str | None:
+    if 1 <= value <= MAX_CONCURRENCY:
+        return None
+    return f"member accounts read at once: 1 to {MAX_CONCURRENCY}"
+
 
 ORG_READ_ACTIONS: tuple[str, ...] = (
     "organizations:DescribeOrganization",

@@ -98,6 +98,13 @@ class AccountService:
         )
         return AccountService(settings, report_poll_interval=self._report_poll_interval)
 
+    def through_role(self, role_arn: str | None, external_id: str | None = None) -> AccountService:
+        """A new service acting through ``role_arn`` (assumed with this service's
+        credentials), or, with None, a fresh one acting as this one does. The endpoint,
+        Region and --read-only stay as they are."""
+        settings = replace(self.settings, role_arn=role_arn, external_id=external_id)
+        return AccountService(settings, report_poll_interval=self._report_poll_interval)
+
     @cached_property
     def writer(self) -> IamWriter:
         """IAM changes (users, groups, access keys) as reported plans, on this session."""

@@ -52,6 +52,10 @@ class UserRegionWatcher(RegionWatcher):
             self.started.add(code)
         super().watch(code)
 
+    def forget(self) -> None:
+        super().forget()
+        self.started.clear()
+
     def changing(self) -> list[str]:
         """The Regions the user enabled or disabled that have not settled yet."""
         return sorted(self.started & set(self.times().since))
@@ -79,8 +83,8 @@ class KeyGrammarApp(App[None]):
         """``q``: quit from the main screen; first ask while a change is still running."""
         from tui.screens.dialogs.confirm import ConfirmScreen
 
-        if len(self.screen_stack) > 1:
-            return  # a pushed screen (q is bound on none of them): q means nothing there
+        if len(self.screen_stack) > 1 and not getattr(self.screen, "QUITS", False):
+            return  # a pushed screen (q is bound on none but the Accounts view): nothing
         running = self.still_running()
         if not running:
             self.exit()

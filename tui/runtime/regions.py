@@ -47,6 +47,11 @@ class RegionWatcher:
         """Whether some Region is being watched (its elapsed time ticks on screen)."""
         return bool(self._since)
 
+    def forget(self) -> None:
+        """Stop watching every Region (the console turned to another account)."""
+        self._since.clear()
+        self._unwatched.clear()
+
     def watch(self, code: str) -> None:
         """Poll ``code`` (ENABLING/DISABLING) in the background until it settles."""
         self._since.setdefault(code, clock.monotonic())

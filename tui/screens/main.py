@@ -7,7 +7,7 @@ grows again.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import getters, on
 from textual.app import ComposeResult
@@ -20,7 +20,7 @@ from textual.widgets import Footer, Tab, Tabs
 
 from tui.aws.models import Posture
 from tui.panes.alias import AliasPane
-from tui.panes.base import Pane
+from tui.panes.base import Pane, TablePane
 from tui.panes.groups import GroupsPane
 from tui.panes.recommendations import RecommendationsPane
 from tui.panes.regions import RegionsPane
@@ -97,6 +97,24 @@ APP_BINDINGS: list[BindingType] = [
 class MainScreen(OwnFooter, Screen[None]):
     """The screen under every other one; the app's runtime draws the posture on it."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "o",
+            "organization",
+            "Accounts",
+            show=False,
+            id="main.organization",
+            tooltip="The organization's member accounts (management or delegated admin account)",
+        ),
+        Binding(
+            "escape",
+            "back_to_org",
+            "Organization",
+            id="main.back_to_org",
+            tooltip="Back to the organization's accounts (in a member account's console)",
+        ),
+    ]
+
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (35, "-tall")]
     # A pane's border (2) and its table's vertical scrollbar (2), around the table's columns.
@@ -147,6 +165,34 @@ class MainScreen(OwnFooter, Screen[None]):
         self.users.show(posture, views.users)
         self.groups.show(posture, views.groups)
         self.regions.show(posture, views.regions)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back_to_org":
+            # escape means "back to the organization" only in a member account's console
+            org = self.state.org
+            return org is not None and org.member is not None
+        return True
+
+    def action_back_to_org(self) -> None:
+        self.action_organization()
+
+    def action_organization(self) -> None:
+        """The Accounts view (from a member account's console: back to it)."""
+        from tui.screens.org import OrgScreen
+
+        org = self.state.org
+        if org is None or any(isinstance(s, OrgScreen) for s in self.app.screen_stack):
+            return
+        org.back()
+        self.app.push_screen(OrgScreen(self.state, org))
+
+    def reset_panes(self) -> None:
+        """Empty every pane and show "loading" until its parts of another account arrive."""
+        for pane in self.panes.values():
+            if isinstance(pane, TablePane):
+                pane.set_rows([])
+            pane.set_status(None)
+            pane.loading = True
 
     # -- wide layout -----------------------------------------------------------------------
     def fit_columns(self) -> None:

@@ -17,8 +17,10 @@ from __future__ import annotations
 import os
 import stat
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,10 @@ class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
     path: Path | None = None
+    # [organization]: how member accounts are reached (the command line's options win).
+    org_role: str | None = None
+    org_external_id: str | None = None
+    org_concurrency: int | None = None
 
 
 def config_path() -> Path:
@@ -83,6 +89,41 @@ def load_config(path: Path | None = None) -> Config:
             keymap[binding_id] = keys.replace(" ", "")
         else:
             problems.append(f'{path}: keymap {binding_id!r} must be keys in a string, like "a".')
+    org = _organization(data.pop("organization", {}), path, problems)
     for unknown in data:
-        problems.append(f"{path}: unknown setting {unknown!r} ignored (known: theme, keymap).")
-    return Config(theme=theme, keymap=keymap, problems=tuple(problems), path=path)
+        problems.append(
+            f"{path}: unknown setting {unknown!r} ignored (known: theme, keymap, organization)."
+        )
+    return Config(theme=theme, keymap=keymap, problems=tuple(problems), path=path, **org)
+
+
+def _organization(table: object, path: Path, problems: list[str]) -> dict[str, Any]:
+    """``[organization]`` role, external_id, concurrency: what is usable, by Config field."""
+    from tui.aws.org_permissions import concurrency_problem, external_id_problem, role_problem
+
+    if not isinstance(table, dict):
+        problems.append(f"{path}: [organization] must be a table (role, external_id, ...).")
+        return {}
+    usable: dict[str, Any] = {}
+    checks: tuple[tuple[str, str, type, Callable[[Any], str | None]], ...] = (
+        ("role", "org_role", str, role_problem),
+        ("external_id", "org_external_id", str, external_id_problem),
+        ("concurrency", "org_concurrency", int, concurrency_problem),
+    )
+    for key, name, kind, problem in checks:
+        if key not in table:
+            continue
+        value = table.pop(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            why: str | None = f"must be a {'string' if kind is str else 'whole number'}"
+        else:
+            why = problem(value)
+        if why:
+            problems.append(f"{path}: [organization] {key}: {why}; ignored.")
+        else:
+            usable[name] = value
+    for unknown in table:
+        problems.append(
+            f"{path}: [organization] {unknown!r} ignored (known: role, external_id, concurrency)."
+        )
+    return usable

@@ -66,6 +66,7 @@ class AccountHeader(Static):
         self.read_only = read_only
         self.demo = demo
         self.insecure = insecure  # plain http to another machine (--allow-insecure-endpoint)
+        self.member: str | None = None  # an organization member's name, in its console
         self._posture = Posture()
 
     def on_mount(self) -> None:
@@ -84,6 +85,8 @@ class AccountHeader(Static):
             parts += [(" READ-ONLY ", BADGE_INFO), " "]
         if self.insecure:
             parts += [(" PLAIN HTTP ", BADGE_WARNING), " "]
+        if self.member is not None:
+            parts += [(f" MEMBER {visible(self.member)} ", BADGE_INFO), " "]
         caller = posture.caller
         if caller.value is not None:
             used = sum(cell_len(p if isinstance(p, str) else p[0]) for p in parts)
