@@ -16,7 +16,7 @@ from tui.cli.options import NO_CREDENTIALS as NO_CREDENTIALS
 from tui.cli.options import credentials_problem as credentials_problem
 from tui.cli.options import endpoint_url as _endpoint_url
 from tui.cli.options import region as _region
-from tui.cli.org_options import concurrency, external_id, org_options, org_role
+from tui.cli.org_options import add_org_arguments, org_options
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,34 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="explore a realistic demo account (embedded moto; needs the [demo] extra)",
     )
-    org = parser.add_argument_group(
-        "organization",
-        "From an AWS Organization's management (or delegated administrator) account: every "
-        "member account at a glance (o in the app), each read through a role in it.",
-    )
-    org.add_argument(
-        "--org",
-        action="store_true",
-        help="open the Accounts view first (with --demo: a demo organization)",
-    )
-    org.add_argument(
-        "--org-role",
-        metavar="NAME",
-        type=org_role,
-        help="the role to assume in member accounts (default: OrganizationAccountAccessRole, "
-        "or config.toml's [organization] role)",
-    )
-    org.add_argument(
-        "--org-external-id",
-        metavar="ID",
-        type=external_id,
-        help="the external id the member role's trust policy asks for",
-    )
-    org.add_argument(
-        "--org-concurrency",
-        metavar="N",
-        type=concurrency,
-        help="member accounts read at once (1-64, default 8)",
+    add_org_arguments(
+        parser, at_start="open the Accounts view first (with --demo: a demo organization)"
     )
     return parser
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tui.aws.org_permissions import (
     DEFAULT_CONCURRENCY,
     DEFAULT_ROLE,
+    MAX_CONCURRENCY,
     concurrency_problem,
     external_id_problem,
     role_problem,
@@ -45,6 +46,35 @@ def concurrency(text: str) -> int:
     if problem:
         raise argparse.ArgumentTypeError(problem)
     return value
+
+
+def add_org_arguments(parser: argparse.ArgumentParser, *, at_start: str) -> None:
+    """``--org`` (``at_start`` says what it does) and the options of how members are reached."""
+    org = parser.add_argument_group(
+        "organization",
+        "From an AWS Organization's management (or delegated administrator) account: every "
+        "member account, each read through a role in it.",
+    )
+    org.add_argument("--org", action="store_true", help=at_start)
+    org.add_argument(
+        "--org-role",
+        metavar="NAME",
+        type=org_role,
+        help=f"the role to assume in member accounts (default: {DEFAULT_ROLE}, or "
+        "config.toml's [organization] role)",
+    )
+    org.add_argument(
+        "--org-external-id",
+        metavar="ID",
+        type=external_id,
+        help="the external id the member role's trust policy asks for",
+    )
+    org.add_argument(
+        "--org-concurrency",
+        metavar="N",
+        type=concurrency,
+        help=f"member accounts read at once (1-{MAX_CONCURRENCY}, default {DEFAULT_CONCURRENCY})",
+    )
 
 
 def org_options(args: Any, config: Config) -> OrgOptions:
