@@ -323,6 +323,15 @@ class Harness(Upstream):
         # in the demo): its calls must not land in the next cell's counts.
         await wait_until(self.pilot, lambda: not self.regions_polled(), 30)
 
+    async def escape(self) -> None:
+        """``escape``, as a user backing out: a form the cell typed into asks "Discard the
+        form?" (whether it does depends on whether the cell's typing landed before the
+        form noted what it opened with): yes."""
+        await self.pilot.press("escape")
+        screen = self.app.screen
+        if isinstance(screen, ConfirmScreen) and screen.title_text == DISCARD_TITLE:
+            await self.pilot.press("y")
+
     def regions_polled(self) -> bool:
         return any(w.group.startswith("region-") and not w.is_finished for w in self.app.workers)
 
@@ -592,7 +601,7 @@ async def drive_create_user(h: Harness, cell: Cell) -> None:
         )
         if not isinstance(h.app.screen, CredentialsScreen):
             cell.problems.append("a console password is in force, and it was never shown")
-            await h.pilot.press("escape")
+            await h.escape()
             h.purge_user(name)
             return
         creds = await wait_for_screen(h.app, h.pilot, CredentialsScreen, 10)
@@ -607,14 +616,14 @@ async def drive_create_user(h: Harness, cell: Cell) -> None:
         cell.check(
             entry is not None and entry.password == password, "the password is not in the keyring"
         )
-        await h.pilot.press("escape")
+        await h.escape()
         await wait_for_screen(h.app, h.pilot, CreateUserScreen, 10)
-        await h.pilot.press("escape")
+        await h.escape()
     else:
         await rollback(h, cell, screen, has)
         cell.check(not h.user_exists(name), "the rollback left the user behind")
         await wait_for_screen(h.app, h.pilot, CreateUserScreen, 10)
-        await h.pilot.press("escape")
+        await h.escape()
     await wait_until(h.pilot, lambda: not h.flows_running(), 10)
     await wait_until(h.pilot, lambda: not h.app.refreshing, 30)
     listed = name in h.app.query_one("#users", TablePane).visible_keys()
@@ -640,7 +649,7 @@ async def drive_create_group(h: Harness, cell: Cell) -> None:
         await wait_until(h.pilot, lambda: "Loading" not in plain(picked), 30)
         cell.shown = plain(picked)
         cell.check(form.query_one("#policy-list").option_count == 0, "policies listed anyway")
-        await h.pilot.press("escape")
+        await h.escape()
         return
     name = h.name("fg")
     h.arm(cell)
@@ -661,7 +670,7 @@ async def drive_create_group(h: Harness, cell: Cell) -> None:
     await rollback(h, cell, screen, has)
     cell.check(not h.group_exists(name), "the rollback left the group behind")
     await wait_for_screen(h.app, h.pilot, CreateGroupScreen, 10)
-    await h.pilot.press("escape")
+    await h.escape()
     await wait_until(h.pilot, lambda: not h.flows_running(), 10)
     await wait_until(h.pilot, lambda: not h.app.refreshing, 30)
     listed = name in h.app.query_one("#groups", TablePane).visible_keys()
@@ -749,7 +758,7 @@ def drive_keys(names: Iterator[str]) -> Drive:
             await wait_until(h.pilot, lambda: shown() == actual, 10)
         cell.shown = plain(note)
         cell.check(shown() == actual, f"the keys screen shows {shown()}; AWS has {actual}")
-        await h.pilot.press("escape")
+        await h.escape()
 
     return drive
 
@@ -772,7 +781,7 @@ def drive_mfa(names: Iterator[str]) -> Drive:
         elif cell.action == "iam:DeleteVirtualMFADevice":
             screen = await wait_for_screen(h.app, h.pilot, MfaScreen)
             h.arm(cell)
-            await h.pilot.press("escape")  # cancel: the unassigned device must go
+            await h.escape()  # cancel: the unassigned device must go
             await h.notification("could not be removed", 30)
             cell.shown = h.notes()
         else:
@@ -796,7 +805,7 @@ def drive_mfa(names: Iterator[str]) -> Drive:
             h.pilot, lambda: not h.flows_running() or isinstance(h.app.screen, MfaScreen), 30
         )
         if isinstance(h.app.screen, MfaScreen):
-            await h.pilot.press("escape")
+            await h.escape()
         await wait_until(h.pilot, lambda: not h.flows_running(), 30)
         devices = h.iam.list_mfa_devices(UserName=name)["MFADevices"]
         assigned = bool(devices)
@@ -854,7 +863,7 @@ async def drive_alias(h: Harness, cell: Cell) -> None:
             busy = "busy" if form.busy else "idle"
             raise AssertionError(f"the field says {plain(error)!r} (form {busy})") from None
         cell.shown = plain(field.query_one(".field-error", Static))
-        await h.pilot.press("escape")
+        await h.escape()
     else:
         h.flow(flows.delete_alias(h.app.state, h.app), "alias")
         await wait_for_screen(h.app, h.pilot, ConfirmScreen)
@@ -881,7 +890,7 @@ async def drive_policy(h: Harness, cell: Cell) -> None:
     changed = h.iam.get_account_password_policy()["PasswordPolicy"] != before
     said_unchanged = "Not changed" in cell.shown
     cell.check(not (changed and said_unchanged), "the screen says 'Not changed', but it changed")
-    await h.pilot.press("escape")
+    await h.escape()
     await wait_until(h.pilot, lambda: not h.flows_running(), 30)
     await wait_until(h.pilot, lambda: not h.app.refreshing, 30)
     shown = h.app.posture.password_policy.value
@@ -1353,7 +1362,7 @@ async def kept_password_is_shown(h: Harness, cell: Cell, name: str) -> None:
     await wait_until(h.pilot, lambda: creds.saved, 10)
     entry = h.app.state.vault.get(h.demo.account_id, name)
     cell.check(entry is not None and entry.password == password, "the password is not kept")
-    await h.pilot.press("escape")
+    await h.escape()
     await wait_for_screen(h.app, h.pilot, PasswordScreen, 10)
 
 
@@ -1418,7 +1427,7 @@ def drive_existing(names: Iterator[str]) -> Drive:
             await h.pilot.press("k")
             await wait_for_screen(h.app, h.pilot, PasswordScreen, 10)
             cell.check(not isinstance(h.app.screen, CredentialsScreen), "a refused password shown")
-        await h.pilot.press("escape")
+        await h.escape()
 
     return drive
 
@@ -1452,7 +1461,7 @@ def drive_last_used(names: Iterator[str]) -> Drive:
         cell.shown = plain(note)
         row = screen.query_one("#keys-table").get_row(key_id)
         cell.check(str(row[3]) == "…", f"a last use it could not read is shown: {row[3:]}")
-        await h.pilot.press("escape")
+        await h.escape()
 
     return drive
 
