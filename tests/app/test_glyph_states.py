@@ -72,6 +72,7 @@ def openers(app: AcctApp) -> dict[str, Callable[[], Screen[Any]]]:
     from tui.screens.group import GroupScreen
     from tui.screens.guide import GuideScreen
     from tui.screens.mfa import MfaScreen
+    from tui.screens.org import OrgScreen
     from tui.screens.plan import PlanScreen
     from tui.screens.policy_document import PolicyDocumentScreen
     from tui.screens.root_mfa import RootMfaScreen
@@ -120,6 +121,7 @@ def openers(app: AcctApp) -> dict[str, Callable[[], Screen[Any]]]:
         CredentialsScreen.__name__: lambda: CredentialsScreen(state, credentials),
         MfaScreen.__name__: lambda: MfaScreen(state, device),
         RootMfaScreen.__name__: lambda: RootMfaScreen(state),
+        OrgScreen.__name__: lambda: OrgScreen(state, app.org),
         DetailsScreen.__name__: lambda: DetailsScreen("Details", [("User", "bob")]),
         UserScreen.__name__: lambda: UserScreen(state, "bob"),
         AccessKeysScreen.__name__: lambda: AccessKeysScreen(state, "bob", ()),
@@ -151,7 +153,9 @@ def listed_screens() -> list[type[Screen[Any]]]:
     """Every screen tui/keys.py lists (panes and table sections are widgets, not screens)."""
     found: list[type[Screen[Any]]] = []
     for _title, cls in keys._screens():
-        if isinstance(cls, type) and issubclass(cls, Screen) and cls not in found:
+        # (The main screen is the one under all others: drawn in every check already.)
+        main = cls.__name__ == "MainScreen"
+        if isinstance(cls, type) and issubclass(cls, Screen) and cls not in found and not main:
             found.append(cls)
     return found
 

@@ -131,7 +131,9 @@ def _factories(app: AcctApp) -> dict[str, Callable[[], Screen[Any]]]:
 
 # Not pushed by the user: it covers everything below the minimum size and goes by itself
 # when the terminal grows (only ctrl+q and q work behind it).
-NOT_BACKED_OUT = {"MainScreen", "TooSmallScreen"}
+# The Accounts view is a top-level screen like the main one: q quits there, escape goes to
+# the console (tests/app/test_org_view.py).
+NOT_BACKED_OUT = {"MainScreen", "TooSmallScreen", "OrgScreen"}
 
 
 async def test_escape_backs_out_of_every_screen_and_q_never_quits_there(
