@@ -38,6 +38,11 @@ def system_commands(
         "app: refresh", "Read the whole account again (r)", partial(run, "app.refresh")
     )
     yield SystemCommand("app: help", "Show every key (?)", partial(run, "app.help"))
+    yield SystemCommand(
+        "organization: accounts",
+        "Every member account of the organization, each one key away (o)",
+        main.action_organization,
+    )
     yield from pane_commands(main, keymap)
     yield SystemCommand(
         "app: getting started",

@@ -40,6 +40,9 @@ class AccountsPane(TablePane[None]):
         "E-mail",
     )
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The five panes' tab/shift+tab (to the next pane) mean nothing over here.
+        Binding("tab", "app.focus_next", show=False, id="accounts.next"),
+        Binding("shift+tab", "app.focus_previous", show=False, id="accounts.previous"),
         Binding(
             "enter",
             "open_selected",
