@@ -70,3 +70,30 @@ async def test_app_asks_for_the_code_in_a_modal(mfa_profile: str) -> None:
             caller = app.posture.caller.value
             assert caller is not None and ":assumed-role/admin/" in caller.arn
             assert not isinstance(app.screen, MfaTokenScreen)
+
+
+def test_an_organization_is_read_without_asking_the_code_again(mfa_profile: str) -> None:
+    """Member sessions start from the credentials the code already made: one code for the
+    whole organization, never a prompt (or a failed row) per account."""
+    import boto3
+
+    from tui.aws.org import OrgReader, OrgScan
+
+    with mock_aws():
+        org = boto3.client("organizations", region_name="us-east-1")
+        org.create_organization(FeatureSet="ALL")
+        for name in ("prod", "dev"):
+            org.create_account(AccountName=name, Email=f"{name}@example.com")
+        service = AccountService(Settings(profile=mfa_profile, read_only=True))
+        service.set_mfa_token("123456")
+        organization = OrgReader(service.session).read()
+        scan = OrgScan(service, caller_account=organization.management_account_id)
+        reads = scan.scan(organization.accounts)
+        assert len(reads) == 3
+        problems = [r.problem() for r in reads if r.error is not None]
+        assert problems == []
+        members = [r for r in reads if r.via_role is not None]
+        assert len(members) == 2
+        for read in members:
+            assert read.posture is not None and read.posture.caller.value is not None
+            assert read.posture.caller.value.account_id == read.account.id

@@ -32,6 +32,10 @@ ROLE_SESSION_NAME = "acct-tui"
 _LOADER_LOCK = threading.Lock()
 _LOADER: Any = None
 
+CLIENT_LOCK = threading.Lock()
+"""Held while a client is made: boto3 and botocore sessions are not safe to make clients
+from in several threads at once, and an organization's member sessions share their source's."""
+
 
 def share_loader(core: botocore.session.Session) -> None:
     """Read botocore's service models through the process's one loader (its cache is per
@@ -85,13 +89,14 @@ def role_session(
     region = source.region_name or "us-east-1"
 
     def sts_client(service: str, **kwargs: Any) -> Any:
-        client = source_core.create_client(
-            service,
-            region_name=region,
-            endpoint_url=settings.endpoint_url,
-            config=config,
-            **kwargs,
-        )
+        with CLIENT_LOCK:
+            client = source_core.create_client(
+                service,
+                region_name=region,
+                endpoint_url=settings.endpoint_url,
+                config=config,
+                **kwargs,
+            )
         client.meta.events.register("before-call", count)
         return client
 

@@ -32,8 +32,15 @@ class AccountService:
     the app's first frame): see README "Performance", start-up.
     """
 
-    def __init__(self, settings: Settings, *, report_poll_interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        report_poll_interval: float = 1.0,
+        source: AccountService | None = None,
+    ) -> None:
         self.settings = settings
+        self._source = source  # whose credentials a member's session starts from
         self._report_poll_interval = report_poll_interval
         self._lock = threading.Lock()
         self._session: AwsSession | None = None
@@ -46,7 +53,8 @@ class AccountService:
             if self._session is None:
                 from tui.aws.session import AwsSession
 
-                self._session = AwsSession(self.settings)
+                source = self._source.session if self._source is not None else None
+                self._session = AwsSession(self.settings, source)
             return self._session
 
     @property
@@ -99,11 +107,14 @@ class AccountService:
         return AccountService(settings, report_poll_interval=self._report_poll_interval)
 
     def through_role(self, role_arn: str | None, external_id: str | None = None) -> AccountService:
-        """A new service acting through ``role_arn`` (assumed with this service's
-        credentials), or, with None, a fresh one acting as this one does. The endpoint,
+        """A new service acting through ``role_arn``, assumed with this service's
+        credentials (already made: an MFA code is not asked again), or, with None, one
+        acting as this one does, with its own clients and call counter. The endpoint,
         Region and --read-only stay as they are."""
         settings = replace(self.settings, role_arn=role_arn, external_id=external_id)
-        return AccountService(settings, report_poll_interval=self._report_poll_interval)
+        return AccountService(
+            settings, report_poll_interval=self._report_poll_interval, source=self
+        )
 
     @cached_property
     def writer(self) -> IamWriter:

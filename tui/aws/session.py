@@ -19,6 +19,7 @@ from tui.aws.errors import (
 from tui.aws.org_permissions import ORG_READ_ACTIONS
 from tui.aws.permissions import READ_ACTIONS
 from tui.aws.redact import install_log_redaction
+from tui.aws.role_session import CLIENT_LOCK
 
 if TYPE_CHECKING:
     import boto3
@@ -133,11 +134,16 @@ class AwsSession:
     :class:`MfaTokenRequired`; the UI asks for it and calls :meth:`set_mfa_token`.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, source: AwsSession | None = None) -> None:
+        """``source``: another account's session whose credentials this one starts from
+        (an organization's member: through ``settings.role_arn``; the caller's own account
+        read again: the same credentials, no role). Its MFA code, if its profile asked for
+        one, is not asked again."""
         # botocore logs request parameters and response bodies at DEBUG: mask secrets.
         install_log_redaction()
         from botocore.config import Config
 
+        self._source = source
         self.settings = settings
         self.counter = CallCounter()
         self._lock = threading.Lock()
@@ -157,8 +163,15 @@ class AwsSession:
         import boto3
         import botocore.session
 
-        from tui.aws.role_session import share_loader
+        from tui.aws.role_session import role_session, share_loader
 
+        if self._source is not None:
+            core, session = self._source._core, self._source._session  # noqa: SLF001
+            if self.settings.role_arn is None:
+                return core, session
+            return role_session(
+                core, session, self.settings, self._config, self._check_transport, self._count_only
+            )
         core = botocore.session.Session(profile=self.settings.profile)
         share_loader(core)
         # On the session, not per client: the credential chain's own clients (assume-role,
@@ -173,8 +186,6 @@ class AwsSession:
         )
         if self.settings.role_arn is None:
             return core, session
-        from tui.aws.role_session import role_session
-
         return role_session(
             core, session, self.settings, self._config, self._check_transport, self._count_only
         )
@@ -267,12 +278,13 @@ class AwsSession:
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                client = self._session.client(
-                    service,  # type: ignore[call-overload]
-                    region_name=region or self.region,
-                    endpoint_url=self.settings.endpoint_url,
-                    config=self._config,
-                )
+                with CLIENT_LOCK:  # sessions may share one botocore session (see __init__)
+                    client = self._session.client(
+                        service,  # type: ignore[call-overload]
+                        region_name=region or self.region,
+                        endpoint_url=self.settings.endpoint_url,
+                        config=self._config,
+                    )
                 events = client.meta.events
                 events.register("before-call", self._before_call)
                 events.register("before-send", self._before_send)
