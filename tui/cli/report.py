@@ -15,22 +15,23 @@ Exit status:
   file that exists (without ``--force``) or cannot be written, or when standard output is
   closed or its reader has gone (the report was not delivered).
 
+``--org`` (:mod:`tui.cli.report_org`) reports on every member account of an AWS
+Organization instead; its exit status is the worst account's.
+
 Imports no Textual or Rich at all, and no boto3 before the arguments are parsed.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Callable, MutableMapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.cli.options import credentials_problem, endpoint_url, region, without_userinfo
+from tui.cli.report_output import deliver
 
 if TYPE_CHECKING:
     from tui.aws.service import AccountService
@@ -54,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             "Exit status: 0 nothing at or above --fail-on fails; 1 something does (with "
             "--unknown fail, a check that could not be evaluated counts as failing); 2 usage "
-            "error, no credentials, or nothing could be read. Docs: README.md, Headless report."
+            "error, no credentials, or nothing could be read (with --org: the organization "
+            "could not be listed). With --org the status is the worst member account's, and an "
+            "account that could not be read counts as unknown. Docs: README.md, Headless report."
         ),
     )
     add = parser.add_argument
@@ -91,8 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     add(
         "--demo",
         action="store_true",
-        help="report on the demo account (embedded moto; needs the [demo] extra)",
+        help="report on the demo account (embedded moto; needs the [demo] extra); with "
+        "--org, on the demo organization",
     )
+    from tui.cli import report_org
+
+    report_org.add_arguments(parser)
     return parser
 
 
@@ -120,6 +127,9 @@ def _check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) 
         if not args.allow_insecure_endpoint:
             parser.error(transport.refusal(without_userinfo(args.endpoint_url), insecure))
         print(f"acct-tui: warning: {transport.warning(insecure)}", file=sys.stderr)
+    from tui.cli import report_org
+
+    report_org.check_arguments(parser, args)
 
 
 def run(argv: Sequence[str]) -> int:
@@ -131,7 +141,9 @@ def run(argv: Sequence[str]) -> int:
     # botocore logs warnings on credential refresh failures; they are not the report.
     logging.getLogger().addHandler(logging.NullHandler())
     from tui.aws.session import Settings
+    from tui.cli.report_org import run_org, start_demo
 
+    report = run_org if args.org else _report
     if not args.demo:
         settings = Settings(
             profile=args.profile,
@@ -140,14 +152,14 @@ def run(argv: Sequence[str]) -> int:
             read_only=True,
             allow_insecure_endpoint=args.allow_insecure_endpoint,
         )
-        return _report(args, settings)
+        return report(args, settings)
     try:
         from tui.demo import DemoServer, DemoServerError
     except ImportError as exc:  # pragma: no cover - the [demo] extra is missing
         return _fail(f"the demo could not start: {exc}")
     server = DemoServer()
     try:
-        endpoint = server.start(region_delay=600.0)
+        endpoint = start_demo(server, args.org)
     except DemoServerError as exc:
         return _fail(str(exc))
     try:
@@ -160,7 +172,7 @@ def run(argv: Sequence[str]) -> int:
             secret_access_key=endpoint.secret_access_key,
             demo=True,
         )
-        return _report(args, settings)
+        return report(args, settings)
     finally:
         server.stop()
 
@@ -186,14 +198,8 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     report = read_report(service)
     if isinstance(report, str):
         return _fail(report)
-    text = renderers()[args.format](report)
-    if args.output:
-        try:
-            write_atomically(Path(args.output), text, replace=args.force)
-        except OSError as exc:
-            return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
-    elif not write_stdout(text):
-        return _fail("cannot write the report to standard output (closed, or its reader left)")
+    if not deliver(args, renderers()[args.format](report)):
+        return EXIT_USAGE
     from tui.aws.findings import Severity
     from tui.cli.report_data import exit_status
 
@@ -228,44 +234,3 @@ def renderers() -> dict[str, Callable[[Report], str]]:
         "sarif": render_sarif,
         "csv": render_csv,
     }
-
-
-def write_stdout(text: str) -> bool:
-    """Write ``text`` to standard output; False when it is closed or its reader has gone
-    (``acct-tui report | head -1``). Then standard output is pointed at the null device,
-    so Python's own flush at exit cannot fail again with a traceback."""
-    stream = sys.stdout
-    if stream is None:  # started with standard output closed (``>&-``)
-        return False
-    try:
-        stream.write(text)
-        stream.flush()
-    except (OSError, ValueError):
-        with contextlib.suppress(OSError, ValueError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, stream.fileno())
-            os.close(devnull)
-        return False
-    return True
-
-
-def write_atomically(target: Path, text: str, *, replace: bool) -> None:
-    """Write ``text`` to ``target`` through a temporary file in the same folder and
-    ``os.replace``: a reader sees the old file or the whole new one, never half. Without
-    ``replace``, an existing ``target`` is never overwritten (checked again at the end)."""
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if replace:
-            os.replace(tmp, target)
-        else:
-            os.link(tmp, target)  # fails with FileExistsError if it appeared meanwhile
-            os.unlink(tmp)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

@@ -159,24 +159,28 @@ def csv_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+def csv_row(f: Finding) -> tuple[str, ...]:
+    """One check's cells, in :data:`CSV_COLUMNS` order (not yet made formula-safe)."""
+    fix = fix_document(f) or {"label": "", "console_steps": [], "url": None}
+    return (
+        f.id,
+        " ".join(f.cis),
+        f.title,
+        f.status.value,
+        severity_name(f.severity),
+        f.reason,
+        "\n".join(f.subjects),
+        fix["label"],
+        "\n".join(fix["console_steps"]),
+        fix["url"] or "",
+    )
+
+
 def render_csv(report: Report) -> str:
     """A header row, then one row per check; several values in a cell are one per line."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180 line ends
     writer.writerow(CSV_COLUMNS)
     for f in report.findings:
-        fix = fix_document(f) or {"label": "", "console_steps": [], "url": None}
-        row = (
-            f.id,
-            " ".join(f.cis),
-            f.title,
-            f.status.value,
-            severity_name(f.severity),
-            f.reason,
-            "\n".join(f.subjects),
-            fix["label"],
-            "\n".join(fix["console_steps"]),
-            fix["url"] or "",
-        )
-        writer.writerow([csv_cell(v) for v in row])
+        writer.writerow([csv_cell(v) for v in csv_row(f)])
     return out.getvalue()
