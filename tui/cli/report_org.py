@@ -2,8 +2,9 @@
 
 Run as the organization's management account (or a delegated administrator) with
 ``policies/acct-tui-org-read.json``: the organization is listed (``tui.aws.org.OrgReader``),
-then each member account is read through ``--org-role`` (default
-``OrganizationAccountAccessRole``), at most ``--org-concurrency`` at a time
+then each member account is read through ``--org-role`` (default: config.toml's
+``[organization]`` role, else ``OrganizationAccountAccessRole``), at most
+``--org-concurrency`` at a time
 (``tui.aws.org.OrgScan``), and gets exactly the checks of the one-account report. The
 caller's own account is read with its own credentials. Read-only as ever: the only call
 that is not a read is ``sts:AssumeRole``, which changes nothing.
@@ -33,66 +34,31 @@ if TYPE_CHECKING:
     from tui.aws.session import Settings
     from tui.cli.report_org_data import OrgReport
 
-DEFAULT_CONCURRENCY = 8  # tui.aws.org's (not imported here: argparse comes first)
-MAX_CONCURRENCY = 64
 EXIT_USAGE = 2
 ORG_OPTIONS = ("--org-role", "--org-external-id", "--org-concurrency")
 
 
-def concurrency(text: str) -> int:
-    """``--org-concurrency``: 1 to 64."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= MAX_CONCURRENCY:
-        raise argparse.ArgumentTypeError(f"must be 1 to {MAX_CONCURRENCY}, not {value}")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add = parser.add_argument
-    add(
-        "--org",
-        action="store_true",
-        help="report on every member account of the AWS Organization (run as its management "
-        "account or a delegated administrator, with policies/acct-tui-org-read.json); the "
-        "exit status is the worst account's; json, text, markdown or csv (not sarif)",
-    )
-    add(
-        "--org-role",
-        metavar="NAME",
-        default=None,
-        help=f"with --org: the role assumed in each member account (default: {DEFAULT_ROLE})",
-    )
-    add(
-        "--org-external-id",
-        metavar="ID",
-        default=None,
-        help="with --org: the external id the member role's trust policy asks for",
-    )
-    add(
-        "--org-concurrency",
-        metavar="N",
-        type=concurrency,
-        default=None,
-        help=f"with --org: read at most N accounts at a time, 1 to {MAX_CONCURRENCY} "
-        f"(default: {DEFAULT_CONCURRENCY})",
+    """``--org`` and the member options, as ``acct-tui`` has them (checked by argparse
+    against the botocore model's limits, so a bad value is a usage error before any call)."""
+    from tui.cli.org_options import add_org_arguments
+
+    add_org_arguments(
+        parser,
+        at_start="report on every member account of the AWS Organization (run as its "
+        "management account or a delegated administrator, with "
+        "policies/acct-tui-org-read.json); the exit status is the worst account's; json, "
+        "text, markdown or csv (not sarif)",
     )
 
 
 def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """Usage errors of the organization options (exit 2), before any call is made."""
+    """Usage errors of the organization options (exit 2), before any call is made; then
+    the options not given are taken from config.toml's ``[organization]``, else the
+    defaults."""
     if not args.org:
-        given = [
-            o
-            for o, v in zip(
-                ORG_OPTIONS,
-                (args.org_role, args.org_external_id, args.org_concurrency),
-                strict=True,
-            )
-            if v is not None
-        ]
+        values = (args.org_role, args.org_external_id, args.org_concurrency)
+        given = [o for o, v in zip(ORG_OPTIONS, values, strict=True) if v is not None]
         if given:
             parser.error(f"{given[0]} only applies with --org")
         return
@@ -101,16 +67,15 @@ def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             "--format sarif is one account's log: with --org use json, text, markdown or csv "
             "(or run the one-account report with --format sarif in each member account)"
         )
-    from tui.aws.org import role_name_error
+    from tui.aws.org_permissions import DEFAULT_CONCURRENCY
+    from tui.support.config import load_config
 
-    args.org_role = DEFAULT_ROLE if args.org_role is None else args.org_role
-    problem = role_name_error(args.org_role)
-    if problem is not None:
-        parser.error(f"argument --org-role: {problem}")
-    if args.org_external_id is not None and not 2 <= len(args.org_external_id) <= 1224:
-        parser.error("argument --org-external-id: an external id has 2 to 1224 characters")
-    if args.org_concurrency is None:
-        args.org_concurrency = DEFAULT_CONCURRENCY
+    config = load_config()
+    for problem in config.problems:  # the file is read for [organization]: say what it ignored
+        print(f"acct-tui: warning: {problem}", file=sys.stderr)
+    args.org_role = args.org_role or config.org_role or DEFAULT_ROLE
+    args.org_external_id = args.org_external_id or config.org_external_id
+    args.org_concurrency = args.org_concurrency or config.org_concurrency or DEFAULT_CONCURRENCY
 
 
 def start_demo(server: Any, org: bool) -> Any:
