@@ -270,3 +270,23 @@ def test_org_usage_errors_exit_2_before_any_call(
     assert message in result.stderr
     assert "usage: acct-tui report" in result.stderr
     assert result.stdout == ""
+
+
+def test_the_demo_organization_or_why_there_is_none() -> None:
+    """``report --org --demo``: the demo organization (``DemoServer.start(org=True)``), with
+    a member whose role is denied and a closed one; a demo without organizations says so."""
+    import inspect
+
+    from tui.demo import DemoServer
+
+    result = report("--org", "--demo", "--format", "json", key=None)
+    if "org" not in inspect.signature(DemoServer.start).parameters:
+        assert result.returncode == 2
+        assert "acct-tui: this build's demo cannot start an organization" in result.stderr
+        return
+    assert result.returncode == 1, result.stderr  # --unknown fail: a member is not read
+    document = as_json(result.stdout)
+    assert document["organization"]["management_account_id"] == MANAGEMENT
+    codes = {a.get("error", {}).get("code") for a in document["accounts"]}
+    assert {"AccessDenied", "AccountNotActive"} <= codes
+    assert sum("report" in a for a in document["accounts"]) >= 2
