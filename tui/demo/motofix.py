@@ -71,14 +71,15 @@ def fast_new_accounts() -> None:
 
     moto looks every access key up in each account's IAM backend of every partition
     (``get_account_id_from``), so each account gets seven, and each parses the AWS managed
-    policies' JSON (a few MB) and serializes every document again. Here the data is parsed
-    once per process; only the ``aws`` partition (the demo's, and AWS's for us-east-1) gets
-    the managed policies, the others start with none, as they would with
-    ``MOTO_IAM_LOAD_MANAGED_POLICIES`` off. The policies themselves are still built per
-    account (each counts its own attachments).
+    policies' JSON (a few MB) and builds its ~1,600 policies again, drawing an id for each.
+    Here only the ``aws`` partition (the demo's, and AWS's for us-east-1) gets the managed
+    policies, the others start with none, as they would with
+    ``MOTO_IAM_LOAD_MANAGED_POLICIES`` off; and the policies are built once, then copied
+    into each new account (each copy counts its own attachments). They keep the ids of the
+    first build in every account, as AWS managed policies have one id everywhere.
 
-    Not applied to the default demo: skipping the other partitions draws fewer ids from
-    moto's random generator, which would change a frozen demo's ids.
+    Not applied to the default demo: building fewer policies draws fewer ids from moto's
+    random generator, which would change a frozen demo's ids.
     """
     import json
     from datetime import datetime
@@ -90,28 +91,45 @@ def fast_new_accounts() -> None:
     if getattr(iam_models, "_acct_tui_fast_accounts", False):
         return
     iam_models._acct_tui_fast_accounts = True  # type: ignore[attr-defined]
-    parsed: dict[str, dict[str, Any]] = json.loads(aws_managed_policies_data)
-    prepared = [
-        (
-            name,
-            {
-                "default_version_id": data.get("DefaultVersionId"),
-                "path": data.get("Path"),
-                "document": json.dumps(data.get("Document")),
-                "create_date": datetime.fromisoformat(data["CreateDate"]),
-                "update_date": datetime.fromisoformat(data["UpdateDate"]),
-            },
-        )
-        for name, data in parsed.items()
-    ]
     policy_class: Any = iam_models.AWSManagedPolicy
+    templates: list[Any] = []
+
+    def build(account_id: str, region: str) -> list[Any]:
+        parsed: dict[str, dict[str, Any]] = json.loads(aws_managed_policies_data)
+        return [
+            policy_class(
+                name,
+                account_id=account_id,
+                region=region,
+                default_version_id=data.get("DefaultVersionId"),
+                path=data.get("Path"),
+                document=json.dumps(data.get("Document")),
+                create_date=datetime.fromisoformat(data["CreateDate"]),
+                update_date=datetime.fromisoformat(data["UpdateDate"]),
+            )
+            for name, data in parsed.items()
+        ]
+
+    def clone(template: Any) -> Any:
+        # copy.copy, without its generic machinery (a few times faster).
+        twin = object.__new__(type(template))
+        twin.__dict__.update(template.__dict__)
+        return twin
+
+    def fresh(template: Any, account_id: str) -> Any:
+        policy = clone(template)
+        policy.account_id = account_id
+        policy.attachment_count = 0
+        policy.tags = {}
+        policy.versions = [clone(version) for version in template.versions]
+        return policy
 
     def init_aws_policies(self: Any) -> list[Any]:
+        # Called with moto's backend lock held (backends are made under it).
         if not load_iam_aws_managed_policies() or self.partition != "aws":
             return []
-        return [
-            policy_class(name, account_id=self.account_id, region=self.region_name, **fields)
-            for name, fields in prepared
-        ]
+        if not templates:
+            templates.extend(build(self.account_id, self.region_name))
+        return [fresh(template, self.account_id) for template in templates]
 
     iam_models.IAMBackend._init_aws_policies = init_aws_policies  # type: ignore[method-assign]
