@@ -230,14 +230,26 @@ def test_the_member_roles_answer_as_their_accounts(demo: DemoEndpoint) -> None:
 
 
 def test_the_stand_ins_answer_member_credentials(demo: DemoEndpoint) -> None:
-    creds = assume(demo, arn(demo.member_id("security-tooling")))
+    member = demo.member_id("prod-web")
+    creds = assume(demo, arn(member))
     regions = client(demo, "account", creds).list_regions()["Regions"]
     assert "us-east-1" in {r["RegionName"] for r in regions}
-    assert "analyzers" in client(demo, "accessanalyzer", creds).list_analyzers()
     with pytest.raises(ClientError) as excinfo:
         client(demo, "iam", creds).list_organizations_features()
     code = excinfo.value.response["Error"]["Code"]
     assert code == "AccountNotManagementOrDelegatedAdministratorException"
+    # Access Analyzer: each account its own analyzers.
+    as_member = client(demo, "accessanalyzer", creds)
+    as_management = client(demo, "accessanalyzer")
+    assert as_member.list_analyzers()["analyzers"] == []
+    assert as_management.list_analyzers()["analyzers"]  # the demo account's own
+    made = as_member.create_analyzer(analyzerName="member-access", type="ACCOUNT")["arn"]
+    try:
+        assert f":{member}:analyzer/member-access" in made
+        assert [a["arn"] for a in as_member.list_analyzers()["analyzers"]] == [made]
+        assert made not in {a["arn"] for a in as_management.list_analyzers()["analyzers"]}
+    finally:
+        as_member.delete_analyzer(analyzerName="member-access")
 
 
 # ------------------------------------------------------------------ --org-members N
