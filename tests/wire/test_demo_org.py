@@ -95,15 +95,19 @@ def organization(demo: DemoEndpoint) -> Organization:
 
 
 @pytest.fixture(scope="module")
-def scan(demo: DemoEndpoint, organization: Organization) -> OrgScan:
+def scanned(demo: DemoEndpoint, organization: Organization) -> tuple[OrgScan, list[MemberRead]]:
     scan = OrgScan(service(demo), caller_account=demo.account_id)
-    scan.done = scan.scan(organization.accounts)  # type: ignore[attr-defined]
-    return scan
+    return scan, scan.scan(organization.accounts)
 
 
 @pytest.fixture(scope="module")
-def reads(scan: OrgScan) -> dict[str, MemberRead]:
-    return {r.account.name: r for r in scan.done}  # type: ignore[attr-defined]
+def scan(scanned: tuple[OrgScan, list[MemberRead]]) -> OrgScan:
+    return scanned[0]
+
+
+@pytest.fixture(scope="module")
+def reads(scanned: tuple[OrgScan, list[MemberRead]]) -> dict[str, MemberRead]:
+    return {r.account.name: r for r in scanned[1]}
 
 
 # --------------------------------------------------------------------------- listing
