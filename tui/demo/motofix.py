@@ -81,55 +81,62 @@ def fast_new_accounts() -> None:
     Not applied to the default demo: building fewer policies draws fewer ids from moto's
     random generator, which would change a frozen demo's ids.
     """
-    import json
-    from datetime import datetime
-
     import moto.iam.models as iam_models
-    from moto.iam.aws_managed_policies import aws_managed_policies_data
     from moto.settings import load_iam_aws_managed_policies
 
     if getattr(iam_models, "_acct_tui_fast_accounts", False):
         return
     iam_models._acct_tui_fast_accounts = True  # type: ignore[attr-defined]
-    policy_class: Any = iam_models.AWSManagedPolicy
     templates: list[Any] = []
-
-    def build(account_id: str, region: str) -> list[Any]:
-        parsed: dict[str, dict[str, Any]] = json.loads(aws_managed_policies_data)
-        return [
-            policy_class(
-                name,
-                account_id=account_id,
-                region=region,
-                default_version_id=data.get("DefaultVersionId"),
-                path=data.get("Path"),
-                document=json.dumps(data.get("Document")),
-                create_date=datetime.fromisoformat(data["CreateDate"]),
-                update_date=datetime.fromisoformat(data["UpdateDate"]),
-            )
-            for name, data in parsed.items()
-        ]
-
-    def clone(template: Any) -> Any:
-        # copy.copy, without its generic machinery (a few times faster).
-        twin = object.__new__(type(template))
-        twin.__dict__.update(template.__dict__)
-        return twin
-
-    def fresh(template: Any, account_id: str) -> Any:
-        policy = clone(template)
-        policy.account_id = account_id
-        policy.attachment_count = 0
-        policy.tags = {}
-        policy.versions = [clone(version) for version in template.versions]
-        return policy
 
     def init_aws_policies(self: Any) -> list[Any]:
         # Called with moto's backend lock held (backends are made under it).
         if not load_iam_aws_managed_policies() or self.partition != "aws":
             return []
         if not templates:
-            templates.extend(build(self.account_id, self.region_name))
-        return [fresh(template, self.account_id) for template in templates]
+            templates.extend(_build_aws_policies(self.account_id, self.region_name))
+        return [_fresh_policy(template, self.account_id) for template in templates]
 
     iam_models.IAMBackend._init_aws_policies = init_aws_policies  # type: ignore[method-assign]
+
+
+def _build_aws_policies(account_id: str, region: str) -> list[Any]:
+    """moto's AWS managed policies, built as moto builds them (ids drawn)."""
+    import json
+    from datetime import datetime
+
+    import moto.iam.models as iam_models
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    policy_class: Any = iam_models.AWSManagedPolicy
+    parsed: dict[str, dict[str, Any]] = json.loads(aws_managed_policies_data)
+    return [
+        policy_class(
+            name,
+            account_id=account_id,
+            region=region,
+            default_version_id=data.get("DefaultVersionId"),
+            path=data.get("Path"),
+            document=json.dumps(data.get("Document")),
+            create_date=datetime.fromisoformat(data["CreateDate"]),
+            update_date=datetime.fromisoformat(data["UpdateDate"]),
+        )
+        for name, data in parsed.items()
+    ]
+
+
+def _clone(template: Any) -> Any:
+    # copy.copy, without its generic machinery (a few times faster).
+    twin = object.__new__(type(template))
+    twin.__dict__.update(template.__dict__)
+    return twin
+
+
+def _fresh_policy(template: Any, account_id: str) -> Any:
+    """``template`` for another account: same id and document, no attachments or tags."""
+    policy = _clone(template)
+    policy.account_id = account_id
+    policy.attachment_count = 0
+    policy.tags = {}
+    policy.versions = [_clone(version) for version in template.versions]
+    return policy
