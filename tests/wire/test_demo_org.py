@@ -12,7 +12,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tui.aws.findings import Severity, Status
+from tui.aws.findings import Status
 from tui.aws.org import MemberRead, Organization, OrgReader, OrgScan
 from tui.aws.service import AccountService
 from tui.aws.session import Settings
@@ -136,9 +136,19 @@ def test_the_good_member_reads_as_good(reads: dict[str, MemberRead]) -> None:
     assert summary.root_mfa is True
     assert summary.admins_without_mfa == 0
     assert summary.oldest_key_days == -1  # no active access key
-    assert not summary.failing.get(Severity.CRITICAL) and not summary.failing.get(Severity.HIGH)
+    assert summary.failing == {}, [f.reason for f in good.findings if f.status is Status.FAIL]
     status = {f.id: f.status for f in good.findings}
-    for check in ("root-mfa", "user-mfa", "admin-group", "password-policy", "alias", "old-keys"):
+    for check in (
+        "root-mfa",
+        "user-mfa",
+        "admin-group",
+        "password-policy",
+        "alias",
+        "old-keys",
+        "security-contact",
+        "support-role",
+        "access-analyzer",
+    ):
         assert status[check] is Status.PASS, check
     assert good.posture is not None and good.posture.caller.value is not None
     assert f":{good.account.id}:assumed-role/{ROLE}/" in good.posture.caller.value.arn
