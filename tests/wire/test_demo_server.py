@@ -196,6 +196,11 @@ def test_caller_is_alice(demo: DemoEndpoint) -> None:
     identity = client(demo, "sts").get_caller_identity()
     assert identity["Arn"] == "arn:aws:iam::123456789012:user/alice"
     assert identity["Account"] == demo.account_id == "123456789012"
+    # The default demo is one account, in no organization (--org makes one).
+    assert demo.organization is False and demo.members == ()
+    with pytest.raises(ClientError) as excinfo:
+        client(demo, "organizations").describe_organization()
+    assert error_code(excinfo) == "AWSOrganizationsNotInUseException"
 
 
 def test_seeded_users_groups_and_account_settings(demo: DemoEndpoint) -> None:

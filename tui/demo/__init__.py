@@ -40,6 +40,16 @@ class DemoEndpoint:
     secret_access_key: str
     account_id: str
     region: str
+    #: Whether the demo account manages a seeded organization (``start(org=...)``).
+    organization: bool = False
+    #: The organization's member accounts: (name, account id), in seeding order.
+    members: tuple[tuple[str, str], ...] = ()
+    #: How long seeding the organization took, in seconds (0 without one).
+    org_seed_seconds: float = 0.0
+
+    def member_id(self, name: str) -> str:
+        """The account id of the member account called ``name`` (KeyError if none)."""
+        return dict(self.members)[name]
 
 
 class DemoServerError(RuntimeError):
@@ -120,16 +130,26 @@ class DemoServer:
         timeout: float = 60,
         port: int = 0,
         frozen_at: datetime | None = None,
+        org: bool = False,
+        org_members: int | None = None,
     ) -> DemoEndpoint:
         """Spawn the server and wait (at most ``timeout`` s) for its endpoint.
 
         ``frozen_at`` (aware) makes the account reproducible, for screenshots: the IAM
         clock stands still at that instant, ids come from a fixed random seed and virtual
         MFA seeds are a fixed fake (see :mod:`tui.demo.frozen`).
+
+        ``org`` makes the demo account the management account of an organization whose
+        member accounts are in different states; ``org_members`` adds that many plain
+        member accounts (see :mod:`tui.demo.org_seed`). Both need ``seed``.
         """
         cmd = _server_command(
             seed, region_delay, extra_regions, initial_no_auth_action_count, port, frozen_at
         )
+        if org:
+            cmd.append("--org")
+        if org_members is not None:
+            cmd += ["--org-members", str(int(org_members))]
         with self._lock:
             if self._proc is not None:
                 raise DemoServerError("this DemoServer has already been started")
@@ -293,4 +313,7 @@ def _endpoint_from(line: str) -> DemoEndpoint:
         secret_access_key=str(data["secret_access_key"]),
         account_id=str(data["account_id"]),
         region=str(data["region"]),
+        organization=bool(data.get("organization", False)),
+        members=tuple((str(k), str(v)) for k, v in dict(data.get("members") or {}).items()),
+        org_seed_seconds=float(data.get("org_seed_seconds") or 0.0),
     )

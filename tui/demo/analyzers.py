@@ -117,6 +117,10 @@ class AnalyzerStandIn:
         with self._lock:
             self._regions.clear()
 
+    def for_account(self, account_id: str) -> AnalyzerStandIn:
+        """Another account's analyzers (none yet), on the same clock."""
+        return AnalyzerStandIn(account_id=account_id, clock=self._clock)
+
     def _arn(self, region: str, name: str) -> str:
         return f"arn:aws:access-analyzer:{region}:{self.account_id}:analyzer/{name}"
 

@@ -6,8 +6,9 @@ credential scope (``Credential=AKID/DATE/REGION/SERVICE/aws4_request``):
 
 - ``access-analyzer`` (REST-JSON): ListAnalyzers (GET /analyzer), CreateAnalyzer
   (PUT /analyzer), GetAnalyzer and DeleteAnalyzer (GET/DELETE /analyzer/{name}), answered
-  from :class:`tui.demo.analyzers.AnalyzerStandIn` for the Region of the scope; errors carry
-  ``x-amzn-ErrorType`` and a JSON ``message``.
+  from :class:`tui.demo.analyzers.AnalyzerStandIn` for the Region of the scope, each account
+  its own analyzers (an organization's member accounts have none until made there); errors
+  carry ``x-amzn-ErrorType`` and a JSON ``message``.
 - ``iam`` (query protocol) with ``Action=ListOrganizationsFeatures``: answered from
   :class:`tui.demo.orgfeatures.OrgFeaturesStandIn` in IAM's XML; every other IAM call goes
   on to moto with its body intact.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
@@ -84,17 +86,34 @@ class ControlApiMiddleware:
         self.authorize = authorize
         # The access key id of the caller → its account id (moto's mapping, in the server).
         self.account_of = account_of or (lambda _key: analyzers.account_id)
+        self._other_accounts: dict[str, AnalyzerStandIn] = {}
+        self._accounts_lock = threading.Lock()
+
+    def analyzers_of(self, key: str) -> AnalyzerStandIn:
+        """The analyzers of the account signing with ``key`` (``analyzers``' own account
+        when the key is unknown or absent)."""
+        account_id = self.account_of(key) if key else self.analyzers.account_id
+        if account_id == self.analyzers.account_id:
+            return self.analyzers
+        with self._accounts_lock:
+            standin = self._other_accounts.get(account_id)
+            if standin is None:
+                standin = self.analyzers.for_account(account_id)
+                self._other_accounts[account_id] = standin
+            return standin
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         key, region, service = credential_scope(environ)
         if service == ANALYZER_SCOPE:
-            return self._analyzer_call(environ, start_response, region)
+            return self._analyzer_call(environ, start_response, region, self.analyzers_of(key))
         if method == "POST" and path == ORG_FEATURES_PATH:
             return self._configure(environ, start_response)
         if method == "POST" and path == "/moto-api/reset":
             self.analyzers.reset()
+            with self._accounts_lock:
+                self._other_accounts.clear()
             self.org.reset()
         if service == "iam" and method == "POST":
             body = read_body(environ)
@@ -108,7 +127,11 @@ class ControlApiMiddleware:
 
     # -- Access Analyzer ---------------------------------------------------------------
     def _analyzer_call(
-        self, environ: WSGIEnvironment, start_response: StartResponse, region: str
+        self,
+        environ: WSGIEnvironment,
+        start_response: StartResponse,
+        region: str,
+        standin: AnalyzerStandIn,
     ) -> Iterable[bytes]:
         try:
             body = read_body(environ)
@@ -117,18 +140,23 @@ class ControlApiMiddleware:
                 denied = self.authorize(environ, operation, body)
                 if denied is not None:
                     raise ApiError(denied.code, denied.message)
-            result = self._dispatch(operation, name, region, environ, body)
+            result = self._dispatch(standin, operation, name, region, environ, body)
         except ApiError as err:
             return _respond_json(
                 start_response, err.http_status, err.body(), [("x-amzn-ErrorType", err.code)]
             )
         return _respond_json(start_response, 200, result)
 
+    @staticmethod
     def _dispatch(
-        self, operation: str, name: str, region: str, environ: WSGIEnvironment, body: bytes
+        standin: AnalyzerStandIn,
+        operation: str,
+        name: str,
+        region: str,
+        environ: WSGIEnvironment,
+        body: bytes,
     ) -> dict[str, Any] | None:
         query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
-        standin = self.analyzers
         if operation == "ListAnalyzers":
             return standin.list(
                 region,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
@@ -38,11 +38,13 @@ __all__ = [
     "GROUPS",
     "USERS",
     "GroupSpec",
+    "Identities",
     "KeySpec",
     "SeedResult",
     "UserSpec",
     "backdate",
     "seed_account",
+    "seed_identities",
     "seed_via_api",
 ]
 
@@ -206,18 +208,37 @@ def _password() -> str:
     return "Demo-" + secrets.token_urlsafe(12) + "1a!"
 
 
-def seed_via_api(iam: IAMClient) -> SeedResult:
-    """Build the account through the IAM API (the client must be unauthenticated-safe)."""
-    iam.update_account_password_policy(**PASSWORD_POLICY)
-    for group in GROUPS:
+@dataclass(frozen=True)
+class Identities:
+    """The ids :func:`seed_identities` made: each user's key ids and MFA serials, and the
+    access key (id, secret) of the one user asked for."""
+
+    key_ids: Mapping[str, tuple[str, ...]]
+    mfa_serials: Mapping[str, str]
+    kept_key: tuple[str, str] | None = field(default=None, repr=False)
+
+
+def seed_identities(
+    iam: IAMClient,
+    groups: Sequence[GroupSpec],
+    users: Sequence[UserSpec],
+    *,
+    password_policy: Mapping[str, Any] | None = None,
+    keep_key_of: str | None = None,
+) -> Identities:
+    """Make ``groups`` and ``users`` (and the password policy) through the IAM API of the
+    account ``iam`` acts in; keeps the secret of ``keep_key_of``'s first key only."""
+    if password_policy is not None:
+        iam.update_account_password_policy(**password_policy)
+    for group in groups:
         iam.create_group(GroupName=group.name)
         for arn in group.managed_policies:
             iam.attach_group_policy(GroupName=group.name, PolicyArn=arn)
 
     key_ids: dict[str, tuple[str, ...]] = {}
     mfa_serials: dict[str, str] = {}
-    caller_key: tuple[str, str] | None = None
-    for user in USERS:
+    kept_key: tuple[str, str] | None = None
+    for user in users:
         tags: list[TagTypeDef] = [{"Key": k, "Value": v} for k, v in user.tags.items()]
         iam.create_user(UserName=user.name, Tags=tags)
         if user.console:
@@ -242,8 +263,8 @@ def seed_via_api(iam: IAMClient) -> SeedResult:
                 iam.update_access_key(
                     UserName=user.name, AccessKeyId=key["AccessKeyId"], Status="Inactive"
                 )
-            if user.name == CALLER and caller_key is None:
-                caller_key = (key["AccessKeyId"], key["SecretAccessKey"])
+            if user.name == keep_key_of and kept_key is None:
+                kept_key = (key["AccessKeyId"], key["SecretAccessKey"])
         key_ids[user.name] = tuple(ids)
         if user.mfa:
             device = iam.create_virtual_mfa_device(VirtualMFADeviceName=user.name)
@@ -256,13 +277,26 @@ def seed_via_api(iam: IAMClient) -> SeedResult:
                 AuthenticationCode2="654321",
             )
             mfa_serials[user.name] = serial
-    if caller_key is None:
+    return Identities(key_ids, mfa_serials, kept_key)
+
+
+def seed_via_api(iam: IAMClient) -> SeedResult:
+    """Build the account through the IAM API (the client must be unauthenticated-safe)."""
+    made = seed_identities(iam, GROUPS, USERS, password_policy=PASSWORD_POLICY, keep_key_of=CALLER)
+    if made.kept_key is None:
         raise RuntimeError(f"the seed gives {CALLER} no access key")
-    return SeedResult(caller_key[0], caller_key[1], key_ids, mfa_serials)
+    return SeedResult(made.kept_key[0], made.kept_key[1], made.key_ids, made.mfa_serials)
 
 
-def backdate(result: SeedResult, *, now: datetime | None = None) -> None:
-    """Age the seeded entities on moto's IAM backend (this process only).
+def backdate(
+    result: SeedResult | Identities,
+    *,
+    now: datetime | None = None,
+    account_id: str = ACCOUNT_ID,
+    groups: Sequence[GroupSpec] = GROUPS,
+    users: Sequence[UserSpec] = USERS,
+) -> None:
+    """Age the seeded entities of ``account_id`` on moto's IAM backend (this process only).
 
     The IAM API has no way to say "this key is 200 days old": moto stamps everything with
     the time of the call, so the dates the credential report shows are rewritten here.
@@ -271,14 +305,14 @@ def backdate(result: SeedResult, *, now: datetime | None = None) -> None:
 
     # moto keeps naive UTC datetimes (moto.core.utils.utcnow); stay consistent with it.
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
-    backend = iam_backends[ACCOUNT_ID]["aws"]
+    backend = iam_backends[account_id]["aws"]
 
     def ago(days: float) -> datetime:
         return now - timedelta(days=days)
 
-    for group_spec in GROUPS:
+    for group_spec in groups:
         backend.groups[group_spec.name].create_date = ago(group_spec.created_days)
-    for spec in USERS:
+    for spec in users:
         user = backend.users[spec.name]
         user.create_date = ago(spec.created_days)
         user.password_reset_required = spec.password_reset_required

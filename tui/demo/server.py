@@ -1,15 +1,21 @@
 """The demo account server: moto_server + the Region stand-in, as a child process.
 
 ``python -m tui.demo.server [--port 0] [--no-seed] [--region-delay SECONDS]
-[--extra-regions N] [--frozen-at ISO-8601] [--initial-no-auth-action-count N]``
+[--extra-regions N] [--frozen-at ISO-8601] [--initial-no-auth-action-count N]
+[--org] [--org-members N]``
 
-Serves moto's WSGI app wrapped in :class:`RegionApiMiddleware` and :class:`ControlApiMiddleware`
-(Access Analyzer, iam:ListOrganizationsFeatures) with werkzeug (threaded) on
-127.0.0.1, seeds the demo account unless ``--no-seed``, then prints exactly one JSON line
-on stdout::
+Serves moto's WSGI app wrapped in :class:`RegionApiMiddleware`, :class:`ControlApiMiddleware`
+(Access Analyzer, iam:ListOrganizationsFeatures) and :class:`AssumeRoleMiddleware` (a missing
+role cannot be assumed) with werkzeug (threaded) on 127.0.0.1, seeds the demo account unless
+``--no-seed`` and, with ``--org`` or ``--org-members N``, an organization it manages (see
+:mod:`tui.demo.org_seed`), then prints exactly one JSON line on stdout::
 
     {"endpoint_url": "http://127.0.0.1:PORT", "access_key_id": "...",
-     "secret_access_key": "...", "account_id": "123456789012", "region": "us-east-1"}
+     "secret_access_key": "...", "account_id": "123456789012", "region": "us-east-1",
+     "organization": false}
+
+With an organization, the line also has ``"members"`` (account name → id) and
+``"org_seed_seconds"``.
 
 It runs in its own process because in-process moto holds the GIL long enough to stall the
 UI. It lives exactly as long as its parent: a daemon thread blocks on stdin and exits the
@@ -32,6 +38,7 @@ from types import FrameType
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from tui.demo.analyzers import AnalyzerStandIn
+from tui.demo.assumerole import AssumeRoleMiddleware, moto_caller_arn, moto_role_exists
 from tui.demo.controlapi import ControlApiMiddleware
 from tui.demo.orgfeatures import OrgFeaturesStandIn, OrgView
 from tui.demo.regionapi import RegionApiMiddleware
@@ -82,7 +89,27 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="enforce IAM policies after N calls (counted from the end of the seed)",
     )
+    parser.add_argument(
+        "--org",
+        action="store_true",
+        help="make the demo account the management account of an organization whose member "
+        "accounts are in different states",
+    )
+    parser.add_argument(
+        "--org-members",
+        type=_count,
+        default=None,
+        metavar="N",
+        help="an organization with N plain member accounts (with --org: N more), for benchmarks",
+    )
     return parser
+
+
+def _count(value: str) -> int:
+    number = int(value)
+    if not 0 <= number <= 1000:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1000")
+    return number
 
 
 def _utc_instant(value: str) -> datetime:
@@ -242,18 +269,22 @@ def build_app(moto_app: Any, args: argparse.Namespace) -> Any:
         if frozen is None
         else AnalyzerStandIn(account_id=ACCOUNT_ID, clock=lambda: frozen)
     )
-    return ControlApiMiddleware(
+    controls = ControlApiMiddleware(
         RegionApiMiddleware(moto_app, standin, authorize=authorize),
         analyzers,
         OrgFeaturesStandIn(_moto_organization),
         authorize=authorize,
         account_of=_moto_account_of,
     )
+    return AssumeRoleMiddleware(controls, moto_role_exists, moto_caller_arn)
 
 
 def serve(argv: Sequence[str] | None = None) -> None:
     """Run the demo server until stdin closes or a signal arrives."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.no_seed and (args.org or args.org_members is not None):
+        parser.error("--org and --org-members seed an organization: not with --no-seed")
 
     json_out = become_child()
 
@@ -261,8 +292,6 @@ def serve(argv: Sequence[str] | None = None) -> None:
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     if args.initial_no_auth_action_count is not None:
         os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = str(args.initial_no_auth_action_count)
-    from moto import settings
-    from moto.core.authorization import ActionAuthenticatorMixin
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     from tui.demo.motofix import patch_moto
@@ -277,35 +306,59 @@ def serve(argv: Sequence[str] | None = None) -> None:
     port = start_http(build_app(moto_app, args), args.port)
     endpoint_url = f"http://{HOST}:{port}"
 
-    access_key_id, secret_access_key = "testing", "testing"
-    if not args.no_seed:
-        from tui.demo.seed import seed_account
-        from tui.demo.seed_controls import seed_controls
-
-        # The seed's own calls must neither be refused nor use up the N free calls.
-        no_auth = settings.INITIAL_NO_AUTH_ACTION_COUNT
-        settings.INITIAL_NO_AUTH_ACTION_COUNT = math.inf
-        try:
-            result = seed_account(endpoint_url, region=REGION, now=args.frozen_at)
-            seed_controls(endpoint_url, result, region=REGION, now=args.frozen_at)
-        finally:
-            settings.INITIAL_NO_AUTH_ACTION_COUNT = no_auth
-            ActionAuthenticatorMixin.request_count = 0
-        access_key_id, secret_access_key = result.access_key_id, result.secret_access_key
-
     line = {
         "endpoint_url": endpoint_url,
-        "access_key_id": access_key_id,
-        "secret_access_key": secret_access_key,
+        "access_key_id": "testing",
+        "secret_access_key": "testing",
         "account_id": ACCOUNT_ID,
         "region": REGION,
+        "organization": False,
     }
+    if not args.no_seed:
+        line.update(_seed(endpoint_url, args))
     json_out.write(json.dumps(line) + "\n")
     json_out.flush()
     json_out.close()
 
     # The main thread only waits: it is where signal handlers run.
     threading.Event().wait()
+
+
+def _seed(endpoint_url: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Seed the demo account (and the organization it manages, if asked); what the JSON
+    line says of it: the caller's keys, and the organization's members."""
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    from tui.demo.seed import seed_account
+    from tui.demo.seed_controls import seed_controls
+
+    # The seed's own calls must neither be refused nor use up the N free calls.
+    no_auth = settings.INITIAL_NO_AUTH_ACTION_COUNT
+    settings.INITIAL_NO_AUTH_ACTION_COUNT = math.inf
+    try:
+        result = seed_account(endpoint_url, region=REGION, now=args.frozen_at)
+        seed_controls(endpoint_url, result, region=REGION, now=args.frozen_at)
+        line: dict[str, Any] = {
+            "access_key_id": result.access_key_id,
+            "secret_access_key": result.secret_access_key,
+        }
+        if args.org or args.org_members is not None:
+            from tui.demo.org_seed import seed_demo_organization
+
+            line.update(
+                seed_demo_organization(
+                    endpoint_url,
+                    org=args.org,
+                    plain_members=args.org_members or 0,
+                    region=REGION,
+                    now=args.frozen_at,
+                )
+            )
+    finally:
+        settings.INITIAL_NO_AUTH_ACTION_COUNT = no_auth
+        ActionAuthenticatorMixin.request_count = 0
+    return line
 
 
 def main(argv: Sequence[str] | None = None) -> None:
