@@ -166,7 +166,7 @@ class AwsSession:
         from tui.aws.role_session import role_session, share_loader
 
         if self._source is not None:
-            core, session = self._source._core, self._source._session  # noqa: SLF001
+            core, session = self._source.sessions()
             if self.settings.role_arn is None:
                 return core, session
             return role_session(
@@ -189,6 +189,11 @@ class AwsSession:
         return role_session(
             core, session, self.settings, self._config, self._check_transport, self._count_only
         )
+
+    def sessions(self) -> tuple[botocore.session.Session, boto3.Session]:
+        """(botocore session, boto3 session) this one makes its clients from (another
+        account's session through a role starts from them)."""
+        return self._core, self._session
 
     def _count_only(self, model: Any, **_: Any) -> None:
         """The credential chain's own calls (sts:AssumeRole) are counted, never refused:
