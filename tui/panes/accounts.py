@@ -28,9 +28,12 @@ class AccountsPane(TablePane[None]):
     """Member accounts; ``enter`` opens one's console, ``r`` reads them all again."""
 
     TITLE = "Accounts"
+    # The name first (frozen at 80 columns), then what matters: at 80 columns the name,
+    # the id and the checks fit; the line under the table says the rest of the highlighted
+    # account in full.
     COLUMNS: ClassVar[tuple[str, ...]] = (
-        "Account",
         "Name",
+        "Account",
         "Checks",
         "Root MFA",
         "Admins no MFA",
@@ -81,7 +84,7 @@ def checks_cell(read: MemberRead | None, reading: bool) -> Cell:
     if read is None:
         return Cell("reading…" if reading else "not read", MUTED)
     if read.error is not None:
-        return Cell(read.problem(), FAIL)
+        return Cell(short_problem(read), FAIL)
     summary = read.summary
     if summary is None:
         return Cell("?", MUTED)
@@ -93,6 +96,19 @@ def checks_cell(read: MemberRead | None, reading: bool) -> Cell:
     if summary.unknown:
         return Cell(f"? {summary.verdict}", WARNING)
     return Cell(f"✓ {summary.verdict}", SUCCESS)
+
+
+def short_problem(read: MemberRead) -> str:
+    """Why the account could not be read, in a cell ("? access denied assuming the role");
+    :meth:`MemberRead.problem` (with the role and the account) goes under the table."""
+    error = read.error
+    assert error is not None
+    if error.action == "sts:AssumeRole":
+        what = "access denied" if error.denied else error.code
+        return f"? {what} assuming the role"
+    if error.code == "AccountNotActive":
+        return f"? not read: {read.account.status.lower()}"
+    return f"? {error.headline()}"
 
 
 def _root_mfa(value: bool | None) -> Cell:
@@ -119,8 +135,8 @@ def account_row(account: MemberAccount, read: MemberRead | None, reading: bool) 
     summary = read.summary if read is not None else None
     return make_row(
         account.id,
-        account.id,
         account.name,
+        account.id,
         checks_cell(read, reading),
         _root_mfa(summary.root_mfa if summary else None),
         _admins(summary.admins_without_mfa if summary else None),

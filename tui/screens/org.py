@@ -34,6 +34,7 @@ class OrgScreen(OwnFooter, Screen[None]):
     """The Accounts view (see the module's docstring)."""
 
     QUITS = True  # q quits here as on the main screen (tui/runtime/grammar.py)
+    NO_GUIDE = True  # Getting started is about the console's account: not offered here
     DEFAULT_CSS = """
     OrgScreen #org-header { height: 1; padding: 0 1; background: $panel; }
     OrgScreen #org-message { height: auto; padding: 0 1; }
@@ -92,15 +93,10 @@ class OrgScreen(OwnFooter, Screen[None]):
         if state.read_only:
             parts += [(" READ-ONLY ", BADGE_INFO), " "]
         if org.organization is not None:
-            parts += [
-                "organization ",
-                (visible(org.organization.id), "bold"),
-                " · management ",
-                visible(org.organization.management_account_id),
-            ]
+            parts += ["organization ", (visible(org.organization.id), "bold"), " · "]
         elif org.listing:
-            parts.append(("listing the organization…", MUTED))
-        parts += [" · role ", (visible(org.options.role), INFO)]
+            parts.append(("listing the organization… ", MUTED))
+        parts += ["role ", (visible(org.options.role), INFO)]
         self.query_one("#org-header", Static).update(Content.assemble(*parts))
 
     @on(RowTable.RowHighlighted, "#accounts #table")
