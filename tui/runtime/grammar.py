@@ -136,9 +136,8 @@ class KeyGrammarApp(App[None]):
             return action == "quit"
         if action in MOVES:
             return self.move_target(action) is not None
-        if action == "getting_started" and getattr(self.screen, "NO_GUIDE", False):
-            return False
-        return True
+        # Getting started is about the console's account: not offered over Accounts.
+        return not (action == "getting_started" and getattr(self.screen, "NO_GUIDE", False))
 
     async def _move(self, action: str) -> None:
         target = self.move_target(action)
