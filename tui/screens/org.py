@@ -35,6 +35,8 @@ class OrgScreen(OwnFooter, Screen[None]):
 
     QUITS = True  # q quits here as on the main screen (tui/runtime/grammar.py)
     NO_GUIDE = True  # Getting started is about the console's account: not offered here
+    # The table has the focus whenever the screen shows (keys typed ahead go to it).
+    AUTO_FOCUS = "#accounts #table"
     DEFAULT_CSS = """
     OrgScreen #org-header { height: 1; padding: 0 1; background: $panel; }
     OrgScreen #org-message { height: auto; padding: 0 1; }
@@ -66,7 +68,6 @@ class OrgScreen(OwnFooter, Screen[None]):
     def on_mount(self) -> None:
         self.org.changed.subscribe(self, lambda _org: self.show())
         self.show()
-        self.pane.focus_body()
         if self.org.organization is None and not self.org.busy:
             self.org.start()
 
