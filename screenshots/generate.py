@@ -115,6 +115,7 @@ class Shot:
     drive: Drive
     caption: str
     changes_account: bool = False
+    org: bool = False  # the demo organization (acct-tui --demo --org), Accounts first
 
 
 class ShotFailed(RuntimeError):
@@ -222,6 +223,33 @@ async def rotation_plan(run: Run) -> None:
     await run.screen(ConfirmScreen)
 
 
+async def accounts(run: Run) -> None:
+    from tui.screens.org import OrgScreen
+
+    await run.screen(OrgScreen)
+    org = run.app.org
+    await run.until("every account read", lambda: org.organization is not None and not org.busy)
+    await run.pilot.pause(0.5)  # the throttled redraw
+
+
+async def member_console(run: Run) -> None:
+    from tui.screens.main import MainScreen
+
+    await accounts(run)
+    org = run.app.org
+    web = next(a.id for a in org.accounts if a.name == "prod-web")
+    table = run.app.screen.query_one("#accounts #table", RowTable)
+    table.move_cursor(row=table.get_row_index(web))
+    await run.press("enter")
+    await run.screen(MainScreen)
+
+    def read() -> bool:
+        caller = run.app.posture.caller.value
+        return caller is not None and caller.account_id == web and not run.app.refreshing
+
+    await run.until("prod-web read", read)
+
+
 #: Every screenshot, in the order the README lists them. Add a view by adding a Shot.
 SHOTS: list[Shot] = [
     *(
@@ -242,6 +270,15 @@ SHOTS: list[Shot] = [
     Shot("80x24-mfa-qr", (80, 24), mfa_qr, "Virtual MFA with its QR code", changes_account=True),
     Shot("80x24-user-workspace", (80, 24), user_workspace, "A user's workspace: every section"),
     Shot("80x24-rotation-plan", (80, 24), rotation_plan, "Key rotation: every step, in order"),
+    Shot("80x24-accounts", (80, 24), accounts, "An organization's accounts at 80×24", org=True),
+    Shot("200x50-accounts", (200, 50), accounts, "Every column at 200×50", org=True),
+    Shot(
+        "80x24-member-console",
+        (80, 24),
+        member_console,
+        "A member account's console, through its role",
+        org=True,
+    ),
     Shot(
         "80x24-regions-enabling",
         (80, 24),
@@ -286,6 +323,10 @@ def shown_secrets(svg: str, secrets: set[str]) -> list[str]:
 
 async def take(shot: Shot, endpoint: DemoEndpoint, out: Path, secrets: set[str]) -> Path:
     app = make_app(endpoint)
+    if shot.org:
+        from tui.runtime.org import OrgOptions
+
+        app.org.options = OrgOptions(open_at_start=True)
     async with app.run_test(size=shot.size) as pilot:
         run = Run(app, pilot, endpoint, {endpoint.secret_access_key, FAKE_MFA_SEED})
         await run.until("demo account loaded", lambda: bool(app.generation) and not app.refreshing)
@@ -343,9 +384,11 @@ async def generate(out: Path, only: Sequence[str] = ()) -> Generated:
     with _pinned_environment(), clock.frozen(FROZEN_AT):
         try:
             for shot in shots:
-                if shot.changes_account:
+                if shot.changes_account or shot.org:
                     with DemoServer() as server:
-                        endpoint = server.start(region_delay=3600, frozen_at=FROZEN_AT)
+                        endpoint = server.start(
+                            region_delay=3600, frozen_at=FROZEN_AT, org=shot.org
+                        )
                         files.append(await take(shot, endpoint, out, secrets))
                     continue
                 if shared is None:

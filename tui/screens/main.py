@@ -191,6 +191,7 @@ class MainScreen(OwnFooter, Screen[None]):
         for pane in self.panes.values():
             if isinstance(pane, TablePane):
                 pane.set_rows([])
+                pane.table.clear()  # its cursor too: the first row of the new account
             pane.set_status(None)
             pane.loading = True
 

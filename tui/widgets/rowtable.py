@@ -97,14 +97,7 @@ class RowTable(ScrollView, can_focus=True):
             tooltip="Next row",
         ),
         Binding("pageup", "page_up", "Page up", show=False, id="rows.page_up", tooltip="Up a page"),
-        Binding(
-            "pagedown",
-            "page_down",
-            "Page down",
-            show=False,
-            id="rows.page_down",
-            tooltip="Down a page",
-        ),
+        Binding("pagedown", "page_down", "Page down", show=False, id="rows.page_down"),
         Binding("home", "first", "First row", show=False, id="rows.first", tooltip="First row"),
         Binding("end", "last", "Last row", show=False, id="rows.last", tooltip="Last row"),
         Binding(
@@ -173,9 +166,7 @@ class RowTable(ScrollView, can_focus=True):
         """The column widths that fit the header and ``rows`` (each at most 64 cells)."""
         widths = [cell_width(c) for c in self.columns]
         for row in rows:
-            for i, w in enumerate(row.widths):
-                if w > widths[i]:
-                    widths[i] = w
+            widths = [max(w, r) for w, r in zip(widths, row.widths, strict=False)]
         return tuple(min(w, MAX_COLUMN_WIDTH) for w in widths)
 
     def set_rows(self, rows: Sequence[Row], widths: tuple[int, ...] | None = None) -> None:
@@ -255,6 +246,11 @@ class RowTable(ScrollView, can_focus=True):
     def move_cursor(self, *, row: int) -> None:
         self._placed = True
         self.cursor_row = row
+
+    def clear(self) -> None:
+        """No rows, and the cursor back on the first row, unmoved (another account's rows)."""
+        self._placed = False
+        self.set_rows([])
 
     def refresh_row(self, index: int) -> None:
         y = index + 1 - self.scroll_offset.y
