@@ -93,6 +93,11 @@ async def test_members_open_one_key_away_and_come_back_read_again(moto_reset: st
         # Fix something there: the password policy (CIS values, as the form proposes).
         app.state.run_flow(flows.password_policy(app.state, app), "password policy")
         form = await wait_for_screen(app, pilot, PasswordPolicyScreen, 20)
+        # While the flow runs in this account, its console stays (the palette's entry).
+        app.main.action_organization()
+        await pilot.pause(0.2)
+        assert app.org.member is not None and app.screen is form
+        assert any("A flow is still running" in n.message for n in app._notifications)
         message = form.query_one("#policy-message", Static)
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not form.is_attached, 30)  # applied: it closes

@@ -62,6 +62,9 @@ class OrgSession:
         self.reading: set[str] = set()  # accounts with a read running
         self.listing = False
         self.member: MemberAccount | None = None  # whose console is open (None: the caller's)
+        self.caller_account: str | None = None
+        """The caller's own account (read with its own credentials, never through the role:
+        the management account, or a delegated administrator's)."""
         self._stop = threading.Event()
         self._redraw_due = False
 
@@ -121,25 +124,27 @@ class OrgSession:
         from tui.aws.org import OrgScan
 
         assert self.management is not None
-        caller = self._state.posture.caller.value if self.member is None else None
         options = self.options
         return OrgScan(
             self.management,
             role=options.role,
             external_id=options.external_id,
             concurrency=options.concurrency,
-            caller_account=caller.account_id if caller else self._caller_account(),
+            caller_account=self.caller_account,
         )
 
-    def _caller_account(self) -> str | None:
-        org = self.organization
-        return org.management_account_id if org else None
-
     def _list_and_scan(self, stop: threading.Event) -> None:
-        """(In a thread worker.) The organization, then each account as it is read."""
+        """(In a thread worker.) Who the caller is, the organization, then each account as
+        it is read."""
         from tui.aws.org import OrgReader, OrgUnavailable
 
         assert self.management is not None
+        caller = self.management.read_part("caller")
+        if caller.value is None:
+            assert caller.error is not None
+            self._call(self._listed, None, caller.error, stop)
+            return
+        self.caller_account = caller.value.account_id
         try:
             organization = OrgReader(self.management.session).read()
         except OrgUnavailable as exc:
@@ -199,8 +204,11 @@ class OrgSession:
         account = next((a for a in self.accounts if a.id == account_id), None)
         if account is None or self.management is None:
             return None
-        own = account.id == self._caller_account() or account.id == self._own_id()
-        if own:
+        if self.member is None:
+            # The console's identity now (it may have switched to a keyring key since the
+            # organization was read): the one to come back to.
+            self.management = self._state.service
+        if account.id == self.caller_account:
             if self.member is not None:
                 switch_console(self._app, self._state, self.management, None)
             self.member = None
@@ -209,10 +217,6 @@ class OrgSession:
         switch_console(self._app, self._state, service, account.name or account.id)
         self.member = account
         return account
-
-    def _own_id(self) -> str | None:
-        caller = self._state.posture.caller.value
-        return caller.account_id if caller and self.member is None else None
 
     def back(self) -> MemberAccount | None:
         """Turn the console back to the caller's own account; the member that was open
@@ -235,6 +239,13 @@ def switch_console(
         if worker.group.startswith("region-"):
             worker.cancel()  # a poller holds the other account's session
     console: Any = app
+    moving = console.region_watch.changing()
+    if moving:
+        state.notify(
+            f"{', '.join(moving)} still changing: acct-tui stops watching it here (AWS goes "
+            "on); that account's console shows where it is.",
+            title="Regions",
+        )
     console.region_watch.forget()
     console.main.header.member = member
     state.use_service(service, fresh=Posture())

@@ -183,6 +183,17 @@ class MainScreen(OwnFooter, Screen[None]):
         org = self.state.org
         if org is None or any(isinstance(s, OrgScreen) for s in self.app.screen_stack):
             return
+        if org.member is not None and any(
+            w.group == "flow" and w.is_running for w in self.app.workers
+        ):
+            # The flow acts in this member account: its console stays until it ends.
+            self.state.notify(
+                "A flow is still running in this account. Go back to the organization once "
+                "it has finished.",
+                title="Accounts",
+                severity="warning",
+            )
+            return
         org.back()
         self.app.push_screen(OrgScreen(self.state, org))
 

@@ -131,10 +131,9 @@ class OrgScreen(OwnFooter, Screen[None]):
 
     def open_account(self, account_id: str) -> None:
         """``enter``: the console for ``account_id`` (refused while a change is running)."""
-        running: list[str] = getattr(self.app, "still_running", list)()
-        if running:
+        if any(w.group == "flow" and w.is_running for w in self.app.workers):
             self.state.notify(
-                " ".join(running) + " Open another account once it has finished.",
+                "A flow is still running. Open another account once it has finished.",
                 title="Accounts",
                 severity="warning",
             )
