@@ -32,7 +32,8 @@ Modes (one JSON object per line on stdout):
     that comes once every account's row is in (its redraws are throttled to one per
     0.2 s), lets that frame render, and answers the wall time, the
     timer gaps, the UI thread's CPU time over that window (``time.thread_time()`` on the
-    event loop's thread), the rows read and failed, and the peak RSS. ``quit`` as above.
+    event loop's thread), the rows read and failed, the peak RSS and the RSS left after a
+    full collection. ``quit`` as above.
 
 ``firstframe --kind acct|minimal [--endpoint-url URL]``
     Starts AcctApp (or a minimal Textual app: one Label) and prints
@@ -73,6 +74,13 @@ REFRESH_TIMEOUT = 600.0
 def emit(obj: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()
+
+
+def rss_mb() -> float:
+    """The current resident set (Linux), after a full collection."""
+    gc.collect()
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
 
 
 def peak_rss_mb() -> float:
@@ -303,6 +311,7 @@ async def run_org(args: argparse.Namespace) -> None:
                 "event": "ready",
                 "cold_seconds": round(time.perf_counter() - started, 4),
                 "peak_rss_mb": round(peak_rss_mb(), 1),
+                "rss_mb": round(rss_mb(), 1),
                 "errors": {
                     name: getattr(app.posture, name).error.code
                     for name in ("caller", "summary", "details", "report", "aliases")
@@ -357,6 +366,7 @@ async def run_org(args: argparse.Namespace) -> None:
                     if isinstance(app.screen, OrgScreen)
                     else None,
                     "peak_rss_mb": round(peak_rss_mb(), 1),
+                    "rss_mb": round(rss_mb(), 1),  # after the window: what stays
                 }
             )
         emit({"event": "quit", "peak_rss_mb": round(peak_rss_mb(), 1)})

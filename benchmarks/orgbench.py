@@ -34,7 +34,8 @@ Figures:
 - time: the scan's wall time over A × one account's time / 8 (the concurrency bound; with
   fewer than 8 accounts, over one account's time);
 - UI stall and UI thread CPU while the A accounts load in the app;
-- memory: the app's peak RSS after its first scan minus before it, per account read.
+- memory: the app's peak RSS after its first scan minus before it, per account read; and
+  its RSS after a full collection, after minus before, per account (what the view keeps).
 """
 
 from __future__ import annotations
@@ -318,6 +319,12 @@ def measure_org(members: int, repeat: int, log: Callable[[str], None]) -> dict[s
             "peak_rss_after_first_scan_mb": rss_after,
             "peak_rss_after_all_mb": quit_answer["peak_rss_mb"],
             "per_account_kb": round((rss_after - rss_before) * 1024 / accounts_n, 1),
+            # What stays once the reads are over (after a full collection), per account.
+            "rss_before_mb": ready["rss_mb"],
+            "rss_after_first_scan_mb": first["rss_mb"],
+            "kept_per_account_kb": round(
+                (first["rss_mb"] - ready["rss_mb"]) * 1024 / accounts_n, 1
+            ),
         },
         "wall_seconds": round(time.perf_counter() - size_t0, 1),
     }
@@ -419,4 +426,8 @@ def org_table(orgs: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
         ),
     )
     row("peak RSS per account read", lambda o: f"{o['memory']['per_account_kb']:.0f} KB")
+    row(
+        "RSS kept after the scan (full GC), per account",
+        lambda o: f"{o['memory']['kept_per_account_kb']:.0f} KB",
+    )
     return head, rows
