@@ -23,6 +23,18 @@ Modes (one JSON object per line on stdout):
       every full garbage collection since start (ms; the app runs them when idle, outside
       the windows above), and exits.
 
+``org --endpoint-url URL [--concurrency 8]``
+    The same app over an organization's management account (``benchmarks/orgbench.py``).
+    Prints ``{"event": "ready", ...}`` (with the peak RSS) once the first refresh has
+    finished, then per ``scan`` line: resumes the 10 ms timer, starts the organization's
+    read (``OrgSession.start()``; the first time it also opens the Accounts view, as ``o``
+    does, later ones are what ``r`` does there), waits for the view's ``changed`` signal
+    that comes once every account's row is in (its redraws are throttled to one per
+    0.2 s), lets that frame render, and answers the wall time, the
+    timer gaps, the UI thread's CPU time over that window (``time.thread_time()`` on the
+    event loop's thread), the rows read and failed, the peak RSS and the RSS left after a
+    full collection. ``quit`` as above.
+
 ``firstframe --kind acct|minimal [--endpoint-url URL]``
     Starts AcctApp (or a minimal Textual app: one Label) and prints
     ``time.monotonic()`` when Textual posts ``events.Ready`` ("the DOM is ready and the
@@ -62,6 +74,13 @@ REFRESH_TIMEOUT = 600.0
 def emit(obj: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()
+
+
+def rss_mb() -> float:
+    """The current resident set (Linux), after a full collection."""
+    gc.collect()
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
 
 
 def peak_rss_mb() -> float:
@@ -254,6 +273,108 @@ async def run_app(args: argparse.Namespace) -> None:
     os._exit(0)
 
 
+# -------------------------------------------------------------------------------- org mode
+ORG_SETTLE = 0.35  # the Accounts view redraws at most every 0.2 s (tui/runtime/org.py)
+
+
+async def run_org(args: argparse.Namespace) -> None:
+    from textual import events
+    from textual.timer import Timer
+
+    from tests.support.app import make_app
+    from tui.aws.service import AccountService
+    from tui.runtime.messages import RefreshFinished
+    from tui.runtime.org import OrgOptions
+    from tui.screens.org import OrgScreen
+
+    ticks: list[float] = []
+    ticker: list[Timer] = []
+    refreshed = asyncio.Event()
+
+    def hook(message: object) -> None:
+        if isinstance(message, events.Mount) and not ticker:
+            ticker.append(app.set_interval(TICK, lambda: ticks.append(time.perf_counter())))
+        if isinstance(message, RefreshFinished):
+            refreshed.set()
+
+    service = AccountService(_settings(args))
+    app = make_app(service, vault=None)
+    app.org.options = OrgOptions(concurrency=args.concurrency)
+    started = time.perf_counter()
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        async with asyncio.timeout(REFRESH_TIMEOUT):
+            await refreshed.wait()
+        await asyncio.sleep(0.5)  # the first refresh's last frames
+        ticker[0].pause()
+        emit(
+            {
+                "event": "ready",
+                "cold_seconds": round(time.perf_counter() - started, 4),
+                "peak_rss_mb": round(peak_rss_mb(), 1),
+                "rss_mb": round(rss_mb(), 1),
+                "errors": {
+                    name: getattr(app.posture, name).error.code
+                    for name in ("caller", "summary", "details", "report", "aliases")
+                    if getattr(app.posture, name).error is not None
+                },
+            }
+        )
+        org = app.org
+        shown = asyncio.Event()  # the view told of every row (its last redraw)
+
+        def changed(_org: object) -> None:
+            if org.organization is not None and not org.busy:
+                shown.set()
+
+        org.changed.subscribe(app, changed, immediate=True)
+        while True:
+            line = await asyncio.to_thread(sys.stdin.readline)
+            command = line.strip()
+            if command in ("", "quit"):
+                break
+            if command != "scan":
+                emit({"event": "error", "message": f"unknown command {command!r}"})
+                continue
+            ticker[0].resume()
+            await asyncio.sleep(0.03)  # a few idle ticks before the start
+            t0 = time.perf_counter()
+            cpu0 = time.thread_time()
+            shown.clear()
+            org.start()
+            if not isinstance(app.screen, OrgScreen):
+                app.main.action_organization()  # o: the view (it sees the read running)
+            async with asyncio.timeout(REFRESH_TIMEOUT):
+                await shown.wait()
+            t1 = time.perf_counter()
+            await asyncio.sleep(ORG_SETTLE)
+            t_settled = time.perf_counter()
+            cpu1 = time.thread_time()
+            ticker[0].pause()
+            await pilot.pause()
+            emit(
+                {
+                    "event": "scan",
+                    "seconds": round(t1 - t0, 4),
+                    "stall": gap_stats(ticks, t0, t_settled),
+                    "ui_cpu_ms": round((cpu1 - cpu0) * 1000, 1),
+                    "window_ms": round((t_settled - t0) * 1000, 1),
+                    "accounts": len(org.accounts),
+                    "reads": len(org.reads),
+                    "failed": sum(r.error is not None for r in org.reads.values()),
+                    "error": org.error.code if org.error is not None else None,
+                    "rows": app.screen.pane.table.row_count
+                    if isinstance(app.screen, OrgScreen)
+                    else None,
+                    "peak_rss_mb": round(peak_rss_mb(), 1),
+                    "rss_mb": round(rss_mb(), 1),  # after the window: what stays
+                }
+            )
+        emit({"event": "quit", "peak_rss_mb": round(peak_rss_mb(), 1)})
+        app.exit()
+    sys.stdout.flush()
+    os._exit(0)
+
+
 # ------------------------------------------------------------------------- first-frame mode
 async def run_first_frame(args: argparse.Namespace) -> None:
     from textual import events
@@ -337,13 +458,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="mode", required=True)
     app = sub.add_parser("app")
     app.add_argument("--endpoint-url", required=True)
+    org = sub.add_parser("org")
+    org.add_argument("--endpoint-url", required=True)
+    org.add_argument("--concurrency", type=int, default=8)
     first = sub.add_parser("firstframe")
     first.add_argument("--kind", choices=("acct", "minimal"), required=True)
     first.add_argument("--endpoint-url", default="http://127.0.0.1:9")
     bare = sub.add_parser("bare")
     bare.add_argument("--clients", action="store_true")
     args = parser.parse_args(argv)
-    runner = {"app": run_app, "firstframe": run_first_frame, "bare": run_bare}[args.mode]
+    runner = {"app": run_app, "org": run_org, "firstframe": run_first_frame, "bare": run_bare}[
+        args.mode
+    ]
     asyncio.run(runner(args))
 
 

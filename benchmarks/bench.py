@@ -5,6 +5,12 @@ per-user alternatives, with the UI's stalls, memory and start-up.
     python benchmarks/bench.py --quick                 # 100 and 1,000 users, < 2 min
     python benchmarks/bench.py                         # 100, 1,000 and 5,000 users
     python benchmarks/bench.py --sizes 5000 --repeat 5 --json bench.json
+    python benchmarks/bench.py --org                   # the organization rows alone
+
+By default the run also reads organizations of 10 and 100 member accounts
+(``benchmarks/orgbench.py``: calls, time against the concurrency bound, UI stall and memory
+while the Accounts view loads); ``--quick`` reads 10 only, ``--org-sizes`` chooses,
+``--no-org`` skips them and ``--org`` runs them alone.
 
 For each size a moto_server child process (``benchmarks/server.py``, 127.0.0.1) is seeded
 with that many users, then, in alternating repetitions (the order rotates every repetition):
@@ -1021,6 +1027,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--startup-runs", type=int, help="start-up runs (default 5; quick 3)")
     parser.add_argument("--aws", help="the aws executable (default: beside python, or on PATH)")
     parser.add_argument("--no-cli", action="store_true", help="skip the aws-cli measurements")
+    parser.add_argument(
+        "--org-sizes",
+        help="member accounts of the organizations read (default 10,100; quick 10)",
+    )
+    parser.add_argument(
+        "--org", action="store_true", help="only the organization rows (benchmarks/orgbench.py)"
+    )
+    parser.add_argument("--no-org", action="store_true", help="skip the organization rows")
     parser.add_argument("--json", metavar="PATH", help="write every figure to PATH as JSON")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     args = parser.parse_args(argv)
@@ -1033,6 +1047,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         args.naive_repeat = min(args.repeat, 2 if args.quick else 3)
     args.cli_sample = args.cli_sample or (2 if args.quick else 3)
     args.startup_runs = args.startup_runs or (3 if args.quick else 5)
+    if args.org and args.no_org:
+        parser.error("--org and --no-org exclude each other")
+    default_orgs = "10" if args.quick else "10,100"
+    args.org_sizes = (
+        []
+        if args.no_org
+        else [int(s.replace("_", "")) for s in (args.org_sizes or default_orgs).split(",")]
+    )
+    if any(s < 1 for s in args.org_sizes):
+        parser.error("--org-sizes must be positive")
     return args
 
 
@@ -1062,25 +1086,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
         "sizes": [],
     }
-    log("memory baseline and start-up")
-    result["memory_baseline"] = measure_bare()
-    with bench_server(20, 2) as info:
-        result["startup"] = measure_startup(args.startup_runs, info["endpoint_url"])
-    for users in args.sizes:
-        size = measure_size(users, args.repeat, args.naive_repeat, aws, args.cli_sample, log)
-        if args.no_cli:
-            size["awscli"] = {"skipped": "--no-cli"}
-        result["sizes"].append(size)
-    bare = result["memory_baseline"]["bare_textual_boto3_mb"]
-    for s in result["sizes"]:
-        s["memory"]["over_bare_mb"] = round(s["memory"]["app_peak_rss_mb"] - bare, 1)
-    result["targets"] = evaluate_targets(result)
+    result["config"]["org_sizes"] = args.org_sizes
+    result["config"]["org_only"] = args.org
+    result["orgs"] = []
+    result["targets"] = []
+    if not args.org:
+        log("memory baseline and start-up")
+        result["memory_baseline"] = measure_bare()
+        with bench_server(20, 2) as info:
+            result["startup"] = measure_startup(args.startup_runs, info["endpoint_url"])
+        for users in args.sizes:
+            size = measure_size(users, args.repeat, args.naive_repeat, aws, args.cli_sample, log)
+            if args.no_cli:
+                size["awscli"] = {"skipped": "--no-cli"}
+            result["sizes"].append(size)
+        bare = result["memory_baseline"]["bare_textual_boto3_mb"]
+        for s in result["sizes"]:
+            s["memory"]["over_bare_mb"] = round(s["memory"]["app_peak_rss_mb"] - bare, 1)
+        result["targets"] = evaluate_targets(result)
+    if args.org_sizes:
+        import orgbench
+
+        for members in args.org_sizes:
+            result["orgs"].append(orgbench.measure_org(members, args.repeat, log))
+        result["targets"] += orgbench.org_targets(result["orgs"])
     result["wall_seconds"] = round(time.perf_counter() - t0, 1)
 
-    head, rows = table_rows(result)
-    print(render_markdown(head, rows) if args.markdown else render_text(head, rows))
-    print()
-    print("\n".join(summary_lines(result)))
+    render = render_markdown if args.markdown else render_text
+    if not args.org:
+        head, rows = table_rows(result)
+        print(render(head, rows))
+        print()
+    if result["orgs"]:
+        head, rows = orgbench.org_table(result["orgs"])
+        print(render(head, rows))
+        print()
+    if not args.org:
+        print("\n".join(summary_lines(result)))
+    for n, o in enumerate(result["orgs"]):
+        if n == 0:
+            ops = ", ".join(f"{op} {k}" for op, k in o["calls"]["floor_by_operation"].items())
+            print(f"one-account floor in a member ({o['calls']['floor']} calls): {ops}")
+        if o["calls"]["differences"]:
+            print(f"org of {o['members']}: calls [actual, formula]: {o['calls']['differences']}")
     print("targets:")
     print("\n".join(target_lines(result["targets"])))
     print(f"total {result['wall_seconds']:.1f} s")

@@ -1,6 +1,7 @@
 """The benchmark account server: moto_server seeded with a large account, as a child process.
 
 ``python benchmarks/server.py --users 5000 --groups 300 [--seed 1] [--port 0]``
+``python benchmarks/server.py --users 20 --groups 2 --org 100 [--member-users 5]``
 
 Serves moto's WSGI app with werkzeug (threaded) on 127.0.0.1, behind the Account-API Region
 stand-in of ``tui.demo.regionapi`` (moto has no ListRegions), seeds the account, then prints
@@ -23,6 +24,17 @@ Two departures from stock moto 5.2, both towards real AWS behaviour:
   users and 300 groups makes ceil(5300 / 1000) = 6 page calls, as it would on AWS.
 - The credential report is generated during the seed, as in an account where someone
   already asked for one, so GenerateCredentialReport answers COMPLETE at once.
+
+With ``--org N`` the account is also an organization's management account with N member
+accounts (``benchmarks/orgbench.py``), seeded the same way: moto's Organizations backend
+(an organization, OUs ``Root/{Security, Workloads/{Prod, Dev}, Sandbox}``, N accounts spread
+over the four OUs below Root; moto makes OrganizationAccountAccessRole in each) and each
+member's own IAM backend (the account its role's keys act in): ``--member-users`` users and
+``--member-groups`` groups in the same mix, an alias, a password policy and a generated
+credential report. The line then also holds ``"org": {...}`` (the member ids, how many
+accounts and OUs each parent holds, the seeding time). ListAccounts is paged at 20 accounts,
+AWS's page (moto's default is 100); ListAccountsForParent and
+ListOrganizationalUnitsForParent already page at 20 in moto.
 
 ListUsers is left as moto has it (one response with every user, whatever MaxItems says):
 the per-user "naive" count is then exactly 1 + 4 × users.
@@ -63,6 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--groups", type=int, default=10, help="IAM groups (default 10)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free)")
+    parser.add_argument(
+        "--org", type=int, default=0, help="member accounts of an organization (default 0: none)"
+    )
+    parser.add_argument(
+        "--member-users", type=int, default=5, help="IAM users in each member (default 5)"
+    )
+    parser.add_argument(
+        "--member-groups", type=int, default=2, help="IAM groups in each member (default 2)"
+    )
     return parser
 
 
@@ -93,7 +114,9 @@ _ACTION_POOL = (
 )
 
 
-def seed_backend(users: int, groups: int, *, seed: int = 1) -> dict[str, int]:
+def seed_backend(
+    users: int, groups: int, *, seed: int = 1, account_id: str = ACCOUNT_ID, alias: str = ALIAS
+) -> dict[str, int]:
     """Write the account straight into moto's IAM backend (this process only).
 
     A deterministic, realistic mix: ~70% console users (login profile, a password last used
@@ -106,7 +129,7 @@ def seed_backend(users: int, groups: int, *, seed: int = 1) -> dict[str, int]:
     from moto.iam.models import AccessKeyLastUsed, iam_backends
 
     rng = random.Random(seed)
-    backend = iam_backends[ACCOUNT_ID]["aws"]
+    backend = iam_backends[account_id]["aws"]
     # moto keeps naive UTC datetimes.
     now = datetime.now(UTC).replace(tzinfo=None)
 
@@ -194,7 +217,7 @@ def seed_backend(users: int, groups: int, *, seed: int = 1) -> dict[str, int]:
             user.put_policy(f"{name}-inline", _policy_document([rng.choice(_ACTION_POOL)]))
             facts["user_policies"] += 1
 
-    backend.create_account_alias(ALIAS)
+    backend.create_account_alias(alias)
     backend.update_account_password_policy(
         allow_change_password=True,
         hard_expiry=False,
@@ -208,6 +231,71 @@ def seed_backend(users: int, groups: int, *, seed: int = 1) -> dict[str, int]:
     )
     backend.generate_report()
     return facts
+
+
+#: The organization's OUs below Root (parent path, name); members go round-robin into LEAVES.
+OUS = (("Root", "Security"), ("Root", "Workloads"), ("Root/Workloads", "Prod"))
+OUS += (("Root/Workloads", "Dev"), ("Root", "Sandbox"))
+LEAVES = ("Root/Security", "Root/Workloads/Prod", "Root/Workloads/Dev", "Root/Sandbox")
+#: AWS's ListAccounts page (its MaxResults is at most 20); moto's default is 100.
+LIST_ACCOUNTS_PAGE = 20
+
+
+def seed_org(
+    members: int, member_users: int, member_groups: int, *, seed: int = 1
+) -> dict[str, Any]:
+    """Make ACCOUNT_ID an organization's management account with ``members`` member
+    accounts, each seeded like the main account at a small size (in this process).
+
+    Returns the member ids and, for each parent (Root and every OU), how many accounts and
+    OUs it holds: what the OU walk's page count follows from.
+    """
+    from moto.organizations.models import organizations_backends
+
+    org = organizations_backends[ACCOUNT_ID]["aws"]
+    org.create_organization(REGION, FeatureSet="ALL")
+    root = org.ou[0].id
+    ids = {"Root": root}
+    for parent, name in OUS:
+        made = org.create_organizational_unit(ParentId=ids[parent], Name=name)
+        ids[f"{parent}/{name}"] = made["OrganizationalUnit"]["Id"]
+    accounts_in = {path: 0 for path in ids}
+    accounts_in["Root"] = 1  # the management account
+    member_ids = []
+    for n in range(members):
+        status = org.create_account(AccountName=f"member-{n:03d}", Email=f"m{n}@example.com")
+        account = str(status["CreateAccountStatus"]["AccountId"])
+        leaf = LEAVES[n % len(LEAVES)]
+        org.move_account(AccountId=account, SourceParentId=root, DestinationParentId=ids[leaf])
+        accounts_in[leaf] += 1
+        seed_backend(
+            member_users,
+            member_groups,
+            seed=seed * 1000 + n,
+            account_id=account,
+            alias=f"bench-member-{n:03d}",
+        )
+        member_ids.append(account)
+    ous_in = {path: sum(1 for parent, _ in OUS if parent == path) for path in ids}
+    return {
+        "organization_id": org.org.id,
+        "members": member_ids,
+        "accounts": members + 1,
+        "member_users": member_users,
+        "member_groups": member_groups,
+        "parents": [
+            {"path": path, "accounts": accounts_in[path], "ous": ous_in[path]} for path in ids
+        ],
+        "list_accounts_page": LIST_ACCOUNTS_PAGE,
+        "page": 20,  # ListAccountsForParent and ListOrganizationalUnitsForParent (moto)
+    }
+
+
+def install_list_accounts_paging() -> None:
+    """Page organizations:ListAccounts at 20 accounts, as AWS does (moto: 100)."""
+    from moto.organizations.utils import PAGINATION_MODEL
+
+    PAGINATION_MODEL["list_accounts"]["limit_default"] = LIST_ACCOUNTS_PAGE
 
 
 def install_auth_details_paging() -> None:
@@ -258,6 +346,12 @@ def serve(argv: Sequence[str] | None = None) -> None:
     t0 = time.perf_counter()
     facts = seed_backend(args.users, args.groups, seed=args.seed)
     seed_seconds = time.perf_counter() - t0
+    org: dict[str, Any] | None = None
+    if args.org > 0:
+        install_list_accounts_paging()
+        t0 = time.perf_counter()
+        org = seed_org(args.org, args.member_users, args.member_groups, seed=args.seed)
+        org["seed_seconds"] = round(time.perf_counter() - t0, 3)
 
     # No Region in transit: an ENABLING one would make the app poll in the background.
     standin = RegionStandIn(initial_statuses={"me-south-1": "ENABLED"}, transition_seconds=0)
@@ -282,6 +376,8 @@ def serve(argv: Sequence[str] | None = None) -> None:
         "facts": facts,
         "pid": os.getpid(),
     }
+    if org is not None:
+        line["org"] = org
     json_out.write(json.dumps(line) + "\n")
     json_out.flush()
     json_out.close()

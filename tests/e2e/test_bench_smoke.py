@@ -1,7 +1,9 @@
 """benchmarks/bench.py runs end to end at the smallest sizes and its JSON has every figure.
 
 No timing is asserted (machines are noisy): only that every section holds numbers, that a
-refresh costs the same calls at 20 and 60 users, and the exact per-user "naive" count.
+refresh costs the same calls at 20 and 60 users, and the exact per-user "naive" count; and
+that the organization rows (``--org``) read every account of a two-member organization, in
+the app too, at exactly accounts × floor + AssumeRole + listing calls.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def _stat(section: dict[str, Any]) -> None:
 def test_bench_runs_and_reports_every_section(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     argv = [sys.executable, str(BENCH), "--sizes", ",".join(map(str, SIZES)), "--repeat", "1"]
-    argv += ["--cli-sample", "1", "--startup-runs", "1", "--json", str(out)]
+    argv += ["--cli-sample", "1", "--startup-runs", "1", "--no-org", "--json", str(out)]
     run = subprocess.run(argv, capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "calls per refresh" in run.stdout
@@ -97,3 +99,39 @@ def test_bench_runs_and_reports_every_section(tmp_path: Path) -> None:
 
     assert result["targets"]
     assert all(set(t) >= {"target", "at", "value", "limit", "met"} for t in result["targets"])
+
+
+@pytest.mark.server
+def test_org_bench_reads_every_account_at_the_formula_s_calls(tmp_path: Path) -> None:
+    out = tmp_path / "org.json"
+    argv = [sys.executable, str(BENCH), "--org", "--org-sizes", "2", "--repeat", "1"]
+    argv += ["--json", str(out)]
+    run = subprocess.run(argv, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "calls per scan" in run.stdout
+    result = json.loads(out.read_text())
+    assert result["sizes"] == [], "--org ran the user sizes too"
+    (org,) = result["orgs"]
+    assert (org["members"], org["accounts"]) == (2, 3)
+    calls = org["calls"]
+    # The management account and both members, each at the one-account floor; one
+    # AssumeRole per member; DescribeOrganization, one ListAccounts page, the OU walk.
+    assert calls["differences"] == {} and calls["met"] is True, calls
+    assert calls["actual"] == 3 * calls["floor"] + 2 + calls["listing"]
+    assert calls["assume_role"] == 2
+    assert calls["by_operation"]["organizations:ListAccounts"] == 1
+    assert calls["stable"] is True
+    assert org["scan"]["failed_accounts"] == 0
+    assert org["app"]["reads"] == [3] and org["app"]["failed"] == 0
+    for key in ("single", "read_all", "scan", "app", "listing", "ui_cpu_ms"):
+        _stat(org[key])
+    _stat(org["stall"]["max_ms"])
+    _stat(org["stall"]["p99_ms"])
+    for key in ("scan_over_ideal", "sequential_over_scan", "app_over_scan"):
+        assert _number(org["ratios"][key]), key
+    for key in ("peak_rss_before_mb", "peak_rss_after_first_scan_mb", "per_account_kb"):
+        assert _number(org["memory"][key]), key
+    assert _number(org["cpu"]["server_share"]) and _number(org["cpu"]["driver_share"])
+    names = [t["target"] for t in result["targets"]]
+    assert len(names) == 3 and any(n.startswith("org calls") for n in names), names
+    assert all(isinstance(t["met"], bool) for t in result["targets"])
