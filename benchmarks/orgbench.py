@@ -427,7 +427,7 @@ def org_table(orgs: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
     )
     row("peak RSS per account read", lambda o: f"{o['memory']['per_account_kb']:.0f} KB")
     row(
-        "RSS kept after the scan (full GC), per account",
+        "RSS kept after the scan (idle collection), per account",
         lambda o: f"{o['memory']['kept_per_account_kb']:.0f} KB",
     )
     return head, rows

@@ -225,9 +225,11 @@ class AcctApp(KeyGrammarApp):
             self.region_watch.polled(message)
 
     def _busy(self) -> bool:
-        """A read or a row build is running (not while the refresh waits for an MFA code)."""
+        """A read (the account's or the organization's) or a row build is running (not
+        while the refresh waits for an MFA code)."""
         reads = self.reads
-        return (reads.refreshing and not reads.asking_mfa) or self.pipeline.deriving
+        reading = (reads.refreshing and not reads.asking_mfa) or self.org.busy
+        return reading or self.pipeline.deriving
 
     def _finished(self) -> None:
         self.reads.maybe_finish()

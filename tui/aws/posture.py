@@ -338,8 +338,9 @@ class PostureReader(ControlReads):
         except Exception as exc:  # noqa: BLE001 - a part must fail alone, never the app
             return Part.failed(from_exception(exc, "acct-tui", name))
 
-    def read_all(self) -> Posture:
-        """Read every part concurrently (they are independent) into one Posture."""
-        with ThreadPoolExecutor(max_workers=len(PART_NAMES)) as pool:
+    def read_all(self, threads: int = len(PART_NAMES)) -> Posture:
+        """Read every part concurrently (they are independent), ``threads`` at a time,
+        into one Posture."""
+        with ThreadPoolExecutor(max_workers=threads) as pool:
             parts = dict(zip(PART_NAMES, pool.map(self.read_part, PART_NAMES), strict=True))
         return Posture(**parts)

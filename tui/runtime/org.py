@@ -110,8 +110,13 @@ class OrgSession:
         self.reading.add(account_id)
         self._publish()
         scan = self._scan()
+
+        def read() -> None:
+            self._arrived(scan.read(account))
+            self._call(self._collect)
+
         self._app.run_worker(
-            lambda: self._arrived(scan.read(account)),
+            read,
             name=f"org-{account_id}",
             group=f"org-{account_id}",
             description=f"Read account {account_id}",
@@ -151,9 +156,26 @@ class OrgSession:
             self._call(self._listed, None, exc.error, stop)
             return
         self._call(self._listed, organization, None, stop)
-        if stop.is_set():
-            return
-        self._scan().scan(organization.accounts, self._arrived, stop)
+        try:
+            if not stop.is_set():
+                self._scan().scan(organization.accounts, self._arrived, stop)
+        finally:
+            self._call(self._scan_ended, stop)
+
+    def _scan_ended(self, stop: threading.Event) -> None:
+        """The scan is over, whole or not: an account it did not read is "not read" (never
+        "reading…" forever, which would also hold back the idle collection)."""
+        if stop is self._stop:
+            self.reading.clear()
+            self._publish()
+        self._collect()
+
+    def _collect(self) -> None:
+        """Reading accounts leaves reference cycles (botocore's clients): a full collection
+        falls due, as after a refresh (tui/runtime/idle.py: once nothing happens)."""
+        idle = getattr(self._app, "idle_gc", None)
+        if idle is not None:
+            idle.due()
 
     def _call(self, fn: Any, *args: Any) -> None:
         if self._app.is_running:
