@@ -85,8 +85,8 @@ class OrgSession:
     # -- reading ------------------------------------------------------------------------------
     def start(self) -> None:
         """List the organization and read every account (again), in a thread worker."""
-        if self.management is None:
-            self.management = self._state.service
+        if self.member is None:
+            self.management = self._state.service  # the console's identity now
         self._stop.set()  # a scan still running skips the accounts it has not started
         self._stop = threading.Event()
         self.listing, self.error = True, None
@@ -112,8 +112,10 @@ class OrgSession:
         scan = self._scan()
 
         def read() -> None:
-            self._arrived(scan.read(account))
-            self._call(self._collect)
+            try:
+                self._arrived(scan.read(account))
+            finally:
+                self._call(self._read_ended, account_id)
 
         self._app.run_worker(
             read,
@@ -167,6 +169,12 @@ class OrgSession:
         "reading…" forever, which would also hold back the idle collection)."""
         if stop is self._stop:
             self.reading.clear()
+            self._publish()
+        self._collect()
+
+    def _read_ended(self, account_id: str) -> None:
+        if account_id in self.reading:  # (it raised: never "reading…" forever)
+            self.reading.discard(account_id)
             self._publish()
         self._collect()
 
