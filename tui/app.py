@@ -82,7 +82,7 @@ class AcctApp(KeyGrammarApp):
         )
         self.reads = Reads(self, self.state, self.pipeline, self.region_watch, self.idle_gc)
         self.state.connect(
-            show=self.pipeline.show_all, refresh=self.reads.refresh, regions=self.region_watch
+            show=self.reads.show_all, refresh=self.reads.refresh, regions=self.region_watch
         )
         # The organization's accounts (the Accounts view: o, or --org at start).
         self.org = self.state.org = OrgSession(self, self.state, org or OrgOptions())

@@ -41,6 +41,7 @@ def test_an_organization_at_80x24_member_fixed_and_back(tmp_path: Path) -> None:
 
         # Open prod-web: filter to it, enter.
         term.send("/")
+        term.wait_for("filter…", timeout=WAIT)
         term.type("prod-web")
         term.send("Enter")  # the filter gives the focus back to the table
         term.wait_until(lambda s: "dev-sandbox" not in s, "the filter", WAIT)
@@ -55,6 +56,7 @@ def test_an_organization_at_80x24_member_fixed_and_back(tmp_path: Path) -> None:
         term.send("1")
         term.wait_for("┏━ 1 Security recommendations", timeout=WAIT)  # its frame: focused
         term.send("/")
+        term.wait_for("filter…", timeout=WAIT)
         term.type("password policy")
         term.send("Enter")
         term.wait_until(

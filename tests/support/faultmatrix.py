@@ -561,6 +561,12 @@ SITES.update(
         **dict.fromkeys(CERT_OPS, "expired certificates"),
     }
 )
+# -- an organization's member accounts: the role session ---------------------------------------
+# sts:AssumeRole is made for each member account (tui/aws/role_session.py); a cell assumes a
+# role of the demo account as OrgScan assumes a member's: that account's row fails alone.
+ORG_OPS = ("sts:AssumeRole",)
+FAULT_ROLE = "acct-tui-faults-member"
+SITES.update(dict.fromkeys(ORG_OPS, "Accounts (organization)"))
 CERT_KEY = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n"
 # GetRole is called only after CreateRole got no answer (the plan reads the role back).
 ROLE_LOST = {"iam:CreateRole": "reset"}

@@ -62,10 +62,12 @@ from tests.support.faultmatrix import (
     DELETE_USER_STEPS,
     DOCUMENT_OPS,
     EXISTING_USER_OPS,
+    FAULT_ROLE,
     FIX_OPS,
     GAVE_UP,
     KEY_OPS,
     MFA_OPS,
+    ORG_OPS,
     PASSWORD_OPS,
     POLICY_OPS,
     READ_PARTS,
@@ -530,6 +532,26 @@ def analyzers(w: Wire) -> None:
         upstream.delete_analyzer(analyzerName=mine)
 
 
+def assume_role(w: Wire) -> None:
+    """A member account read through a role whose AssumeRole fails: that row says so and
+    nothing else of the account is read."""
+    from tui.aws.org import MemberAccount, OrgScan
+
+    w.arm()
+    scan = OrgScan(w.service, role=FAULT_ROLE, caller_account="000000000000")
+    read = scan.read(MemberAccount(ACCOUNT, "faults", "faults@example.com", "ACTIVE"))
+    w.proxy.clear(w.key)
+    w.calls = scan.calls[w.action]
+    w.attempts = w.proxy.count(w.action, key=w.key)
+    w.check(read.summary is None and read.posture is None, "a failed role session was read")
+    others = sorted(a for a in scan.calls if a != w.action)
+    w.check(not others, f"the account was read although its role failed: {others}")
+    w.error = read.error
+    if read.error is not None:
+        w.check(read.error.action == w.action, f"the row blames {read.error.action}")
+        w.shown = f"{read.problem()}: {read.error.summary()}"
+
+
 CERT = ""  # a signing certificate for the delete-user cells, made once per run
 
 DRIVES: dict[str, Callable[[Wire], None]] = {
@@ -549,6 +571,7 @@ DRIVES: dict[str, Callable[[Wire], None]] = {
     "account:DisableRegion": regions,
     "account:GetRegionOptStatus": regions,
     **dict.fromkeys(ANALYZER_OPS, analyzers),
+    **dict.fromkeys(ORG_OPS, assume_role),
 }
 # Account-wide settings: one cell at a time, or cells would see each other's changes.
 SINGLETONS = frozenset(ALIAS_OPS + POLICY_OPS)
@@ -648,6 +671,8 @@ def test_every_operation_under_every_fault(proxy: FaultProxy, demo: DemoEndpoint
         if code not in enabled:
             up.account.enable_region(RegionName=code)
     up.iam.create_user(UserName="someone")  # the stub's service credential belongs to it
+    trust = '{"Version": "2012-10-17", "Statement": []}'
+    up.iam.create_role(RoleName=FAULT_ROLE, AssumeRolePolicyDocument=trust)  # (AssumeRole)
     # moto builds its EC2 backend on the first EC2 call (seconds): not on a cell's clock.
     up.warm_ec2()
     regions_settled(up)

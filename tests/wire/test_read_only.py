@@ -24,6 +24,7 @@ import pytest
 from tests.support.faultproxy import FaultProxy
 from tests.support.operations import SERVICES
 from tui.aws.errors import ReadOnlyRefused, action_name
+from tui.aws.org_permissions import ORG_READ_ACTIONS
 from tui.aws.permissions import READ_ACTIONS, READ_POLICY
 from tui.aws.service import AccountService
 from tui.aws.session import READ_ONLY_ALLOWED, AwsSession, Settings, read_only_allows
@@ -144,7 +145,13 @@ def test_without_the_flag_every_operation_reaches_the_wire() -> None:
 
 
 def test_the_check_and_the_read_policy_are_one_list() -> None:
-    assert set(READ_ACTIONS) == READ_ONLY_ALLOWED
+    # The read policy's actions, and the organization reads of the management account's
+    # policy (policies/acct-tui-org-read.json), which change nothing either.
+    assert {*READ_ACTIONS, *ORG_READ_ACTIONS} == READ_ONLY_ALLOWED
+    assert all(
+        a.startswith("organizations:List") or a.startswith("organizations:Describe")
+        for a in ORG_READ_ACTIONS
+    )
     assert all(read_only_allows(a) for a in READ_ACTIONS)
     assert not any(read_only_allows(a) for a in CREDENTIAL_READS)
     assert not read_only_allows("ListUsers"), "keyed by service and operation"

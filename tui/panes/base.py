@@ -196,7 +196,9 @@ class TablePane(Pane, Generic[T]):
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.display = True
-        box.focus()
+        # At once, not after the keys already waiting (Widget.focus waits for them): what is
+        # typed right after / goes into the filter, never to the table's keys (o, d…).
+        self.screen.set_focus(box)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -204,7 +206,7 @@ class TablePane(Pane, Generic[T]):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.table.focus()
+        self.screen.set_focus(self.table)  # at once: the next key is the table's
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
@@ -220,7 +222,7 @@ class TablePane(Pane, Generic[T]):
         box = self.query_one("#filter", Input)
         box.value = ""
         box.display = False
-        self.table.focus()
+        self.screen.set_focus(self.table)
 
     def action_open_selected(self) -> None:
         """What ``enter`` does on the highlighted row (for the command palette)."""

@@ -25,7 +25,7 @@ from textual.app import App
 from textual.worker import get_current_worker
 
 from tui.aws import clock
-from tui.aws.models import PART_NAMES
+from tui.aws.models import PART_NAMES, Posture
 from tui.runtime.messages import PartLoaded, RefreshFinished
 from tui.runtime.workers import in_background
 
@@ -81,8 +81,10 @@ class Reads:
         self._idle.own_full_collections()
         self._pending = set(PART_NAMES)
         self._show_progress()
-        if all(getattr(self._state.posture, name).loaded for name in PART_NAMES):
-            self._holding = True  # the whole posture is on screen: swap it at once
+        # The whole posture is on screen: swap it at once (else, another account or the
+        # first read: each part as it arrives).
+        self._holding = all(getattr(self._state.posture, name).loaded for name in PART_NAMES)
+        if self._holding:
             self._app.set_timer(self.HOLD_DISPLAY, partial(self._hold_expired, self.generation))
         # (Panes show "loading" from mount until their first part arrives; later
         # refreshes keep the old data on screen until the new data arrives.)
@@ -126,6 +128,15 @@ class Reads:
         if not self._holding or not self._pending:
             self._display_held()
         self.maybe_finish()
+
+    def show_all(self, posture: Posture) -> None:
+        """Show ``posture`` (a change acct-tui made, a Region poll): at once, unless a
+        refresh holds the screen, which would then show its parts read so far beside the
+        earlier ones; then with the rest of the refresh."""
+        if self._holding:
+            self._held |= set(PART_NAMES)
+            return
+        self._display.show_all(posture)
 
     def _display_held(self) -> None:
         """Show the parts that arrived and are not on screen yet."""
