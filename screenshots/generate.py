@@ -229,7 +229,8 @@ async def accounts(run: Run) -> None:
     await run.screen(OrgScreen)
     org = run.app.org
     await run.until("every account read", lambda: org.organization is not None and not org.busy)
-    await run.pilot.pause(0.5)  # the throttled redraw
+    pane = run.app.screen.query_one("#accounts")
+    await run.until("the last redraw", lambda: str(pane.border_title).endswith(" read"))
 
 
 async def member_console(run: Run) -> None:

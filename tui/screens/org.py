@@ -113,10 +113,13 @@ class OrgScreen(OwnFooter, Screen[None]):
             box.update(Content(read.problem() + "\n") + error_text(read.error))
         elif read.summary is not None:
             where = f" through {read.via_role}" if read.via_role else " (your own account)"
+            failing = read.summary.failing
+            by_severity = ", ".join(f"{failing[s]} {s.name.lower()}" for s in sorted(failing))
             box.update(
                 Content.assemble(
                     (visible(read.account.name), "bold"),
-                    f" {read.account.id}: {read.summary.verdict}.",
+                    f" {read.account.id}: {read.summary.verdict}",
+                    f" ({by_severity})." if by_severity else ".",
                     (f" enter opens its console{where}.", MUTED),
                 )
             )
