@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 
 
 # The parts of one member account read at once. Accounts are read ``concurrency`` at a time
-# already: 8 accounts × 15 parts would be 120 threads taking turns at the interpreter, and
-# the UI thread waits behind all of them for each frame (a 280 ms stall at 100 accounts).
+# already: 8 accounts × 15 parts would be 120 threads (3: 24, each part's calls still
+# overlapping on the network).
 PART_THREADS = 3
 
 

@@ -16,7 +16,6 @@ pollers hold the other account's session), the panes' rows.
 
 from __future__ import annotations
 
-import sys
 import threading
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -34,36 +33,6 @@ if TYPE_CHECKING:
     from tui.state import AccountState
 
 REDRAW = 0.2  # seconds between two redraws of the Accounts view while reads arrive
-SWITCH_INTERVAL = 0.001  # seconds a thread may hold the interpreter while accounts are read
-
-
-class Responsive:
-    """While accounts are read, the interpreter hands itself over every millisecond instead
-    of every five: the UI thread waits for its turn behind every reading thread, so a
-    frame's wait shrinks with the interval (Python's default is right for one account,
-    whose reads mostly wait on the network). Nested uses share one change; the last
-    to end restores the interval."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._users = 0
-        self._saved = 0.0
-
-    def __enter__(self) -> None:
-        with self._lock:
-            if self._users == 0:
-                self._saved = sys.getswitchinterval()
-                sys.setswitchinterval(min(self._saved, SWITCH_INTERVAL))
-            self._users += 1
-
-    def __exit__(self, *_: object) -> None:
-        with self._lock:
-            self._users -= 1
-            if self._users == 0:
-                sys.setswitchinterval(self._saved)
-
-
-RESPONSIVE = Responsive()
 
 
 @dataclass(frozen=True)
@@ -144,8 +113,7 @@ class OrgSession:
 
         def read() -> None:
             try:
-                with RESPONSIVE:
-                    self._arrived(scan.read(account))
+                self._arrived(scan.read(account))
             finally:
                 self._call(self._read_ended, account_id)
 
@@ -175,10 +143,6 @@ class OrgSession:
     def _list_and_scan(self, stop: threading.Event) -> None:
         """(In a thread worker.) Who the caller is, the organization, then each account as
         it is read."""
-        with RESPONSIVE:
-            self._list_and_scan_responsive(stop)
-
-    def _list_and_scan_responsive(self, stop: threading.Event) -> None:
         from tui.aws.org import OrgReader, OrgUnavailable
 
         assert self.management is not None
