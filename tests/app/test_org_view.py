@@ -16,6 +16,7 @@ from tests.support.pilot import plain, wait_for_screen, wait_until
 from tui import flows
 from tui.app import AcctApp
 from tui.aws.org_permissions import DEFAULT_ROLE
+from tui.runtime.messages import RegionPolled
 from tui.runtime.org import OrgOptions
 from tui.screens.forms.password_policy import PasswordPolicyScreen
 from tui.screens.main import MainScreen
@@ -99,6 +100,14 @@ async def test_members_open_one_key_away_and_come_back_read_again(moto_reset: st
         assert f"assumed-role/{DEFAULT_ROLE}" in shown
         await wait_until(pilot, lambda: app.main.users.table.row_count == 5, 30)
         assert sorted(app.main.users.table.keys()) == [f"web-{n}" for n in range(5)]
+        # A Region poll of the account shown before (already on its way) is not applied here.
+        regions = app.posture.regions.value
+        assert regions is not None
+        app.post_message(RegionPolled(regions.regions[0].code, "DISABLING", False, epoch=0))
+        await pilot.pause(0.2)
+        assert app.posture.regions.value == regions
+        # A key's own user, even in a member's console, signs as that user, not the role.
+        assert app.service.signed_with("AKIAEXAMPLE", "secret").settings.role_arn is None
 
         # Fix something there: the password policy (CIS values, as the form proposes).
         app.state.run_flow(flows.password_policy(app.state, app), "password policy")
@@ -107,7 +116,7 @@ async def test_members_open_one_key_away_and_come_back_read_again(moto_reset: st
         app.main.action_organization()
         await pilot.pause(0.2)
         assert app.org.member is not None and app.screen is form
-        assert any("A flow is still running" in n.message for n in app._notifications)
+        assert any("Close the screens" in n.message for n in app._notifications)
         message = form.query_one("#policy-message", Static)
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not form.is_attached, 30)  # applied: it closes
@@ -153,6 +162,25 @@ async def test_a_denied_member_fails_alone_and_cannot_be_opened(moto_reset: str)
             await open_account(app, pilot, screen, member)
             await console_read(app, pilot, member)
             assert app.service.read_only and "READ-ONLY" in str(app.main.header.render())
+
+
+async def test_accounts_never_opens_over_a_screen_of_the_console(moto_reset: str) -> None:
+    """A screen open over the console acts in its account: Accounts (the palette's entry,
+    which works over any screen) is refused until it is closed."""
+    from tui.screens.user import UserScreen
+
+    build_org(moto_reset)
+    app = org_app(moto_reset)
+    app.org.options = OrgOptions()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.generation and not app.refreshing, 60)
+        user = UserScreen(app.state, "someone")
+        app.push_screen(user)
+        await wait_for_screen(app, pilot, UserScreen, 20)
+        app.main.action_organization()
+        await pilot.pause(0.2)
+        assert app.screen is user and app.org.member is None
+        assert any("Close the screens" in n.message for n in app._notifications)
 
 
 async def test_outside_an_organization_accounts_says_why_and_q_quits(moto_reset: str) -> None:

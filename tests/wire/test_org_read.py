@@ -102,3 +102,20 @@ def test_a_suspended_account_is_not_read() -> None:
     assert read.error is not None
     assert read.problem() == "? not read: the account is suspended"
     assert not scan.calls, "a call was made for a suspended account"
+
+
+def test_accounts_are_read_in_threads_quitting_never_waits_for() -> None:
+    """The scan's and a read's threads are daemon threads: quitting while an account is read
+    does not wait for botocore's timeouts (a thread pool's threads are joined at exit)."""
+    import threading
+
+    from tui.aws.threads import run_bounded
+
+    seen: list[bool] = []
+
+    def note(n: int) -> int:
+        seen.append(threading.current_thread().daemon)
+        return n
+
+    assert run_bounded(note, [1, 2, 3], 2, "t") == [1, 2, 3]
+    assert seen == [True, True, True]

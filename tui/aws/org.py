@@ -22,7 +22,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -31,6 +30,7 @@ from tui.aws.errors import AwsError, AwsFailure, from_exception
 from tui.aws.findings import Finding, Severity, Status, verdict
 from tui.aws.models import ADMIN_POLICY_ARN, Posture, utcnow
 from tui.aws.org_permissions import DEFAULT_CONCURRENCY, DEFAULT_ROLE, MAX_CONCURRENCY
+from tui.aws.threads import run_bounded
 
 if TYPE_CHECKING:
     from tui.aws.service import AccountService
@@ -260,7 +260,7 @@ class OrgScan:
                     )
             posture = service.reader.read_all(PART_THREADS)
         finally:
-            service.session.close()
+            service.close()
             with self._lock:
                 self.calls.update(service.counter.calls())
         when = now or utcnow()
@@ -291,17 +291,24 @@ class OrgScan:
         accounts not yet started are skipped (not in the result)."""
         bound = max(1, min(self.concurrency, MAX_CONCURRENCY))
 
-        def one(account: MemberAccount) -> MemberRead | None:
+        skipped: list[MemberRead] = []
+
+        def one(account: MemberAccount) -> MemberRead:
             if stop is not None and stop.is_set():
-                return None
-            result = self.read(account)
+                skipped.append(result := MemberRead(account, None))
+                return result
+            try:
+                result = self.read(account)
+            except Exception as exc:  # noqa: BLE001 - a bug: this account fails alone
+                result = MemberRead(
+                    account, self.role, error=from_exception(exc, "acct-tui", "read")
+                )
             if on_read is not None:
                 on_read(result)
             return result
 
-        with ThreadPoolExecutor(max_workers=bound, thread_name_prefix="org") as pool:
-            results = list(pool.map(one, accounts))
-        return [r for r in results if r is not None]
+        results = run_bounded(one, accounts, bound, "org")
+        return [r for r in results if not any(r is s for s in skipped)]
 
 
 def summarize(posture: Posture, findings: Iterable[Finding], now: datetime) -> AccountSummary:

@@ -10,7 +10,6 @@ import csv
 import io
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from functools import cache
@@ -341,6 +340,8 @@ class PostureReader(ControlReads):
     def read_all(self, threads: int = len(PART_NAMES)) -> Posture:
         """Read every part concurrently (they are independent), ``threads`` at a time,
         into one Posture."""
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            parts = dict(zip(PART_NAMES, pool.map(self.read_part, PART_NAMES), strict=True))
+        from tui.aws.threads import run_bounded
+
+        read = run_bounded(self.read_part, PART_NAMES, threads, "part")
+        parts = dict(zip(PART_NAMES, read, strict=True))
         return Posture(**parts)

@@ -112,7 +112,9 @@ def role_session(
     credentials = DeferredRefreshableCredentials(
         refresh_using=fetcher.fetch_credentials, method="assume-role"
     )
-    core = botocore.session.Session()
+    # The source profile's settings (its endpoint, FIPS, CA bundle, retries) apply here too;
+    # its credentials do not: the resolver is replaced below.
+    core = botocore.session.Session(profile=source_core.profile)
     share_loader(core)
     core.register("before-send", check_transport)
     resolver = CredentialResolver([_given_provider()(credentials)])

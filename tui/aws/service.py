@@ -57,6 +57,13 @@ class AccountService:
                 self._session = AwsSession(self.settings, source)
             return self._session
 
+    def close(self) -> None:
+        """Close the session's clients (if it was ever made)."""
+        with self._lock:
+            session = self._session
+        if session is not None:
+            session.close()
+
     @property
     def reader(self) -> PostureReader:
         session = self.session
@@ -103,6 +110,8 @@ class AccountService:
             profile=None,
             access_key_id=access_key_id,
             secret_access_key=secret_access_key,
+            role_arn=None,  # the key's own user (in a member's console too), not the role
+            external_id=None,
         )
         return AccountService(settings, report_poll_interval=self._report_poll_interval)
 

@@ -38,6 +38,9 @@ class RegionPolled(Message):
     status: str
     settled: bool
     error: str | None = None
+    epoch: int = 0
+    """The watcher's epoch when the poll began: a poll of the account the console showed
+    before it turned to another one is ignored (RegionWatcher.forget)."""
 
 
 @dataclass

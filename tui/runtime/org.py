@@ -16,8 +16,11 @@ pollers hold the other account's session), the panes' rows.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
@@ -67,6 +70,12 @@ class OrgSession:
         the management account, or a delegated administrator's)."""
         self._stop = threading.Event()
         self._redraw_due = False
+        # Reads are numbered as they start: one that ends after a newer one of the same
+        # account (a scan's, after the account was read again) is dropped, never shown.
+        self._started = 0
+        self._scan_number = 0
+        self._read_number: dict[str, int] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     # -- what the view shows ------------------------------------------------------------------
     @property
@@ -89,11 +98,14 @@ class OrgSession:
             self.management = self._state.service  # the console's identity now
         self._stop.set()  # a scan still running skips the accounts it has not started
         self._stop = threading.Event()
+        self._loop = asyncio.get_running_loop()
+        self._started += 1
+        self._scan_number = number = self._started
         self.listing, self.error = True, None
         self._publish()
         stop = self._stop
         self._app.run_worker(
-            lambda: self._list_and_scan(stop),
+            lambda: self._list_and_scan(stop, number),
             name="org-scan",
             group="org-scan",
             description="Read the organization's accounts",
@@ -108,14 +120,17 @@ class OrgSession:
         if account is None:
             return
         self.reading.add(account_id)
+        self._loop = asyncio.get_running_loop()
+        self._started += 1
+        self._read_number[account_id] = number = self._started
         self._publish()
         scan = self._scan()
 
         def read() -> None:
             try:
-                self._arrived(scan.read(account))
+                self._arrived(scan.read(account), number)
             finally:
-                self._call(self._read_ended, account_id)
+                self._call(self._read_ended, account_id, number)
 
         self._app.run_worker(
             read,
@@ -140,7 +155,7 @@ class OrgSession:
             caller_account=self.caller_account,
         )
 
-    def _list_and_scan(self, stop: threading.Event) -> None:
+    def _list_and_scan(self, stop: threading.Event, number: int) -> None:
         """(In a thread worker.) Who the caller is, the organization, then each account as
         it is read."""
         from tui.aws.org import OrgReader, OrgUnavailable
@@ -160,7 +175,8 @@ class OrgSession:
         self._call(self._listed, organization, None, stop)
         try:
             if not stop.is_set():
-                self._scan().scan(organization.accounts, self._arrived, stop)
+                arrived = partial(self._arrived, number=number)
+                self._scan().scan(organization.accounts, arrived, stop)
         finally:
             self._call(self._scan_ended, stop)
 
@@ -172,8 +188,9 @@ class OrgSession:
             self._publish()
         self._collect()
 
-    def _read_ended(self, account_id: str) -> None:
-        if account_id in self.reading:  # (it raised: never "reading…" forever)
+    def _read_ended(self, account_id: str, number: int) -> None:
+        latest = self._read_number.get(account_id) == number
+        if latest and account_id in self.reading:  # (it raised: never "reading…" forever)
             self.reading.discard(account_id)
             self._publish()
         self._collect()
@@ -186,8 +203,13 @@ class OrgSession:
             idle.due()
 
     def _call(self, fn: Any, *args: Any) -> None:
-        if self._app.is_running:
-            self._app.call_from_thread(fn, *args)
+        """(From a worker thread.) Run ``fn`` on the app's thread, without waiting for it
+        (``call_from_thread`` waits: a read ending as the app closes would wait forever)."""
+        loop = self._loop
+        if loop is None or loop.is_closed() or not self._app.is_running:
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(self._app.call_later, fn, *args)
 
     def _listed(
         self, organization: Organization | None, error: AwsError | None, stop: threading.Event
@@ -196,20 +218,25 @@ class OrgSession:
             return  # a later start() took over
         self.listing = False
         self.error = error
-        if organization is not None:
+        if organization is None:
+            self.reading.clear()  # (a scan this one stopped left some: not read)
+        else:
             self.organization = organization
             known = {a.id for a in organization.accounts}
             self.reads = {k: v for k, v in self.reads.items() if k in known}
             self.reading = set(known)
         self._publish()
 
-    def _arrived(self, read: MemberRead) -> None:
+    def _arrived(self, read: MemberRead, number: int) -> None:
         """(From a worker thread.) One account read: kept without its posture."""
-        self._call(self._keep, replace(read, posture=None))
+        self._call(self._keep, replace(read, posture=None), number)
 
-    def _keep(self, read: MemberRead) -> None:
-        self.reads[read.account.id] = read
-        self.reading.discard(read.account.id)
+    def _keep(self, read: MemberRead, number: int) -> None:
+        account = read.account.id
+        if number < max(self._scan_number, self._read_number.get(account, 0)):
+            return  # a newer read of this account started after this one: it will tell
+        self.reads[account] = read
+        self.reading.discard(account)
         self._publish()
 
     def _publish(self) -> None:

@@ -39,6 +39,7 @@ class RegionWatcher:
         self._redraw = redraw  # the Regions pane, from the posture on screen
         self._since: dict[str, float] = {}
         self._unwatched: set[str] = set()
+        self.epoch = 0  # bumped when the console turns to another account
 
     def times(self) -> RegionTimes:
         return RegionTimes(dict(self._since), frozenset(self._unwatched))
@@ -49,6 +50,7 @@ class RegionWatcher:
 
     def forget(self) -> None:
         """Stop watching every Region (the console turned to another account)."""
+        self.epoch += 1
         self._since.clear()
         self._unwatched.clear()
 
@@ -74,6 +76,7 @@ class RegionWatcher:
         from tui.aws.regions import poll_delays, settled
 
         worker = get_current_worker()
+        epoch = self.epoch
         writer = self._state.service.regions_writer
         for delay in poll_delays():
             # Sleep in slices so quitting (which cancels workers) is never held up.
@@ -86,12 +89,13 @@ class RegionWatcher:
                 status = writer.status(code)
             except Exception as exc:  # noqa: BLE001 - shown, and polling stops
                 if not worker.is_cancelled:
-                    self._app.post_message(RegionPolled(code, "", True, failure_text(exc)))
+                    failed = RegionPolled(code, "", True, failure_text(exc), epoch)
+                    self._app.post_message(failed)
                 return
             if worker.is_cancelled:
                 return
             done = settled(status)
-            self._app.post_message(RegionPolled(code, status.value, done))
+            self._app.post_message(RegionPolled(code, status.value, done, epoch=epoch))
             if done:
                 return
 
@@ -100,6 +104,8 @@ class RegionWatcher:
         from tui.panes.format import elapsed
 
         state = self._state
+        if message.epoch != self.epoch:
+            return  # polled in the account the console showed before
         if message.error is not None:
             self._since.pop(message.code, None)
             self._unwatched.add(message.code)

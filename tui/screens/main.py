@@ -178,10 +178,20 @@ class MainScreen(OwnFooter, Screen[None]):
 
     def action_organization(self) -> None:
         """The Accounts view (from a member account's console: back to it)."""
+        from textual.command import CommandPalette
+
         from tui.screens.org import OrgScreen
 
         org = self.state.org
         if org is None or any(isinstance(s, OrgScreen) for s in self.app.screen_stack):
+            return
+        if any(not isinstance(s, CommandPalette) for s in self.app.screen_stack[1:]):
+            # A screen open over the console acts in its account: it must not outlive it.
+            self.state.notify(
+                "Close the screens open over the console first (escape), then open Accounts.",
+                title="Accounts",
+                severity="warning",
+            )
             return
         if org.member is not None and any(
             w.group == "flow" and w.is_running for w in self.app.workers

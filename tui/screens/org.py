@@ -110,7 +110,7 @@ class OrgScreen(OwnFooter, Screen[None]):
         if read is None:
             box.update("")
         elif read.error is not None:
-            box.update(Content(read.problem() + "\n") + error_text(read.error))
+            box.update(Content(visible(read.problem()) + "\n") + error_text(read.error))
         elif read.summary is not None:
             where = f" through {read.via_role}" if read.via_role else " (your own account)"
             failing = read.summary.failing
@@ -143,7 +143,12 @@ class OrgScreen(OwnFooter, Screen[None]):
             return
         read = self.org.reads.get(account_id)
         error = read.error if read is not None else None
-        if read is not None and error is not None and error.action == "sts:AssumeRole":
+        unopenable = error is not None and error.code == "AccountNotActive"
+        if (
+            read is not None
+            and error is not None
+            and (error.action == "sts:AssumeRole" or unopenable)
+        ):
             self.state.notify(
                 f"{read.problem()}: its console cannot be opened ({error.headline()}).",
                 title="Accounts",
