@@ -68,6 +68,7 @@ class AcctApp(KeyGrammarApp):
         # The user's config.toml (theme, keymap); the CLI loads it, tests pass their own.
         self.config = config or Config()
         self.keymap: dict[str, str] = {}
+        self._held_keys: list[events.Key] = []  # typed before the top screen was made
         # Open "Getting started" by itself once the first read shows the account needs it.
         self.open_guide = open_guide
         self._guide_decided = False
@@ -159,6 +160,14 @@ class AcctApp(KeyGrammarApp):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self.idle_gc.input_seen()
+        if isinstance(event, events.Key) and (self._held_keys or not self.screen.is_mounted):
+            # A screen just pushed is not made yet (its fields, its focus): keys typed
+            # ahead wait for it, in order, instead of reaching an empty screen and vanishing.
+            event.stop()
+            self._held_keys.append(events.Key(event.key, event.character))
+            if len(self._held_keys) == 1:
+                self.set_timer(0.01, self._replay_keys)
+            return
         # A flow is a conversation in modals; between two of them (and while it waits on
         # AWS) the main screen shows for a moment. A key meant for the modal, such as the
         # second of a double enter, must not open or start something behind it.
@@ -171,6 +180,14 @@ class AcctApp(KeyGrammarApp):
             event.stop()
             return
         await super().on_event(event)
+
+    def _replay_keys(self) -> None:
+        if not self.screen.is_mounted:
+            self.set_timer(0.01, self._replay_keys)
+            return
+        keys, self._held_keys = self._held_keys, []
+        for key in keys:
+            self.post_message(key)
 
     def on_key(self, event: events.Key) -> None:
         # Under --read-only the keys that change things are hidden and do nothing: say why.
