@@ -161,8 +161,7 @@ class AcctApp(KeyGrammarApp):
         if isinstance(event, events.InputEvent):
             self.idle_gc.input_seen()
         if isinstance(event, events.Key) and (self._held_keys or not self.screen.is_mounted):
-            # A screen just pushed is not made yet (its fields, its focus): keys typed
-            # ahead wait for it, in order, instead of reaching an empty screen and vanishing.
+            # The top screen is not made yet: keys typed ahead wait for it, in order.
             event.stop()
             self._held_keys.append(events.Key(event.key, event.character))
             if len(self._held_keys) == 1:
