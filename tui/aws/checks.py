@@ -39,7 +39,7 @@ from tui.aws.findings import (
     verdict,
 )
 from tui.aws.key_checks import check_old_keys, check_two_keys, check_unused_keys
-from tui.aws.models import ADMIN_POLICY_ARN, ROOT_SIGN_IN_URL, Posture, utcnow
+from tui.aws.models import ROOT_SIGN_IN_URL, Posture, utcnow
 from tui.aws.resource_checks import (
     check_access_analyzer,
     check_admin_policies,
@@ -200,13 +200,7 @@ def check_admin_user(p: Posture, now: datetime) -> Finding:
     details = p.details.value
     if details is None:
         return unknown_finding("admin-user", title, Severity.HIGH, p.details, fix)
-    admin_groups = {g.name for g in details.groups if g.has_admin()}
-    admins = [
-        u.name
-        for u in details.users
-        if admin_groups.intersection(u.groups)
-        or any(pol.arn == ADMIN_POLICY_ARN for pol in u.attached_policies)
-    ]
+    admins = details.admin_users()
     if admins:
         return Finding(
             "admin-user", title, Severity.HIGH, Status.PASS, f"Admins: {name_list(admins)}", fix

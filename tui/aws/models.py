@@ -116,6 +116,16 @@ class AuthDetails:
     def group(self, name: str) -> IamGroup | None:
         return next((g for g in self.groups if g.name == name), None)
 
+    def admin_users(self) -> list[str]:
+        """Users with AdministratorAccess, attached to them or to one of their groups."""
+        admin_groups = {g.name for g in self.groups if g.has_admin()}
+        return [
+            u.name
+            for u in self.users
+            if admin_groups.intersection(u.groups)
+            or any(p.arn == ADMIN_POLICY_ARN for p in u.attached_policies)
+        ]
+
 
 @dataclass(frozen=True)
 class KeyInfo:

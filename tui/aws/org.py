@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.aws.errors import AwsError, AwsFailure, from_exception
 from tui.aws.findings import Finding, Severity, Status, verdict
-from tui.aws.models import ADMIN_POLICY_ARN, Posture, utcnow
+from tui.aws.models import Posture, utcnow
 from tui.aws.org_permissions import DEFAULT_CONCURRENCY, DEFAULT_ROLE, MAX_CONCURRENCY
 from tui.aws.threads import run_bounded
 
@@ -336,13 +336,7 @@ def _admins_without_mfa(posture: Posture) -> int | None:
     details, report = posture.details.value, posture.report.value
     if details is None or report is None:
         return None
-    admin_groups = {g.name for g in details.groups if g.has_admin()}
-    admins = {
-        u.name
-        for u in details.users
-        if admin_groups.intersection(u.groups)
-        or any(p.arn == ADMIN_POLICY_ARN for p in u.attached_policies)
-    }
+    admins = set(details.admin_users())
     rows = {r.user: r for r in report.rows}
     return sum(1 for name in admins if name in rows and not rows[name].mfa_active)
 

@@ -80,15 +80,7 @@ def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -
 
 def start_demo(server: Any, org: bool) -> Any:
     """The demo's endpoint; with ``org``, a demo organization (``DemoServer.start(org=True)``)."""
-    if not org:
-        return server.start(region_delay=600.0)
-    import inspect
-
-    if "org" not in inspect.signature(server.start).parameters:
-        from tui.demo import DemoServerError
-
-        raise DemoServerError("this build's demo cannot start an organization")
-    return server.start(region_delay=600.0, org=True)
+    return server.start(region_delay=600.0, org=org)
 
 
 def run_org(args: argparse.Namespace, settings: Settings) -> int:
